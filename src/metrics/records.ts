@@ -1,0 +1,95 @@
+// Flat records the simulator emits, one per thing; CSV columns carry the same names.
+
+export type RequestOutcome = "completed" | "faulted" | "expired" | "open";
+
+export interface RequestRecord {
+  policy: string;
+  replication: number;
+  request_id: number;
+  /** The request this one resubmits (the user's first request of the chain), or its own id. */
+  origin_id: number;
+  /** 0 for the user's first submission, 1 for the first resubmission, ... */
+  resubmission: number;
+  stream: string;
+  width: number;
+  height: number;
+  steps: number;
+  sampler: string;
+  model: string;
+  submitted_s: number;
+  /** When the server considered it done (completed, faulted or deleted); NaN while open. */
+  done_s: number;
+  outcome: RequestOutcome;
+  images_requested: number;
+  images_delivered: number;
+  attempts: number;
+  /** done_s - submitted_s; NaN while open. */
+  latency_s: number;
+  /** When the user's client noticed the end (client poll interval); NaN while open. */
+  seen_s: number;
+  /** True when the request was submitted before the warm-up ended: left out of the statistics. */
+  warmup: boolean;
+}
+
+/** What the user finally got, across resubmissions: one per user's original request. */
+export interface UserRecord {
+  policy: string;
+  replication: number;
+  origin_id: number;
+  submitted_s: number;
+  /** When the user had the images, or gave up; NaN while open. */
+  final_s: number;
+  outcome: RequestOutcome;
+  submissions: number;
+  /** final_s - submitted_s. */
+  latency_s: number;
+  warmup: boolean;
+}
+
+export type AttemptEnd = "completed" | "stale_abort" | "reported_fault" | "late_discarded" | "expired" | "cancelled" | "open";
+
+export interface AttemptRecord {
+  policy: string;
+  replication: number;
+  request_id: number;
+  job_id: number;
+  /** 1 for the request's first job, 2 for the next, ... */
+  attempt: number;
+  worker_id: number;
+  worker_name: string;
+  popped_s: number;
+  ended_s: number;
+  end: AttemptEnd;
+  ttl_s: number;
+  /** A duplicate issued by the hedge rule. */
+  hedge: boolean;
+  /** GPU-seconds the worker spent on this job whose result was not used. */
+  wasted_gpu_s: number;
+}
+
+export interface WorkerRecord {
+  policy: string;
+  replication: number;
+  worker_id: number;
+  worker_name: string;
+  group: string;
+  pops: number;
+  completed: number;
+  stale_aborts: number;
+  reported_faults: number;
+  late_discarded: number;
+  maintenance_entries: number;
+  busy_s: number;
+  wasted_gpu_s: number;
+}
+
+/** The state of the queue at one sampling instant. */
+export interface QueueSample {
+  policy: string;
+  replication: number;
+  t_s: number;
+  /** Requests waiting with n > 0. */
+  queued: number;
+  /** Jobs popped and not yet ended. */
+  in_flight: number;
+}

@@ -1,0 +1,186 @@
+// The resolved scenario: what the YAML loader hands to the simulator once every default is filled in
+// and every duration is converted to seconds and every rate to events per second.
+
+/** A random quantity. Durations are in seconds, speeds in MPS/s. */
+export type Distribution =
+  | { kind: "constant"; value: number }
+  | { kind: "exponential"; mean: number }
+  | { kind: "uniform"; min: number; max: number }
+  | { kind: "lognormal"; median: number; sigma: number }
+  /** Normal, redrawn until it is at least `min` (default 0). */
+  | { kind: "normal"; mean: number; sd: number; min: number }
+  /** One of the values, each equally likely. */
+  | { kind: "choice"; values: number[] };
+
+/** A time window [from, to) in simulated seconds. */
+export interface TimeWindow {
+  from: number;
+  to: number;
+}
+
+/** Restricts a failure mode to some jobs; every field given must match. */
+export interface JobFilter {
+  width?: number;
+  height?: number;
+  steps?: number;
+  sampler?: string;
+  models?: string[];
+  min_mps?: number;
+  max_mps?: number;
+}
+
+interface FailureBase {
+  /** Probability per job that this mode strikes (modes of one worker are exclusive: their sum is at most 1). */
+  probability: number;
+  /** Only jobs that match. */
+  when?: JobFilter;
+  /** Only jobs popped inside one of these windows (always when absent). */
+  active?: TimeWindow[];
+}
+
+export type FailureMode =
+  /** Accepts the job and never returns it; keeps polling. The slot is freed `hold` seconds after the pop. */
+  | (FailureBase & { mode: "hang"; hold: number })
+  /** The worker process dies during the job: it stops polling, loses every job it holds, is back after `downtime`. */
+  | (FailureBase & { mode: "crash"; downtime: Distribution })
+  /** The job runs `multiplier` times slower. */
+  | (FailureBase & { mode: "slow"; multiplier: number })
+  /** The worker reports `faulted` after `delay` seconds. */
+  | (FailureBase & { mode: "fault"; delay: Distribution })
+  /** The result comes back `delay` seconds after the job's TTL (discarded if the job was aborted by then). */
+  | (FailureBase & { mode: "late"; delay: Distribution });
+
+/** Periodic outages: offline for `down` seconds every `period` seconds, starting at `phase`. Jobs held are lost. */
+export interface Flapping {
+  period: number;
+  down: number;
+  phase: number;
+}
+
+export interface WorkerGroup {
+  name: string;
+  count: number;
+  /** Models the worker declares; a request naming no model matches any worker. */
+  models: string[];
+  max_pixels: number;
+  /** Jobs held at once (reGen: queue_size + max_threads = 2). */
+  slots: number;
+  /** Jobs inferred at once (reGen max_threads = 1); the others wait in the worker's own queue. */
+  threads: number;
+  /** The worker's speed in MPS/s, drawn once per worker. */
+  speed: Distribution;
+  /** Lognormal sigma of the per-job speed variation (0: none). */
+  jitter: number;
+  /** Fixed seconds per job besides sampling (upload, safety check, HTTP). */
+  overhead: Distribution;
+  /** Seconds to load a model when the job's model differs from the last one. */
+  model_load: Distribution;
+  extra_slow_worker: boolean;
+  /** Seconds between polls (reGen: 1 s); 0 means the worker takes work the instant it has a free slot. */
+  poll_interval: number;
+  /** Seconds between polls after an error such as maintenance (reGen: 5 s). */
+  error_poll_interval: number;
+  /** Owner of the worker: requests of this user are poppable during maintenance. */
+  owner: string;
+  failures: FailureMode[];
+  flapping: Flapping | null;
+}
+
+export interface RequestTemplate {
+  weight: number;
+  width: number;
+  height: number;
+  steps: number;
+  sampler: string;
+  /** Model named by the request, or null for "any model". */
+  model: string | null;
+  n: number;
+  /** Requester's kudos: the request's initial priority. */
+  kudos: number;
+  user: string;
+  slow_workers: boolean;
+  extra_slow_workers: boolean;
+  controlnet: boolean;
+  /** Overrides the size-based job time (validation against queueing theory). */
+  job_time: Distribution | null;
+}
+
+/** Rate in requests per second from `from` (seconds) until the next segment. */
+export interface RateSegment {
+  from: number;
+  rate: number;
+}
+
+export interface ArrivalStream {
+  name: string;
+  /** Piecewise-constant Poisson rate, sorted by `from`, first segment from 0. */
+  rate: RateSegment[];
+  mix: RequestTemplate[];
+}
+
+export interface TtlConfig {
+  floor: number;
+  base: number;
+  per_step: number;
+  reference_pixels: number;
+  controlnet_multiplier: number;
+  heavy_model_multiplier: number;
+  heavy_models: string[];
+  extra_slow_multiplier: number;
+}
+
+export interface ServerConfig {
+  ttl: TtlConfig;
+  /** The periodic stale checker: sleeps `period` after each run, each run takes `run_time`. */
+  sweep: { period: number; run_time: Distribution };
+  aging: { interval: number; increment: number };
+  expiry: { normal: number; extra_slow: number };
+  /** A request becomes faulted when it has more than this many faulted jobs. */
+  max_faulted_jobs: number;
+  maintenance: { enabled: boolean; abort_threshold: number; window: number };
+  speed: { samples: number; baseline: number; slow_gate: number };
+  online_timeout: number;
+}
+
+export interface ClientConfig {
+  /** Seconds between the user's status checks; 0 means the user sees the result at once. */
+  poll_interval: number;
+  /** After a failed request the user submits it again, at most `max` times, after `delay`. */
+  resubmit: { max: number; delay: Distribution };
+}
+
+/** One rule of a policy: its registry name and its constants, checked by the rule's own schema. */
+export interface RuleConfig {
+  rule: string;
+  [param: string]: unknown;
+}
+
+export interface PolicyConfig {
+  name: string;
+  timeout: RuleConfig;
+  detector: RuleConfig;
+  reassignment: RuleConfig[];
+  /** The Horde's 21-aborts-per-hour maintenance. */
+  maintenance: boolean;
+}
+
+export interface Scenario {
+  name: string;
+  description: string;
+  /** Simulated seconds to run. */
+  horizon: number;
+  /** Requests submitted before this are left out of the statistics. */
+  warmup: number;
+  /** Wall-clock time of simulated second 0, ISO 8601, for horde.log. */
+  start_time: string;
+  seed: number;
+  replications: number;
+  /** Seconds between samples of the queue length and jobs in flight. */
+  sample_interval: number;
+  server: ServerConfig;
+  client: ClientConfig;
+  arrivals: ArrivalStream[];
+  workers: WorkerGroup[];
+  /** The arms to compare; the first is the baseline. */
+  policies: PolicyConfig[];
+}
