@@ -22,6 +22,8 @@ export type TraceKind =
   | "request_completed"
   /** The request was deleted at expiry (a = request). */
   | "request_expired"
+  /** The worker let go of a job: its slot is free again (a = request, b = job, c = worker). */
+  | "drop"
   /** The worker went into maintenance (c = worker). */
   | "maintenance"
   /** The worker went offline (crash or outage) (c = worker). */

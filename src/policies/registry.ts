@@ -1,59 +1,58 @@
 // One registry of every timeout rule, detector and reassignment rule, by name.
 // Adding a rule means adding its module and one line here.
-import { z } from "zod";
-import { duration, positiveInt, probability } from "../scenario/units.js";
+import type { z } from "zod";
+import type { PolicyConfig, RuleConfig } from "../scenario/types.js";
+import { heartbeatDetector } from "./detector-heartbeat.js";
+import { sweepDetector } from "./detector-sweep.js";
+import { timerDetector } from "./detector-timer.js";
+import type { RuleKind, RuleModule } from "./rule-module.js";
+import { backoffRule } from "./rule-backoff.js";
+import { excludeFailedRule } from "./rule-exclude-failed.js";
+import { hedgeRule } from "./rule-hedge.js";
+import { pullRule } from "./rule-pull.js";
+import { reputationRule } from "./rule-reputation.js";
+import { adaptiveTimeout } from "./timeout-adaptive.js";
+import { fixedTimeout } from "./timeout-fixed.js";
+import { hordeTimeout } from "./timeout-horde.js";
+import { progressiveTimeout } from "./timeout-progressive.js";
+import type { Policy, PolicyContext } from "./types.js";
 
-export type RuleKind = "timeout" | "detector" | "reassignment";
+export type { RuleKind } from "./rule-module.js";
 
-const paramSchemas: Record<RuleKind, Record<string, z.ZodType>> = {
-  timeout: {
-    horde: z.strictObject({}),
-    fixed: z.strictObject({ ttl: duration.default(150) }),
-    progressive: z.strictObject({
-      k: z.number().positive().default(3),
-      slack: duration.default(15),
-      floor: duration.default(30),
-      ceiling: duration.default(450),
-    }),
-    adaptive: z.strictObject({
-      floor: duration.default(30),
-      ceiling: duration.default(900),
-      alpha: z.number().positive().max(1).default(1 / 8),
-      beta: z.number().positive().max(1).default(1 / 4),
-      k: z.number().positive().default(4),
-    }),
-  },
-  detector: {
-    sweep: z.strictObject({}),
-    timer: z.strictObject({}),
-    heartbeat: z.strictObject({ interval: duration.default(10), missed: positiveInt.default(3) }),
-  },
-  reassignment: {
-    pull: z.strictObject({}),
-    "exclude-failed": z.strictObject({}),
-    backoff: z.strictObject({ base: duration.default(30), cap: duration.default(900) }),
-    reputation: z.strictObject({
-      consecutive: positiveInt.default(3),
-      window: positiveInt.default(20),
-      max_failure_rate: probability.default(0.5),
-      min_samples: positiveInt.default(5),
-      open_for: duration.default(600),
-      reissue_min_success: probability.default(0.8),
-    }),
-    hedge: z.strictObject({
-      percentile: z.number().gt(0).lt(1).default(0.95),
-      cap: probability.default(0.05),
-      min_delay: duration.default(10),
-    }),
-  },
+const modules: { [K in RuleKind]: RuleModule<K>[] } = {
+  timeout: [hordeTimeout, fixedTimeout, progressiveTimeout, adaptiveTimeout],
+  detector: [sweepDetector, timerDetector, heartbeatDetector],
+  reassignment: [pullRule, excludeFailedRule, backoffRule, reputationRule, hedgeRule],
 };
+
+function find<K extends RuleKind>(kind: K, name: string): RuleModule<K> | undefined {
+  return (modules[kind] as RuleModule<K>[]).find((m) => m.name === name);
+}
 
 /** The names a kind of rule may take, for messages and the JSON Schema. */
 export function ruleNames(kind: RuleKind): string[] {
-  return Object.keys(paramSchemas[kind]);
+  return modules[kind].map((m) => m.name);
 }
 
 /** The schema of a rule's constants (everything but `rule`), or undefined for an unknown name. */
 export function ruleParamsSchema(kind: RuleKind, name: string): z.ZodType | undefined {
-  return Object.hasOwn(paramSchemas[kind], name) ? paramSchemas[kind][name] : undefined;
+  return find(kind, name)?.params;
+}
+
+function build<K extends RuleKind>(kind: K, config: RuleConfig, ctx: PolicyContext) {
+  const module = find(kind, config.rule);
+  if (module === undefined) throw new Error(`unknown ${kind} rule "${config.rule}"`);
+  const { rule: _name, ...constants } = config;
+  return module.create(module.params.parse(constants), ctx);
+}
+
+/** Builds one arm's rules for one run (rules keep per-run state). */
+export function createPolicy(config: PolicyConfig, ctx: PolicyContext): Policy {
+  return {
+    name: config.name,
+    timeout: build("timeout", config.timeout, ctx),
+    detector: build("detector", config.detector, ctx),
+    rules: config.reassignment.map((r) => build("reassignment", r, ctx)),
+    maintenance: config.maintenance,
+  };
 }

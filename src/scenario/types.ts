@@ -1,16 +1,9 @@
 // The resolved scenario: what the YAML loader hands to the simulator once every default is filled in
 // and every duration is converted to seconds and every rate to events per second.
 
-/** A random quantity. Durations are in seconds, speeds in MPS/s. */
-export type Distribution =
-  | { kind: "constant"; value: number }
-  | { kind: "exponential"; mean: number }
-  | { kind: "uniform"; min: number; max: number }
-  | { kind: "lognormal"; median: number; sigma: number }
-  /** Normal, redrawn until it is at least `min` (default 0). */
-  | { kind: "normal"; mean: number; sd: number; min: number }
-  /** One of the values, each equally likely. */
-  | { kind: "choice"; values: number[] };
+import type { Distribution } from "../engine/distributions.js";
+
+export type { Distribution } from "../engine/distributions.js";
 
 /** A time window [from, to) in simulated seconds. */
 export interface TimeWindow {
@@ -115,6 +108,8 @@ export interface ArrivalStream {
   name: string;
   /** Piecewise-constant Poisson rate, sorted by `from`, first segment from 0. */
   rate: RateSegment[];
+  /** Exact submission times in seconds, ascending (trace-driven replay); when given, `rate` is not used. */
+  times: number[] | null;
   mix: RequestTemplate[];
 }
 

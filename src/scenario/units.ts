@@ -53,3 +53,6 @@ export const rate = z
 export const probability = z.number().min(0).max(1);
 export const positiveInt = z.number().int().positive();
 export const nonNegativeInt = z.number().int().nonnegative();
+
+/** A duration that must be more than zero. */
+export const positiveDuration = duration.refine((seconds) => seconds > 0, { message: "must be more than 0 seconds" });

@@ -1,0 +1,119 @@
+/**
+ * The event list: a binary min-heap over typed arrays, ordered by (time, insertion sequence), so ties pop
+ * in FIFO order and runs are deterministic. No allocation per push or pop.
+ */
+export class EventQueue {
+  private times: Float64Array;
+  private seqs: Float64Array;
+  private kinds: Int32Array;
+  private as: Float64Array;
+  private bs: Float64Array;
+  private n = 0;
+  private seq = 0;
+  /** The event last popped. */
+  time = 0;
+  kind = 0;
+  a = 0;
+  b = 0;
+
+  constructor(initialCapacity = 1024) {
+    const c = Math.max(2, initialCapacity);
+    this.times = new Float64Array(c);
+    this.seqs = new Float64Array(c);
+    this.kinds = new Int32Array(c);
+    this.as = new Float64Array(c);
+    this.bs = new Float64Array(c);
+  }
+
+  get size(): number {
+    return this.n;
+  }
+
+  peekTime(): number {
+    return this.n === 0 ? Number.POSITIVE_INFINITY : this.times[0];
+  }
+
+  clear(): void {
+    this.n = 0;
+  }
+
+  push(time: number, kind: number, a: number, b: number): void {
+    if (this.n === this.times.length) this.grow();
+    const times = this.times;
+    const seqs = this.seqs;
+    const seq = this.seq++;
+    let i = this.n++;
+    while (i > 0) {
+      const p = (i - 1) >> 1;
+      const pt = times[p];
+      if (pt < time || (pt === time && seqs[p] < seq)) break;
+      this.move(p, i);
+      i = p;
+    }
+    times[i] = time;
+    seqs[i] = seq;
+    this.kinds[i] = kind;
+    this.as[i] = a;
+    this.bs[i] = b;
+  }
+
+  pop(): boolean {
+    if (this.n === 0) return false;
+    const times = this.times;
+    const seqs = this.seqs;
+    this.time = times[0];
+    this.kind = this.kinds[0];
+    this.a = this.as[0];
+    this.b = this.bs[0];
+    const n = --this.n;
+    if (n === 0) return true;
+    const t = times[n];
+    const s = seqs[n];
+    const k = this.kinds[n];
+    const a = this.as[n];
+    const b = this.bs[n];
+    let i = 0;
+    for (;;) {
+      let c = 2 * i + 1;
+      if (c >= n) break;
+      const r = c + 1;
+      if (r < n && (times[r] < times[c] || (times[r] === times[c] && seqs[r] < seqs[c]))) c = r;
+      if (t < times[c] || (t === times[c] && s < seqs[c])) break;
+      this.move(c, i);
+      i = c;
+    }
+    times[i] = t;
+    seqs[i] = s;
+    this.kinds[i] = k;
+    this.as[i] = a;
+    this.bs[i] = b;
+    return true;
+  }
+
+  private move(from: number, to: number): void {
+    this.times[to] = this.times[from];
+    this.seqs[to] = this.seqs[from];
+    this.kinds[to] = this.kinds[from];
+    this.as[to] = this.as[from];
+    this.bs[to] = this.bs[from];
+  }
+
+  private grow(): void {
+    const c = this.times.length * 2;
+    const times = new Float64Array(c);
+    times.set(this.times);
+    this.times = times;
+    const seqs = new Float64Array(c);
+    seqs.set(this.seqs);
+    this.seqs = seqs;
+    const kinds = new Int32Array(c);
+    kinds.set(this.kinds);
+    this.kinds = kinds;
+    const as = new Float64Array(c);
+    as.set(this.as);
+    this.as = as;
+    const bs = new Float64Array(c);
+    bs.set(this.bs);
+    this.bs = bs;
+  }
+}

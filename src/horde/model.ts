@@ -1,0 +1,1004 @@
+import { compile, type Distribution, standardNormal } from "../engine/distributions.js";
+import { EventQueue } from "../engine/event-queue.js";
+import { RandomStreams, type Rng } from "../engine/random.js";
+import { Simulator } from "../engine/simulator.js";
+import type { AttemptRecord, QueueSample, RequestRecord, UserRecord, WorkerRecord } from "../metrics/records.js";
+import type { Policy, PolicyContext } from "../policies/types.js";
+import type { FailureMode, RequestTemplate, Scenario } from "../scenario/types.js";
+import { Request } from "./request.js";
+import type { TraceKind, TraceObserver } from "./trace.js";
+import { WaitingQueue } from "./waiting-queue.js";
+import { Job, Worker } from "./worker.js";
+
+/** Where the model's records go as they complete. */
+export interface RecordSink {
+  request(r: RequestRecord): void;
+  user(u: UserRecord): void;
+  attempt(a: AttemptRecord): void;
+  worker(w: WorkerRecord): void;
+  sample(s: QueueSample): void;
+}
+
+export interface ModelOptions {
+  scenario: Scenario;
+  /** Builds the arm's rules once the model can hand them their context. */
+  policy: (ctx: PolicyContext) => Policy;
+  replication: number;
+  sink: RecordSink;
+  trace?: TraceObserver;
+  /** Every worker with a free slot polls at every tick (for proving the lazy polling exact). */
+  naivePolling?: boolean;
+  /** Overrides the scenario's seed. */
+  seed?: number;
+}
+
+/** Worker names: the group's name for a group of one, else name-001, name-002, ... */
+export function workerName(group: string, index: number, count: number): string {
+  if (count === 1) return group;
+  return `${group}-${String(index + 1).padStart(String(count).length, "0")}`;
+}
+
+/** The AI Horde: requests, the pop queue, workers and the server's sweep, under one policy. */
+export class HordeModel {
+  readonly sim = new Simulator();
+  readonly requests: Request[] = [];
+  readonly jobs: Job[] = [];
+  readonly workers: Worker[] = [];
+  readonly queue: WaitingQueue;
+  readonly streams: RandomStreams;
+  private readonly scenario: Scenario;
+  private readonly policy: Policy;
+  private readonly sink: RecordSink;
+  /** Told of every state change that matters to an observer; set before run(). */
+  trace: TraceObserver | undefined;
+  private readonly naive: boolean;
+  private readonly replication: number;
+  private readonly policyName: string;
+
+  private readonly sleepers: Worker[] = [];
+  private readonly sleeperIndex: Int32Array;
+  private readonly deadlines = new EventQueue(256);
+  /** Requests not yet deleted at expiry. */
+  private live: Request[] = [];
+  private readonly strikeCandidates: Request[] = [];
+  private readonly waitingByUser = new Map<string, number>();
+  private readonly samplers = new Map<Distribution, (rng: Rng) => number>();
+  private readonly arrivalRng: Rng[] = [];
+  private readonly mixRng: Rng[] = [];
+  private readonly mixTotals: number[] = [];
+  private readonly workerJobRng: Rng[] = [];
+  private readonly workerOutageRng: Rng[] = [];
+  private readonly sweepRng: Rng;
+  private readonly clientRng: Rng;
+  private openJobs = 0;
+  private jobsIssued = 0;
+  private hedgesIssued = 0;
+  private fleetMedianCache = Number.NaN;
+  private fleetMedianAt = Number.NEGATIVE_INFINITY;
+  readonly policyContext: PolicyContext;
+
+  private readonly evArrive: number;
+  private readonly evResubmit: number;
+  private readonly evPoll: number;
+  private readonly evRunEnd: number;
+  private readonly evRelease: number;
+  private readonly evCrash: number;
+  private readonly evOnline: number;
+  private readonly evFlap: number;
+  private readonly evSweep: number;
+  private readonly evDeadline: number;
+  private readonly evHedge: number;
+  private readonly evSample: number;
+  private readonly evPopAllowed: number;
+
+  constructor(opts: ModelOptions) {
+    this.scenario = opts.scenario;
+    this.sink = opts.sink;
+    this.trace = opts.trace;
+    this.naive = opts.naivePolling ?? false;
+    this.replication = opts.replication;
+    const seed = opts.seed ?? opts.scenario.seed;
+    this.streams = new RandomStreams(seed, opts.replication);
+    const server = this.scenario.server;
+    this.sweepRng = this.streams.stream("server/sweep");
+    this.clientRng = this.streams.stream("client/resubmit");
+    const agingPhase = this.streams.stream("server/aging").next() * server.aging.interval;
+    this.queue = new WaitingQueue(server.aging.interval, server.aging.increment, agingPhase);
+    this.policyContext = {
+      server,
+      fleetMedianSpeed: (now) => this.fleetMedianSpeed(now),
+      stream: (name) => this.streams.stream(`policy/${name}`),
+    };
+    this.policy = opts.policy(this.policyContext);
+    this.policyName = this.policy.name;
+
+    const s = this.sim;
+    this.evArrive = s.register("arrive", (a, b) => this.onArrive(a, b));
+    this.evResubmit = s.register("resubmit", (a) => this.onResubmit(a));
+    this.evPoll = s.register("poll", (a, b) => this.onPoll(a, b));
+    this.evRunEnd = s.register("run-end", (a, b) => this.onRunEnd(a, b));
+    this.evRelease = s.register("hang-release", (a, b) => this.onHangRelease(a, b));
+    this.evCrash = s.register("crash", (a, b) => this.onCrash(a, b));
+    this.evOnline = s.register("online", (a, b) => this.onOnline(a, b));
+    this.evFlap = s.register("flap", (a) => this.onFlap(a));
+    this.evSweep = s.register("sweep", () => this.onSweep());
+    this.evDeadline = s.register("deadline", (a, b) => this.onDeadline(a, b));
+    this.evHedge = s.register("hedge", (a, b) => this.onHedge(a, b));
+    this.evSample = s.register("sample", () => this.onSample());
+    this.evPopAllowed = s.register("pop-allowed", (a) => this.onPopAllowed(a));
+
+    this.buildFleet();
+    this.sleeperIndex = new Int32Array(this.workers.length).fill(-1);
+  }
+
+  // ---------------------------------------------------------------- set-up
+
+  private buildFleet(): void {
+    const groups = [...this.scenario.workers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const sampleLimit = this.scenario.server.speed.samples;
+    for (const g of groups) {
+      const speedOf = this.sampler(g.speed);
+      for (let i = 0; i < g.count; i++) {
+        const name = workerName(g.name, i, g.count);
+        const speed = Math.max(1e-9, speedOf(this.streams.stream(`worker/${name}/speed`)));
+        const phase = this.streams.stream(`worker/${name}/phase`).next() * g.poll_interval;
+        const w = new Worker(this.workers.length, name, g, speed, phase, sampleLimit);
+        this.workers.push(w);
+        this.workerJobRng.push(this.streams.stream(`worker/${name}/jobs`));
+        this.workerOutageRng.push(this.streams.stream(`worker/${name}/outages`));
+      }
+    }
+  }
+
+  private sampler(d: Distribution): (rng: Rng) => number {
+    let f = this.samplers.get(d);
+    if (f === undefined) {
+      f = compile(d);
+      this.samplers.set(d, f);
+    }
+    return f;
+  }
+
+  /** Runs the model to the horizon and emits every record. */
+  run(): void {
+    const sc = this.scenario;
+    const s = this.sim;
+    sc.arrivals.forEach((stream, i) => {
+      this.arrivalRng.push(this.streams.stream(`arrivals/${stream.name}`));
+      this.mixRng.push(this.streams.stream(`mix/${stream.name}`));
+      this.mixTotals.push(stream.mix.reduce((sum, t) => sum + t.weight, 0));
+      const first = stream.times !== null ? (stream.times[0] ?? Number.POSITIVE_INFINITY) : this.nextArrival(i, 0);
+      if (first <= sc.horizon) s.schedule(first, this.evArrive, i, 0);
+    });
+    s.schedule(this.sweepRng.next() * sc.server.sweep.period, this.evSweep, 0, 0);
+    if (sc.sample_interval > 0) s.schedule(0, this.evSample, 0, 0);
+    for (const w of this.workers) {
+      const f = w.group.flapping;
+      if (f !== null) s.schedule(f.phase, this.evFlap, w.id, 0);
+      if (this.naive) this.schedulePoll(w);
+      else this.sleep(w);
+    }
+    s.run(sc.horizon);
+    this.finish();
+  }
+
+  // ---------------------------------------------------------------- arrivals
+
+  /** The next arrival after t of a piecewise-constant Poisson stream (exact: memoryless across segments). */
+  private nextArrival(stream: number, t: number): number {
+    const segs = this.scenario.arrivals[stream].rate;
+    let remaining = -Math.log(1 - this.arrivalRng[stream].next());
+    let cur = t;
+    let i = 0;
+    while (i + 1 < segs.length && segs[i + 1].from <= cur) i++;
+    for (;;) {
+      const end = i + 1 < segs.length ? segs[i + 1].from : Number.POSITIVE_INFINITY;
+      const rate = segs[i].rate;
+      if (rate > 0) {
+        const dt = remaining / rate;
+        if (cur + dt < end) return cur + dt;
+        remaining -= (end - cur) * rate;
+      }
+      if (end === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
+      cur = end;
+      i++;
+    }
+  }
+
+  private onArrive(stream: number, index: number): void {
+    const now = this.sim.now;
+    const arrivals = this.scenario.arrivals[stream];
+    let u = this.mixRng[stream].next() * this.mixTotals[stream];
+    let template = arrivals.mix[arrivals.mix.length - 1];
+    for (const t of arrivals.mix) {
+      if (u < t.weight) {
+        template = t;
+        break;
+      }
+      u -= t.weight;
+    }
+    this.submit(template, arrivals.name, -1, 0);
+    const times = arrivals.times;
+    const next = times !== null ? (times[index + 1] ?? Number.POSITIVE_INFINITY) : this.nextArrival(stream, now);
+    if (next <= this.scenario.horizon) this.sim.schedule(Math.max(now, next), this.evArrive, stream, index + 1);
+  }
+
+  private onResubmit(previous: number): void {
+    const p = this.requests[previous];
+    this.submit(p.template, p.stream, p.originId, p.resubmission + 1);
+  }
+
+  private submit(template: RequestTemplate, stream: string, origin: number, resubmission: number): Request {
+    const now = this.sim.now;
+    const id = this.requests.length;
+    const r = new Request(
+      id,
+      template,
+      stream,
+      now,
+      origin < 0 ? id : origin,
+      resubmission,
+      now + this.scenario.server.expiry.normal,
+    );
+    this.requests.push(r);
+    this.live.push(r);
+    this.emit("submit", id, -1, -1);
+    this.syncQueue(r);
+    return r;
+  }
+
+  // ---------------------------------------------------------------- the waiting queue
+
+  /** Puts the request in the queue iff it is poppable, with aging iff n > 0, then makes sure a worker will look. */
+  private syncQueue(r: Request): void {
+    const now = this.sim.now;
+    const want = r.poppable;
+    const inQueue = r.queueIndex >= 0;
+    if (inQueue && (!want || r.aging !== r.n > 0)) {
+      this.queue.remove(r, now);
+      this.countWaiting(r, -1);
+    }
+    if (want && r.queueIndex < 0) {
+      this.queue.add(r, now);
+      this.countWaiting(r, 1);
+    }
+    if (want) this.ensureCovered(r);
+  }
+
+  private countWaiting(r: Request, delta: number): void {
+    const user = r.template.user;
+    this.waitingByUser.set(user, (this.waitingByUser.get(user) ?? 0) + delta);
+  }
+
+  // ---------------------------------------------------------------- lazy polling
+
+  /**
+   * An idle worker whose poll found nothing sleeps instead of polling every tick. When a request appears,
+   * the sleeper that would have polled first among those that may take it is woken for its next tick;
+   * when that poll does not take the request, the next one is woken. Waking more workers than needed is
+   * always safe; never waking the first eligible poller is what must not happen.
+   */
+  private ensureCovered(r: Request): void {
+    if (this.naive || r.coveredBy >= 0 || !r.poppable) return;
+    const now = this.sim.now;
+    let best: Worker | null = null;
+    let bestTick = Number.POSITIVE_INFINITY;
+    for (const w of this.sleepers) {
+      const tick = w.nextTick(now);
+      if (tick < bestTick && this.eligible(w, r, now)) {
+        best = w;
+        bestTick = tick;
+      }
+    }
+    if (best === null) return;
+    best.covering = r.id;
+    r.coveredBy = best.id;
+    this.schedulePoll(best);
+  }
+
+  private sleep(w: Worker): void {
+    if (this.naive) {
+      this.schedulePoll(w);
+      return;
+    }
+    if (w.asleep) return;
+    w.asleep = true;
+    this.sleeperIndex[w.id] = this.sleepers.length;
+    this.sleepers.push(w);
+  }
+
+  private unsleep(w: Worker): void {
+    if (!w.asleep) return;
+    w.asleep = false;
+    const i = this.sleeperIndex[w.id];
+    const last = this.sleepers.pop() as Worker;
+    if (last !== w) {
+      this.sleepers[i] = last;
+      this.sleeperIndex[last.id] = i;
+    }
+    this.sleeperIndex[w.id] = -1;
+  }
+
+  private schedulePoll(w: Worker): void {
+    if (w.pollPending || !w.online || w.held >= w.slots) return;
+    this.unsleep(w);
+    w.pollPending = true;
+    w.pollGen++;
+    this.sim.schedule(w.nextTick(this.sim.now), this.evPoll, w.id, w.pollGen);
+  }
+
+  /** The worker's poll ended without covering a request it was woken for: find another poller for it. */
+  private releaseCover(w: Worker): void {
+    const c = w.covering;
+    if (c < 0) return;
+    w.covering = -1;
+    const r = this.requests[c];
+    if (r.coveredBy === w.id) r.coveredBy = -1;
+    this.ensureCovered(r);
+  }
+
+  private onPoll(wid: number, gen: number): void {
+    const w = this.workers[wid];
+    if (gen !== w.pollGen || !w.pollPending) return;
+    w.pollPending = false;
+    const now = this.sim.now;
+    if (!w.online || w.held >= w.slots) {
+      this.releaseCover(w);
+      return;
+    }
+    let allowedAt = now;
+    for (const rule of this.policy.rules) {
+      if (rule.popAllowedAt) allowedAt = Math.max(allowedAt, rule.popAllowedAt(w, now));
+    }
+    if (allowedAt > now) {
+      this.sim.schedule(allowedAt, this.evPopAllowed, w.id, 0);
+      this.releaseCover(w);
+      return;
+    }
+    const r = this.selectCandidate(w, now);
+    if (r === null) {
+      w.errorPolling = w.maintenance;
+      this.sleep(w);
+      this.releaseCover(w);
+      return;
+    }
+    w.errorPolling = false;
+    this.pop(w, r, now);
+    if (w.held < w.slots) this.schedulePoll(w);
+    this.releaseCover(w);
+    this.syncQueue(r);
+  }
+
+  private onPopAllowed(wid: number): void {
+    this.schedulePoll(this.workers[wid]);
+  }
+
+  /** Candidates in priority order; the worker owner's own requests first (the Horde's priority pass). */
+  private selectCandidate(w: Worker, now: number): Request | null {
+    const owner = w.group.owner;
+    const ownerWaiting = (this.waitingByUser.get(owner) ?? 0) > 0;
+    let fallback: Request | null = null;
+    for (const r of this.queue.items) {
+      if (!this.eligible(w, r, now)) continue;
+      if (!ownerWaiting || r.template.user === owner) return r;
+      if (fallback === null) fallback = r;
+    }
+    return fallback;
+  }
+
+  /** The Horde's pop filters (horde-model.md §2.3–§2.4) and the policy's reassignment rules. */
+  eligible(w: Worker, r: Request, now: number): boolean {
+    if (!r.poppable || r.expiry <= now) return false;
+    if (!w.online || w.held >= w.slots) return false;
+    const t = r.template;
+    const g = w.group;
+    if (r.n <= 0) {
+      // Only a hedge copy is wanted: never to the worker already running the job.
+      const original = this.jobs[r.hedgeOf];
+      if (original === undefined || original.workerId === w.id) return false;
+    }
+    if (r.pixels > g.max_pixels) return false;
+    if (t.model !== null && !g.models.includes(t.model)) return false;
+    const server = this.scenario.server;
+    if (!t.slow_workers && w.measuredSpeed(server.speed.baseline) < server.speed.slow_gate) return false;
+    if (g.extra_slow_worker && !t.extra_slow_workers) return false;
+    if (w.maintenance && t.user !== g.owner) return false;
+    for (const rule of this.policy.rules) {
+      if (rule.mayTake && !rule.mayTake(w, r, now)) return false;
+    }
+    return true;
+  }
+
+  // ---------------------------------------------------------------- pop and the worker's processing
+
+  private pop(w: Worker, r: Request, now: number): void {
+    const server = this.scenario.server;
+    const hedge = r.n <= 0;
+    if (hedge) r.hedgesWanted--;
+    else r.n--;
+    r.expiry = w.group.extra_slow_worker
+      ? now + server.expiry.extra_slow
+      : Math.max(r.expiry, now + server.expiry.normal);
+    r.attempts++;
+    r.processingJobs++;
+    const ttl = this.policy.timeout.ttl(r, w, now);
+    const job = new Job(this.jobs.length, r.id, w.id, r.attempts, now, ttl, hedge);
+    job.reissued = r.failures > 0;
+    this.jobs.push(job);
+    r.jobIds.push(job.id);
+    if (hedge) {
+      const original = this.jobs[r.hedgeOf];
+      original.twin = job.id;
+      job.twin = original.id;
+      this.hedgesIssued++;
+    }
+    this.jobsIssued++;
+    this.openJobs++;
+    w.held++;
+    w.heldJobs.push(job.id);
+    w.pops++;
+    this.decideFate(w, r, job, now);
+    this.emit("pop", r.id, job.id, w.id);
+    for (const rule of this.policy.rules) rule.onPop?.(job, r, w, now);
+
+    const detector = this.policy.detector;
+    if (detector.periodic) this.deadlines.push(job.popped + job.ttl, 0, job.id, 0);
+    if (job.fate === "hang") {
+      job.silentSince = now;
+      this.sim.schedule(now + job.fateParam, this.evRelease, job.id, job.gen);
+    } else {
+      w.localQueue.push(job.id);
+      this.startJobs(w);
+    }
+    if (!detector.periodic) {
+      const at = job.fate === "hang" ? detector.silentDeadline(job, now) : detector.deadline(job);
+      if (Number.isFinite(at)) this.sim.schedule(at, this.evDeadline, job.id, ++job.deadlineGen);
+    }
+    if (!hedge) {
+      let delay = Number.POSITIVE_INFINITY;
+      for (const rule of this.policy.rules) {
+        if (rule.hedgeDelay) delay = Math.min(delay, rule.hedgeDelay(job, r, w, now));
+      }
+      if (Number.isFinite(delay)) this.sim.schedule(now + delay, this.evHedge, job.id, job.gen);
+    }
+  }
+
+  private modeApplies(m: FailureMode, r: Request, now: number): boolean {
+    if (m.active !== undefined && !m.active.some((win) => now >= win.from && now < win.to)) return false;
+    const f = m.when;
+    if (f === undefined) return true;
+    const t = r.template;
+    if (f.width !== undefined && f.width !== t.width) return false;
+    if (f.height !== undefined && f.height !== t.height) return false;
+    if (f.steps !== undefined && f.steps !== t.steps) return false;
+    if (f.sampler !== undefined && f.sampler !== t.sampler) return false;
+    if (f.models !== undefined && (t.model === null || !f.models.includes(t.model))) return false;
+    if (f.min_mps !== undefined && r.mps < f.min_mps) return false;
+    if (f.max_mps !== undefined && r.mps > f.max_mps) return false;
+    return true;
+  }
+
+  /** Draws what will happen to the job on its worker, from the worker's own stream. */
+  private decideFate(w: Worker, r: Request, job: Job, now: number): void {
+    const rng = this.workerJobRng[w.id];
+    const u = rng.next();
+    const jitter = w.group.jitter;
+    job.slowdown = jitter > 0 ? Math.exp(jitter * standardNormal(rng)) : 1;
+    let cumulative = 0;
+    for (const m of w.failures) {
+      if (!this.modeApplies(m, r, now)) continue;
+      cumulative += m.probability;
+      if (u >= cumulative) continue;
+      switch (m.mode) {
+        case "hang":
+          job.fate = "hang";
+          job.fateParam = m.hold;
+          break;
+        case "crash":
+          job.fate = "crash";
+          job.fateParam = rng.next();
+          break;
+        case "slow":
+          job.slowdown *= m.multiplier;
+          break;
+        case "fault":
+          job.fate = "fault";
+          job.fateParam = this.sampler(m.delay)(rng);
+          break;
+        case "late":
+          job.fate = "late";
+          job.fateParam = this.sampler(m.delay)(rng);
+          break;
+      }
+      break;
+    }
+  }
+
+  /** Starts held jobs on free threads, in pop order. */
+  private startJobs(w: Worker): void {
+    const now = this.sim.now;
+    while (w.running < w.group.threads && w.localQueue.length > 0) {
+      const job = this.jobs[w.localQueue.shift() as number];
+      if (!job.held) continue;
+      const r = this.requests[job.requestId];
+      const g = w.group;
+      const t = r.template;
+      let work = t.job_time !== null ? this.sampler(t.job_time)(this.workerJobRng[w.id]) : r.mps / w.speed;
+      work *= job.slowdown;
+      if (t.job_time === null) {
+        work += this.sampler(g.overhead)(this.workerJobRng[w.id]);
+        if (t.model !== w.lastModel) work += this.sampler(g.model_load)(this.workerJobRng[w.id]);
+      }
+      w.lastModel = t.model;
+      let end = now + work;
+      if (job.fate === "fault") end = now + job.fateParam;
+      else if (job.fate === "late") end = Math.max(end, job.popped + job.ttl + job.fateParam);
+      else if (job.fate === "crash") this.sim.schedule(now + job.fateParam * work, this.evCrash, w.id, w.outageGen);
+      job.running = true;
+      job.startedAt = now;
+      w.running++;
+      this.sim.schedule(end, this.evRunEnd, job.id, job.gen);
+    }
+  }
+
+  private onRunEnd(jid: number, gen: number): void {
+    const job = this.jobs[jid];
+    if (gen !== job.gen || !job.running) return;
+    const w = this.workers[job.workerId];
+    this.stopRunning(job, w);
+    if (job.fate === "fault") this.reportFault(job);
+    else this.submitResult(job);
+    this.dropJob(job, w);
+  }
+
+  private stopRunning(job: Job, w: Worker): void {
+    if (!job.running) return;
+    const spent = this.sim.now - job.startedAt;
+    job.running = false;
+    job.gpuSeconds += spent;
+    w.running--;
+    w.busySeconds += spent;
+  }
+
+  /** The worker lets go of the job: its slot is free again. */
+  private dropJob(job: Job, w: Worker): void {
+    if (!job.held) return;
+    job.held = false;
+    job.gen++;
+    w.held--;
+    w.heldJobs.splice(w.heldJobs.indexOf(job.id), 1);
+    this.stopRunning(job, w);
+    this.emit("drop", job.requestId, job.id, w.id);
+    if (job.end !== "open") this.emitAttempt(job);
+    this.startJobs(w);
+    this.schedulePoll(w);
+  }
+
+  private onHangRelease(jid: number, gen: number): void {
+    const job = this.jobs[jid];
+    if (gen !== job.gen) return;
+    this.dropJob(job, this.workers[job.workerId]);
+  }
+
+  // ---------------------------------------------------------------- results, faults and aborts
+
+  private submitResult(job: Job): void {
+    const now = this.sim.now;
+    const r = this.requests[job.requestId];
+    const w = this.workers[job.workerId];
+    if (job.end !== "open") {
+      // Aborted, deleted or cancelled already: the server refuses the late result.
+      if (job.end === "stale_abort") {
+        job.end = "late_discarded";
+        w.lateDiscarded++;
+      }
+      this.emit("discard", r.id, job.id, w.id);
+      return;
+    }
+    this.closeJob(job, "completed");
+    r.completedJobs++;
+    w.completed++;
+    const elapsed = now - job.popped;
+    if (elapsed > 0) w.recordSpeed(r.mps / elapsed);
+    this.policy.timeout.onDelivered?.(job, r, elapsed);
+    for (const rule of this.policy.rules) rule.onJobEnd?.(job, r, w, "success", now);
+    r.expiry = Math.max(r.expiry, now + this.scenario.server.expiry.normal);
+    this.emit("deliver", r.id, job.id, w.id);
+    if (job.twin >= 0) this.cancelTwin(job);
+    if (r.hedgeOf === job.id) r.hedgesWanted = 0;
+    this.checkCompleted(r);
+    this.syncQueue(r);
+  }
+
+  private cancelTwin(job: Job): void {
+    const twin = this.jobs[job.twin];
+    job.twin = -1;
+    twin.twin = -1;
+    if (twin.end !== "open") return;
+    this.closeJob(twin, "cancelled");
+    this.emit("cancel", twin.requestId, twin.id, twin.workerId);
+    if (twin.held) this.dropJob(twin, this.workers[twin.workerId]);
+  }
+
+  /** Ends the server's side of a job. */
+  private closeJob(job: Job, end: Job["end"]): void {
+    job.end = end;
+    job.endedAt = this.sim.now;
+    job.deadlineGen++;
+    this.openJobs--;
+    const r = this.requests[job.requestId];
+    r.processingJobs--;
+    if (!job.held) this.emitAttempt(job);
+  }
+
+  /** A failed copy whose twin is still running: the twin carries the image, no requeue and no strike. */
+  private failedWithLiveTwin(job: Job): boolean {
+    if (job.twin < 0) return false;
+    const twin = this.jobs[job.twin];
+    job.twin = -1;
+    twin.twin = -1;
+    return twin.end === "open";
+  }
+
+  private reportFault(job: Job): void {
+    const now = this.sim.now;
+    const r = this.requests[job.requestId];
+    const w = this.workers[job.workerId];
+    if (job.end !== "open") {
+      this.emit("discard", r.id, job.id, w.id);
+      return;
+    }
+    const covered = this.failedWithLiveTwin(job);
+    // ImageProcessingGeneration._set_generation_inner: re-queue only while finished < jobs (eabea97d).
+    if (!covered && r.completedJobs + r.faultedJobs < r.jobs) r.n++;
+    this.closeJob(job, "reported_fault");
+    if (!covered) r.faultedJobs++;
+    w.reportedFaults++;
+    this.afterFailure(job, r, w, now);
+    this.emit("fault", r.id, job.id, w.id);
+    this.checkCompleted(r);
+    this.syncQueue(r);
+  }
+
+  private abortStale(job: Job): void {
+    const now = this.sim.now;
+    const r = this.requests[job.requestId];
+    const w = this.workers[job.workerId];
+    const covered = this.failedWithLiveTwin(job);
+    this.closeJob(job, "stale_abort");
+    if (!covered) {
+      r.n++;
+      r.faultedJobs++;
+    }
+    w.staleAborts++;
+    this.emit("abort", r.id, job.id, w.id);
+    this.afterFailure(job, r, w, now);
+    this.syncQueue(r);
+  }
+
+  private afterFailure(job: Job, r: Request, w: Worker, now: number): void {
+    r.failures++;
+    if (!r.failedWorkers.includes(w.id)) r.failedWorkers.push(w.id);
+    if (r.hedgeOf === job.id) r.hedgesWanted = 0;
+    for (const rule of this.policy.rules) rule.onJobEnd?.(job, r, w, "failure", now);
+    this.countAbortForMaintenance(w, now);
+    if (this.policy.detector.periodic) this.strikeCandidates.push(r);
+    else this.checkStrikes(r);
+  }
+
+  /** WorkerTemplate.log_aborted_job: a tumbling hour; the 21st abort in it puts the worker in maintenance. */
+  private countAbortForMaintenance(w: Worker, now: number): void {
+    const m = this.scenario.server.maintenance;
+    if (!this.policy.maintenance || !m.enabled) return;
+    if (now - w.abortWindowStart > m.window) {
+      w.abortsInWindow = 0;
+      w.abortWindowStart = now;
+    }
+    w.abortsInWindow++;
+    if (w.abortsInWindow > m.abort_threshold) {
+      if (!w.maintenance) w.maintenanceEntries++;
+      w.maintenance = true;
+      w.abortsInWindow = 0;
+      this.emit("maintenance", -1, -1, w.id);
+    }
+  }
+
+  private checkStrikes(r: Request): void {
+    if (r.done || r.faulted) return;
+    if (r.faultedJobs > this.scenario.server.max_faulted_jobs) {
+      r.faulted = true;
+      this.emit("request_faulted", r.id, -1, -1);
+      this.finishRequest(r, "faulted");
+    }
+  }
+
+  /** WaitingPrompt.is_completed, once nothing is left to hand out. */
+  private checkCompleted(r: Request): void {
+    if (r.done || r.faulted || r.n > 0 || r.hedgesWanted > 0) return;
+    if (r.completedJobs + r.faultedJobs - r.processingJobs >= r.jobs) {
+      // Fewer images than asked (worker-reported faults past the guard) is a failure for the user.
+      const outcome = r.completedJobs >= r.jobs ? "completed" : "faulted";
+      if (outcome === "completed") this.emit("request_completed", r.id, -1, -1);
+      this.finishRequest(r, outcome);
+    }
+  }
+
+  private onDeadline(jid: number, gen: number): void {
+    const job = this.jobs[jid];
+    if (gen !== job.deadlineGen || job.end !== "open") return;
+    this.abortStale(job);
+  }
+
+  private onHedge(jid: number, gen: number): void {
+    const job = this.jobs[jid];
+    if (gen !== job.gen || job.end !== "open" || job.twin >= 0) return;
+    const r = this.requests[job.requestId];
+    if (r.done || r.faulted || r.deleted || r.hedgesWanted > 0) return;
+    for (const rule of this.policy.rules) {
+      if (rule.mayHedge && !rule.mayHedge(this.jobsIssued, this.hedgesIssued)) return;
+    }
+    r.hedgesWanted = 1;
+    r.hedgeOf = job.id;
+    this.syncQueue(r);
+  }
+
+  // ---------------------------------------------------------------- outages
+
+  private onCrash(wid: number, gen: number): void {
+    const w = this.workers[wid];
+    if (gen !== w.outageGen || !w.online) return;
+    const downtime = this.sampler(this.crashDowntime(w))(this.workerOutageRng[wid]);
+    this.goOffline(w, downtime);
+  }
+
+  private crashDowntime(w: Worker): Distribution {
+    for (const m of w.failures) if (m.mode === "crash") return m.downtime;
+    return { kind: "constant", value: 0 };
+  }
+
+  private onFlap(wid: number): void {
+    const w = this.workers[wid];
+    const f = w.group.flapping;
+    if (f === null) return;
+    if (w.online) this.goOffline(w, f.down);
+    this.sim.schedule(this.sim.now + f.period, this.evFlap, wid, 0);
+  }
+
+  /** The worker stops polling and loses every job it holds; the server notices only through its detector. */
+  private goOffline(w: Worker, downtime: number): void {
+    const now = this.sim.now;
+    w.online = false;
+    w.outageGen++;
+    w.pollPending = false;
+    w.pollGen++;
+    this.unsleep(w);
+    this.emit("offline", -1, -1, w.id);
+    const detector = this.policy.detector;
+    for (const jid of w.heldJobs) {
+      const job = this.jobs[jid];
+      if (job.end === "open" && !detector.periodic && Number.isNaN(job.silentSince)) {
+        job.silentSince = now;
+        const at = detector.silentDeadline(job, now);
+        if (Number.isFinite(at)) this.sim.schedule(at, this.evDeadline, job.id, ++job.deadlineGen);
+      }
+      job.held = false;
+      job.gen++;
+      this.stopRunning(job, w);
+      this.emit("drop", job.requestId, job.id, w.id);
+      if (job.end !== "open") this.emitAttempt(job);
+    }
+    w.heldJobs.length = 0;
+    w.held = 0;
+    w.localQueue.length = 0;
+    this.releaseCover(w);
+    this.sim.schedule(now + downtime, this.evOnline, w.id, w.outageGen);
+  }
+
+  private onOnline(wid: number, gen: number): void {
+    const w = this.workers[wid];
+    if (gen !== w.outageGen || w.online) return;
+    w.online = true;
+    this.emit("online", -1, -1, w.id);
+    this.schedulePoll(w);
+  }
+
+  // ---------------------------------------------------------------- the server's sweep
+
+  /** check_waiting_prompts: delete expired requests, abort stale jobs (periodic detector), fault after 3 strikes. */
+  private onSweep(): void {
+    const now = this.sim.now;
+    const kept: Request[] = [];
+    for (const r of this.live) {
+      if (r.expiry < now) this.deleteRequest(r);
+      else kept.push(r);
+    }
+    this.live = kept;
+    if (this.policy.detector.periodic) {
+      const d = this.deadlines;
+      while (d.size > 0 && d.peekTime() < now) {
+        d.pop();
+        const job = this.jobs[d.a];
+        if (job.end === "open") this.abortStale(job);
+      }
+    }
+    for (const r of this.strikeCandidates) this.checkStrikes(r);
+    this.strikeCandidates.length = 0;
+    const sweep = this.scenario.server.sweep;
+    this.sim.schedule(now + sweep.period + this.sampler(sweep.run_time)(this.sweepRng), this.evSweep, 0, 0);
+  }
+
+  private deleteRequest(r: Request): void {
+    r.deleted = true;
+    for (const jid of r.jobIds) {
+      const job = this.jobs[jid];
+      if (job.end === "open") this.closeJob(job, "expired");
+    }
+    if (!r.done) {
+      this.emit("request_expired", r.id, -1, -1);
+      this.finishRequest(r, "expired");
+    }
+    this.syncQueue(r);
+  }
+
+  // ---------------------------------------------------------------- records
+
+  private finishRequest(r: Request, outcome: "completed" | "faulted" | "expired"): void {
+    const now = this.sim.now;
+    r.done = true;
+    r.doneAt = now;
+    r.outcome = outcome;
+    this.syncQueue(r);
+    const seen = this.seenAt(r.submitted, now);
+    this.sink.request(this.requestRecord(r, seen));
+    const client = this.scenario.client;
+    if (outcome !== "completed" && r.resubmission < client.resubmit.max) {
+      const at = seen + this.sampler(client.resubmit.delay)(this.clientRng);
+      if (at <= this.scenario.horizon) {
+        this.sim.schedule(at, this.evResubmit, r.id, 0);
+        return;
+      }
+    }
+    this.emitUser(r, outcome, seen);
+  }
+
+  /** When the user's client, checking every poll interval since submission, sees the end. */
+  private seenAt(submitted: number, done: number): number {
+    const p = this.scenario.client.poll_interval;
+    if (p <= 0) return done;
+    return submitted + Math.ceil((done - submitted) / p) * p;
+  }
+
+  private emitUser(r: Request, outcome: UserRecord["outcome"], final: number): void {
+    const origin = this.requests[r.originId];
+    this.sink.user({
+      policy: this.policyName,
+      replication: this.replication,
+      origin_id: origin.id,
+      submitted_s: origin.submitted,
+      final_s: final,
+      outcome,
+      submissions: r.resubmission + 1,
+      latency_s: final - origin.submitted,
+      warmup: origin.submitted < this.scenario.warmup,
+    });
+  }
+
+  private requestRecord(r: Request, seen: number): RequestRecord {
+    const t = r.template;
+    return {
+      policy: this.policyName,
+      replication: this.replication,
+      request_id: r.id,
+      origin_id: r.originId,
+      resubmission: r.resubmission,
+      stream: r.stream,
+      width: t.width,
+      height: t.height,
+      steps: t.steps,
+      sampler: t.sampler,
+      model: t.model ?? "",
+      submitted_s: r.submitted,
+      done_s: r.doneAt,
+      outcome: r.outcome,
+      images_requested: r.jobs,
+      images_delivered: r.completedJobs,
+      attempts: r.attempts,
+      latency_s: r.doneAt - r.submitted,
+      seen_s: seen,
+      warmup: r.submitted < this.scenario.warmup,
+    };
+  }
+
+  private emitAttempt(job: Job): void {
+    const w = this.workers[job.workerId];
+    const wasted = job.end === "completed" ? 0 : job.gpuSeconds;
+    w.wastedSeconds += wasted;
+    this.sink.attempt({
+      policy: this.policyName,
+      replication: this.replication,
+      request_id: job.requestId,
+      job_id: job.id,
+      attempt: job.attempt,
+      worker_id: w.id,
+      worker_name: w.name,
+      popped_s: job.popped,
+      ended_s: job.endedAt,
+      end: job.end,
+      ttl_s: job.ttl,
+      hedge: job.hedge,
+      wasted_gpu_s: wasted,
+    });
+  }
+
+  private onSample(): void {
+    const now = this.sim.now;
+    this.sink.sample({
+      policy: this.policyName,
+      replication: this.replication,
+      t_s: now,
+      queued: this.queue.length,
+      in_flight: this.openJobs,
+    });
+    const next = now + this.scenario.sample_interval;
+    if (next <= this.scenario.horizon) this.sim.schedule(next, this.evSample, 0, 0);
+  }
+
+  /** At the horizon: what is still open is reported as open. */
+  private finish(): void {
+    const now = this.sim.now;
+    for (const job of this.jobs) {
+      if (job.held && job.running) {
+        const spent = now - job.startedAt;
+        job.gpuSeconds += spent;
+        this.workers[job.workerId].busySeconds += spent;
+        job.running = false;
+      }
+      if (job.held || job.end === "open") {
+        if (job.end === "open") job.endedAt = Number.NaN;
+        job.held = false;
+        this.emitAttempt(job);
+      }
+    }
+    for (const r of this.requests) {
+      if (!r.done) {
+        this.sink.request(this.requestRecord(r, Number.NaN));
+        this.emitUser(r, "open", Number.NaN);
+      }
+    }
+    for (const w of this.workers) {
+      this.sink.worker({
+        policy: this.policyName,
+        replication: this.replication,
+        worker_id: w.id,
+        worker_name: w.name,
+        group: w.group.name,
+        pops: w.pops,
+        completed: w.completed,
+        stale_aborts: w.staleAborts,
+        reported_faults: w.reportedFaults,
+        late_discarded: w.lateDiscarded,
+        maintenance_entries: w.maintenanceEntries,
+        busy_s: w.busySeconds,
+        wasted_gpu_s: w.wastedSeconds,
+      });
+    }
+  }
+
+  // ---------------------------------------------------------------- helpers
+
+  private emit(kind: TraceKind, a: number, b: number, c: number): void {
+    if (this.trace !== undefined) this.trace(this.sim.now, kind, a, b, c);
+  }
+
+  private fleetMedianSpeed(now: number): number {
+    if (now - this.fleetMedianAt < 60) return this.fleetMedianCache;
+    const speeds: number[] = [];
+    const baseline = this.scenario.server.speed.baseline;
+    for (const w of this.workers) if (w.sampleCount > 0) speeds.push(w.measuredSpeed(baseline));
+    speeds.sort((a, b) => a - b);
+    const n = speeds.length;
+    this.fleetMedianCache = n === 0 ? baseline : n % 2 === 1 ? speeds[n >> 1] : (speeds[n / 2 - 1] + speeds[n / 2]) / 2;
+    this.fleetMedianAt = now;
+    return this.fleetMedianCache;
+  }
+}

@@ -1,0 +1,85 @@
+import type { RequestTemplate } from "../scenario/types.js";
+
+/** Samplers the Horde counts twice (horde/consts.py: SECOND_ORDER_SAMPLERS). */
+export const SECOND_ORDER_SAMPLERS: ReadonlySet<string> = new Set([
+  "k_heun",
+  "k_dpm_2",
+  "k_dpm_2_a",
+  "k_dpmpp_2s_a",
+  "k_dpmpp_sde",
+]);
+
+/** ImageWaitingPrompt.get_accurate_steps. */
+export function accurateSteps(steps: number, sampler: string): number {
+  if (sampler === "k_dpm_adaptive") return 40;
+  if (SECOND_ORDER_SAMPLERS.has(sampler)) return steps * 2;
+  return steps;
+}
+
+/** Megapixel-steps of one image: width × height × accurate steps / 1e6. */
+export function megapixelSteps(width: number, height: number, steps: number, sampler: string): number {
+  return (width * height * accurateSteps(steps, sampler)) / 1e6;
+}
+
+/** A WaitingPrompt: one user request for `jobs` images. */
+export class Request {
+  /** Images still to hand out (the Horde's `n`). */
+  n: number;
+  readonly jobs: number;
+  readonly mps: number;
+  /** Priority accumulated before the current waiting spell (extra_priority minus the aging of this spell). */
+  accumulated: number;
+  /** Static sort key while waiting: accumulated − increment × (aging ticks before the spell began). */
+  key = 0;
+  /** Ages while waiting (n > 0 when the spell began); a hedge-only spell does not. */
+  aging = false;
+  /** Index in the waiting queue, −1 when not in it. */
+  queueIndex = -1;
+  expiry: number;
+  completedJobs = 0;
+  faultedJobs = 0;
+  processingJobs = 0;
+  /** Hedge copies wanted: the request is poppable for a duplicate although n = 0. */
+  hedgesWanted = 0;
+  attempts = 0;
+  faulted = false;
+  deleted = false;
+  done = false;
+  doneAt = Number.NaN;
+  outcome: "completed" | "faulted" | "expired" | "open" = "open";
+  /** Jobs popped for this request, in order. */
+  readonly jobIds: number[] = [];
+  /** The job a wanted hedge copy duplicates, −1 for none. */
+  hedgeOf = -1;
+  /** Workers that failed a job of this request (for exclude-failed and the trace). */
+  failedWorkers: number[] = [];
+  /** Failed attempts so far, for the adaptive timeout's doubling. */
+  failures = 0;
+  /** The worker currently woken on this request's behalf (lazy polling), −1 for none. */
+  coveredBy = -1;
+
+  constructor(
+    readonly id: number,
+    readonly template: RequestTemplate,
+    readonly stream: string,
+    readonly submitted: number,
+    readonly originId: number,
+    readonly resubmission: number,
+    expiry: number,
+  ) {
+    this.n = template.n;
+    this.jobs = template.n;
+    this.mps = megapixelSteps(template.width, template.height, template.steps, template.sampler);
+    this.accumulated = template.kudos;
+    this.expiry = expiry;
+  }
+
+  get pixels(): number {
+    return this.template.width * this.template.height;
+  }
+
+  /** Poppable: something left to hand out and not closed. */
+  get poppable(): boolean {
+    return (this.n > 0 || this.hedgesWanted > 0) && !this.faulted && !this.deleted && !this.done;
+  }
+}
