@@ -1,6 +1,10 @@
+/** Sequence offset that puts a "late" event after every ordinary event of the same instant. */
+const LATE = 2 ** 51;
+
 /**
  * The event list: a binary min-heap over typed arrays, ordered by (time, insertion sequence), so ties pop
- * in FIFO order and runs are deterministic. No allocation per push or pop.
+ * in FIFO order and runs are deterministic. An event pushed as `late` pops after every ordinary event of
+ * the same instant (FIFO among late ones). No allocation per push or pop.
  */
 export class EventQueue {
   private times: Float64Array;
@@ -37,11 +41,11 @@ export class EventQueue {
     this.n = 0;
   }
 
-  push(time: number, kind: number, a: number, b: number): void {
+  push(time: number, kind: number, a: number, b: number, late = false): void {
     if (this.n === this.times.length) this.grow();
     const times = this.times;
     const seqs = this.seqs;
-    const seq = this.seq++;
+    const seq = late ? LATE + this.seq++ : this.seq++;
     let i = this.n++;
     while (i > 0) {
       const p = (i - 1) >> 1;

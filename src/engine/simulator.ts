@@ -34,6 +34,14 @@ export class Simulator {
     this.queue.push(time, kind, a, b);
   }
 
+  /** Like schedule, but the event runs after every ordinary event of the same instant. */
+  scheduleLate(time: number, kind: number, a = 0, b = 0): void {
+    if (!(time >= this.now)) {
+      throw new Error(`cannot schedule ${this.kindName(kind)} at ${time}: the clock is at ${this.now}`);
+    }
+    this.queue.push(time, kind, a, b, true);
+  }
+
   scheduleIn(delay: number, kind: number, a = 0, b = 0): void {
     this.schedule(this.now + delay, kind, a, b);
   }

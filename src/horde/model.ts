@@ -279,18 +279,20 @@ export class HordeModel {
    * always safe; never waking the first eligible poller is what must not happen.
    */
   private ensureCovered(r: Request): void {
-    if (this.naive || r.coveredBy >= 0 || !r.poppable) return;
+    if (this.naive || !r.poppable) return;
     const now = this.sim.now;
+    const coverer = r.coveredBy >= 0 ? this.workers[r.coveredBy] : null;
     let best: Worker | null = null;
-    let bestTick = Number.POSITIVE_INFINITY;
+    let bestTick = coverer !== null && coverer.pollPending ? coverer.pollAt : Number.POSITIVE_INFINITY;
     for (const w of this.sleepers) {
-      const tick = w.nextTick(now);
+      const tick = w.nextTick(now, false);
       if (tick < bestTick && this.eligible(w, r, now)) {
         best = w;
         bestTick = tick;
       }
     }
     if (best === null) return;
+    if (coverer !== null && coverer.covering === r.id) coverer.covering = -1;
     best.covering = r.id;
     r.coveredBy = best.id;
     this.schedulePoll(best);
@@ -298,7 +300,7 @@ export class HordeModel {
 
   private sleep(w: Worker): void {
     if (this.naive) {
-      this.schedulePoll(w);
+      this.schedulePoll(w, true);
       return;
     }
     if (w.asleep) return;
@@ -319,12 +321,17 @@ export class HordeModel {
     this.sleeperIndex[w.id] = -1;
   }
 
-  private schedulePoll(w: Worker): void {
+  /**
+   * Polls run after every other event of their instant ("late"), so a poll sees what happened at its tick;
+   * `strict` when the worker has just polled and its next poll is on the next tick.
+   */
+  private schedulePoll(w: Worker, strict = false): void {
     if (w.pollPending || !w.online || w.held >= w.slots) return;
     this.unsleep(w);
     w.pollPending = true;
     w.pollGen++;
-    this.sim.schedule(w.nextTick(this.sim.now), this.evPoll, w.id, w.pollGen);
+    w.pollAt = w.nextTick(this.sim.now, strict);
+    this.sim.scheduleLate(w.pollAt, this.evPoll, w.id, w.pollGen);
   }
 
   /** The worker's poll ended without covering a request it was woken for: find another poller for it. */
@@ -351,7 +358,7 @@ export class HordeModel {
       if (rule.popAllowedAt) allowedAt = Math.max(allowedAt, rule.popAllowedAt(w, now));
     }
     if (allowedAt > now) {
-      this.sim.schedule(allowedAt, this.evPopAllowed, w.id, 0);
+      if (Number.isFinite(allowedAt)) this.sim.schedule(allowedAt, this.evPopAllowed, w.id, 0);
       this.releaseCover(w);
       return;
     }
@@ -364,7 +371,7 @@ export class HordeModel {
     }
     w.errorPolling = false;
     this.pop(w, r, now);
-    if (w.held < w.slots) this.schedulePoll(w);
+    if (w.held < w.slots) this.schedulePoll(w, true);
     this.releaseCover(w);
     this.syncQueue(r);
   }

@@ -60,6 +60,8 @@ export class Worker {
   /** Poll scheduling: generation of the pending poll event, or −1 when none is pending. */
   pollGen = 0;
   pollPending = false;
+  /** When the pending poll happens. */
+  pollAt = Number.NaN;
   /** Asleep: has a free slot, found nothing, waits to be woken when something it could take appears. */
   asleep = false;
   /** The request this worker was woken for (lazy polling), −1 for none. */
@@ -125,12 +127,16 @@ export class Worker {
     this.sampleNext = (this.sampleNext + 1) % cap;
   }
 
-  /** The next poll tick strictly after t on this worker's own grid (t itself when polling is instant). */
-  nextTick(t: number): number {
+  /**
+   * The first poll tick at or after t on this worker's own grid (strictly after t when `strict`: the worker
+   * just polled). With instant polling the tick is t itself.
+   */
+  nextTick(t: number, strict: boolean): number {
     const interval = this.pollInterval;
     if (interval <= 0) return t;
-    const k = Math.floor((t - this.phase) / interval) + 1;
-    const tick = this.phase + k * interval;
-    return tick > t ? tick : tick + interval;
+    let tick = this.phase + Math.ceil((t - this.phase) / interval) * interval;
+    if (tick < t) tick += interval;
+    if (strict && tick <= t) tick += interval;
+    return tick;
   }
 }
