@@ -16,7 +16,7 @@ arrivals:
   - name: a
     rate: 1/h
     mix:
-      - { width: 1024, height: 1024, steps: 4, sampler: k_euler, user: alice ${opts.request ?? ""} }
+      - { ${opts.request ?? "width: 1024, height: 1024"}, steps: 4, sampler: k_euler, user: alice }
 workers:
   - name: w
     max_pixels: 1048576
@@ -66,7 +66,7 @@ describe("the incident: three stale aborts, then the request is faulted (horde-m
 
 describe("request expiry (20 min, refreshed on pop)", () => {
   it("deletes a request no worker can take at the first sweep after 20 minutes", () => {
-    const run = simulate(scenario("", { times: [10], request: ", width: 2048, height: 2048" }));
+    const run = simulate(scenario("", { times: [10], request: "width: 2048, height: 2048" }));
     const r = run.requests[0];
     expect(r.outcome).toBe("expired");
     expect(r.done_s - 10).toBeGreaterThan(1200);
@@ -87,7 +87,7 @@ describe("request expiry (20 min, refreshed on pop)", () => {
     const run = simulate(
       scenario("    slots: 1\n    extra_slow_worker: true\n    failures: [{ mode: hang, probability: 1, hold: 1d }]", {
         times: [10],
-        request: ", extra_slow_workers: true",
+        request: "width: 1024, height: 1024, extra_slow_workers: true",
       }),
     );
     const a = run.attempts[0];

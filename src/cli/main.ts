@@ -1,0 +1,47 @@
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { reportCommand } from "./commands/report.js";
+import { runCommand } from "./commands/run.js";
+import { schemaCommand } from "./commands/schema.js";
+import { validateCommand } from "./commands/validate.js";
+import { UserError } from "./errors.js";
+
+const debug = process.argv.includes("--debug");
+
+function fail(err: unknown): never {
+  if (err instanceof UserError) {
+    process.stderr.write(`hordesim: ${err.message}\n`);
+    process.exit(2);
+  }
+  if (debug && err instanceof Error) process.stderr.write(`${err.stack}\n`);
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`hordesim: internal error: ${message}${debug ? "" : " (run with --debug for details)"}\n`);
+  process.exit(1);
+}
+
+process.on("unhandledRejection", fail);
+
+try {
+  await yargs(hideBin(process.argv))
+    .scriptName("hordesim")
+    .usage("$0 <command> [options]\n\nA discrete-event simulator of the AI Horde's job scheduling.")
+    .command(runCommand)
+    .command(validateCommand)
+    .command(schemaCommand)
+    .command(reportCommand)
+    .option("debug", { type: "boolean", default: false, describe: "Print stack traces of internal errors" })
+    .demandCommand(1, "Name a command: run, validate, schema or report.")
+    .strict()
+    .help()
+    .alias("h", "help")
+    .version(false)
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .fail((msg, err) => {
+      if (err) fail(err);
+      process.stderr.write(`hordesim: ${msg}\nRun "hordesim --help" for usage.\n`);
+      process.exit(2);
+    })
+    .parseAsync();
+} catch (err) {
+  fail(err);
+}

@@ -1,0 +1,40 @@
+// Textbook queueing results the simulator is validated against.
+
+/** Erlang C: the probability that an arrival waits in an M/M/c queue with offered load a = λ/μ < c. */
+export function erlangC(c: number, a: number): number {
+  if (!(a < c)) return 1;
+  let term = 1;
+  let sum = 1;
+  for (let k = 1; k < c; k++) {
+    term *= a / k;
+    sum += term;
+  }
+  const last = ((term * a) / c) * (c / (c - a));
+  return last / (sum + last);
+}
+
+/** M/M/c mean wait in queue Wq = C(c, a) / (cμ − λ). */
+export function mmcWq(c: number, lambda: number, mu: number): number {
+  return erlangC(c, lambda / mu) / (c * mu - lambda);
+}
+
+/** M/M/1: Wq = ρ/(μ−λ), W = 1/(μ−λ), sojourn-time quantile −ln(1−p)/(μ−λ). */
+export const mm1 = {
+  wq: (lambda: number, mu: number) => lambda / mu / (mu - lambda),
+  w: (lambda: number, mu: number) => 1 / (mu - lambda),
+  sojournQuantile: (lambda: number, mu: number, p: number) => -Math.log(1 - p) / (mu - lambda),
+};
+
+/** M/D/1 (Pollaczek–Khinchine with constant service 1/μ): Wq = ρ / (2μ(1−ρ)). */
+export function md1Wq(lambda: number, mu: number): number {
+  const rho = lambda / mu;
+  return rho / (2 * mu * (1 - rho));
+}
+
+/**
+ * Retry with an exact timeout τ and no queueing: one attempt fails when the worker hangs (probability d) or
+ * its Exp(μ) job outlasts τ: q = d + (1−d)·e^(−μτ); with 3 strikes a request fails with probability q³.
+ */
+export function retryAttemptFailure(d: number, mu: number, tau: number): number {
+  return d + (1 - d) * Math.exp(-mu * tau);
+}

@@ -1,0 +1,31 @@
+import { describe, expect, it } from "vitest";
+import { erlangC, md1Wq, mm1, mmcWq, retryAttemptFailure } from "../../src/experiment/theory.js";
+
+describe("queueing formulas (known answers)", () => {
+  it("Erlang C for c = 3, λ = 2, μ = 1 is 4/9, and so is Wq", () => {
+    expect(erlangC(3, 2)).toBeCloseTo(4 / 9, 10);
+    expect(mmcWq(3, 2, 1)).toBeCloseTo(4 / 9, 10);
+  });
+
+  it("Erlang C with one server is ρ (M/M/1 waits with probability ρ)", () => {
+    expect(erlangC(1, 0.7)).toBeCloseTo(0.7, 12);
+    expect(mmcWq(1, 0.7, 1)).toBeCloseTo(mm1.wq(0.7, 1), 12);
+  });
+
+  it("M/M/1 at λ = 0.5, μ = 1: Wq = 1, W = 2, median sojourn 2·ln 2", () => {
+    expect(mm1.wq(0.5, 1)).toBeCloseTo(1, 12);
+    expect(mm1.w(0.5, 1)).toBeCloseTo(2, 12);
+    expect(mm1.sojournQuantile(0.5, 1, 0.5)).toBeCloseTo(2 * Math.log(2), 12);
+  });
+
+  it("M/D/1 waits half as long as M/M/1 at the same load", () => {
+    expect(md1Wq(0.8, 1)).toBeCloseTo(mm1.wq(0.8, 1) / 2, 12);
+    expect(md1Wq(0.5, 2)).toBeCloseTo(0.25 / (4 * 0.75), 12);
+  });
+
+  it("retry: q = d + (1−d)e^(−μτ)", () => {
+    expect(retryAttemptFailure(0, 1, 0)).toBe(1);
+    expect(retryAttemptFailure(1, 1, 5)).toBe(1);
+    expect(retryAttemptFailure(0.2, 0.5, 2)).toBeCloseTo(0.2 + 0.8 * Math.exp(-1), 12);
+  });
+});
