@@ -1,4 +1,3 @@
-import { cumulativeStdNormalProbability } from "simple-statistics";
 import type { Rng } from "./random.js";
 
 /** A random quantity. Durations are in seconds, speeds in MPS/s. */
@@ -43,13 +42,29 @@ export function compile(d: Distribution): (rng: Rng) => number {
       return (rng) => median * Math.exp(sigma * standardNormal(rng));
     }
     case "normal": {
-      const { mean, sd, min } = d;
+      const { mean, min } = d;
+      const sd = Math.abs(d.sd);
+      if (sd === 0) {
+        const v = Math.max(mean, min);
+        return () => v;
+      }
+      const alpha = (min - mean) / sd;
+      if (alpha <= 0) {
+        return (rng) => {
+          for (;;) {
+            const x = mean + sd * standardNormal(rng);
+            if (x >= min) return x;
+          }
+        };
+      }
+      // Plain rejection would take 1/(1−Φ(α)) tries: sample the tail by Robert (1995) instead.
+      const lambda = (alpha + Math.sqrt(alpha * alpha + 4)) / 2;
       return (rng) => {
-        for (let i = 0; i < 1000; i++) {
-          const x = mean + sd * standardNormal(rng);
-          if (x >= min) return x;
+        for (;;) {
+          const z = alpha - Math.log(1 - rng.next()) / lambda;
+          const e = z - lambda;
+          if (rng.next() <= Math.exp((-e * e) / 2)) return Math.max(min, mean + sd * z);
         }
-        return min;
       };
     }
     case "choice": {
@@ -71,12 +86,35 @@ export function mean(d: Distribution): number {
     case "lognormal":
       return d.median * Math.exp((d.sigma * d.sigma) / 2);
     case "normal": {
-      if (d.sd === 0) return Math.max(d.mean, d.min);
-      const alpha = (d.min - d.mean) / d.sd;
-      const phi = Math.exp((-alpha * alpha) / 2) / Math.sqrt(2 * Math.PI);
-      return d.mean + (d.sd * phi) / (1 - cumulativeStdNormalProbability(alpha));
+      const sd = Math.abs(d.sd);
+      if (sd === 0) return Math.max(d.mean, d.min);
+      return d.mean + sd * normalHazard((d.min - d.mean) / sd);
     }
     case "choice":
       return d.values.reduce((s, v) => s + v, 0) / d.values.length;
   }
+}
+
+/**
+ * φ(x)/(1 − Φ(x)) = E[Z | Z ≥ x] for a standard normal Z (the inverse Mills ratio). The upper tail uses the
+ * Chebyshev fit of erfc in Numerical Recipes (relative error < 1.2e-7 everywhere), with exp(−x²/2) cancelled
+ * analytically so that it neither underflows nor loses precision far in the tail.
+ */
+export function normalHazard(x: number): number {
+  const z = Math.abs(x) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * z);
+  const p =
+    -1.26551223 +
+    t *
+      (1.00002368 +
+        t *
+          (0.37409196 +
+            t *
+              (0.09678418 +
+                t *
+                  (-0.18628806 +
+                    t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (-0.82215223 + t * 0.17087277))))))));
+  if (x >= 0) return Math.sqrt(2 / Math.PI) / (t * Math.exp(p));
+  const upperTailOfAbs = 0.5 * t * Math.exp(-z * z + p);
+  return Math.exp((-x * x) / 2) / Math.sqrt(2 * Math.PI) / (1 - upperTailOfAbs);
 }

@@ -4,7 +4,7 @@ const LATE = 2 ** 51;
 /**
  * The event list: a binary min-heap over typed arrays, ordered by (time, insertion sequence), so ties pop
  * in FIFO order and runs are deterministic. An event pushed as `late` pops after every ordinary event of
- * the same instant (FIFO among late ones). No allocation per push or pop.
+ * the same instant (FIFO among late ones). No allocation per push or pop; the arrays double when full.
  */
 export class EventQueue {
   private times: Float64Array;
@@ -21,7 +21,7 @@ export class EventQueue {
   b = 0;
 
   constructor(initialCapacity = 1024) {
-    const c = Math.max(2, initialCapacity);
+    const c = Math.max(2, Math.ceil(initialCapacity));
     this.times = new Float64Array(c);
     this.seqs = new Float64Array(c);
     this.kinds = new Int32Array(c);
@@ -31,6 +31,10 @@ export class EventQueue {
 
   get size(): number {
     return this.n;
+  }
+
+  get capacity(): number {
+    return this.times.length;
   }
 
   peekTime(): number {
@@ -45,61 +49,72 @@ export class EventQueue {
     if (this.n === this.times.length) this.grow();
     const times = this.times;
     const seqs = this.seqs;
+    const kinds = this.kinds;
+    const as = this.as;
+    const bs = this.bs;
     const seq = late ? LATE + this.seq++ : this.seq++;
     let i = this.n++;
     while (i > 0) {
       const p = (i - 1) >> 1;
       const pt = times[p];
       if (pt < time || (pt === time && seqs[p] < seq)) break;
-      this.move(p, i);
+      times[i] = pt;
+      seqs[i] = seqs[p];
+      kinds[i] = kinds[p];
+      as[i] = as[p];
+      bs[i] = bs[p];
       i = p;
     }
     times[i] = time;
     seqs[i] = seq;
-    this.kinds[i] = kind;
-    this.as[i] = a;
-    this.bs[i] = b;
+    kinds[i] = kind;
+    as[i] = a;
+    bs[i] = b;
   }
 
+  /** Removes the earliest event into `time`, `kind`, `a`, `b`; false when the queue is empty. */
   pop(): boolean {
     if (this.n === 0) return false;
     const times = this.times;
     const seqs = this.seqs;
+    const kinds = this.kinds;
+    const as = this.as;
+    const bs = this.bs;
     this.time = times[0];
-    this.kind = this.kinds[0];
-    this.a = this.as[0];
-    this.b = this.bs[0];
+    this.kind = kinds[0];
+    this.a = as[0];
+    this.b = bs[0];
     const n = --this.n;
     if (n === 0) return true;
     const t = times[n];
     const s = seqs[n];
-    const k = this.kinds[n];
-    const a = this.as[n];
-    const b = this.bs[n];
     let i = 0;
     for (;;) {
       let c = 2 * i + 1;
       if (c >= n) break;
+      let ct = times[c];
       const r = c + 1;
-      if (r < n && (times[r] < times[c] || (times[r] === times[c] && seqs[r] < seqs[c]))) c = r;
-      if (t < times[c] || (t === times[c] && s < seqs[c])) break;
-      this.move(c, i);
+      if (r < n) {
+        const rt = times[r];
+        if (rt < ct || (rt === ct && seqs[r] < seqs[c])) {
+          c = r;
+          ct = rt;
+        }
+      }
+      if (t < ct || (t === ct && s < seqs[c])) break;
+      times[i] = ct;
+      seqs[i] = seqs[c];
+      kinds[i] = kinds[c];
+      as[i] = as[c];
+      bs[i] = bs[c];
       i = c;
     }
     times[i] = t;
     seqs[i] = s;
-    this.kinds[i] = k;
-    this.as[i] = a;
-    this.bs[i] = b;
+    kinds[i] = kinds[n];
+    as[i] = as[n];
+    bs[i] = bs[n];
     return true;
-  }
-
-  private move(from: number, to: number): void {
-    this.times[to] = this.times[from];
-    this.seqs[to] = this.seqs[from];
-    this.kinds[to] = this.kinds[from];
-    this.as[to] = this.as[from];
-    this.bs[to] = this.bs[from];
   }
 
   private grow(): void {

@@ -21,8 +21,7 @@ export class RandomStreams {
   stream(name: string): Rng {
     let s = this.streams.get(name);
     if (s === undefined) {
-      const prng = seedrandom.alea(`hordesim/${this.seed}/${this.replication}/${name}`);
-      s = { next: () => prng() };
+      s = { next: seedrandom.alea(`hordesim/${this.seed}/${this.replication}/${name}`) };
       this.streams.set(name, s);
     }
     return s;
