@@ -1,0 +1,287 @@
+import { createHash } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
+import type { z } from "zod";
+import { UserError } from "../cli/errors.js";
+import { describe, didYouMean, errorMap, expectedPhrase } from "./messages.js";
+import { scenarioSchema } from "./schema.js";
+import type { Scenario } from "./types.js";
+
+/** One thing wrong with a scenario file. `line` and `col` are 1-based; 0 when the problem has no position. */
+export interface Problem {
+  file: string;
+  line: number;
+  col: number;
+  /** The field, e.g. `workers[2].speed.median`; "" for the file as a whole. */
+  path: string;
+  message: string;
+}
+
+export function formatProblem(p: Problem): string {
+  const where = p.line > 0 ? `${p.file}:${p.line}:${p.col}` : p.file;
+  return p.path === "" ? `${where}: ${p.message}` : `${where}: ${p.path}: ${p.message}`;
+}
+
+/** Every problem of a scenario file, one per line as FILE:LINE:COL: PATH: MESSAGE, sorted by position. */
+export class ScenarioError extends UserError {
+  readonly problems: Problem[];
+  constructor(problems: Problem[]) {
+    const sorted = [...problems].sort((a, b) => a.line - b.line || a.col - b.col || a.path.localeCompare(b.path));
+    super(sorted.map(formatProblem).join("\n"));
+    this.name = "ScenarioError";
+    this.problems = sorted;
+  }
+}
+
+type Segment = string | number;
+
+export function formatPath(path: readonly PropertyKey[]): string {
+  let out = "";
+  for (const seg of path) {
+    if (typeof seg === "number") out += `[${seg}]`;
+    else if (typeof seg === "string" && /^[A-Za-z_][\w-]*$/.test(seg)) out += out === "" ? seg : `.${seg}`;
+    else out += `[${JSON.stringify(String(seg))}]`;
+  }
+  return out;
+}
+
+function keyName(key: unknown): string {
+  if (isScalar(key)) return String(key.value);
+  return String(key);
+}
+
+/** Where a path points in the document: the value (or, with `atKey`, the key) of the deepest node that exists. */
+function locate(doc: Document, path: readonly Segment[], atKey: boolean): number {
+  let node: unknown = doc.contents;
+  let offset = (node as Node | null)?.range?.[0] ?? 0;
+  for (let i = 0; i < path.length; i++) {
+    if (isAlias(node)) node = node.resolve(doc);
+    const seg = path[i];
+    const last = i === path.length - 1;
+    if (isMap(node)) {
+      const pair = findPair(doc, node.items, String(seg));
+      if (pair === undefined) return offset;
+      const key = pair.key as Node | null;
+      const value = pair.value as Node | null;
+      const emptyValue = value === null || (isScalar(value) && value.value === null && value.source === "");
+      if ((last && atKey) || emptyValue) offset = key?.range?.[0] ?? offset;
+      else offset = value?.range?.[0] ?? offset;
+      node = value;
+    } else if (isSeq(node) && typeof seg === "number" && seg < node.items.length) {
+      node = node.items[seg];
+      offset = (node as Node | null)?.range?.[0] ?? offset;
+    } else {
+      return offset;
+    }
+  }
+  return offset;
+}
+
+function findPair(doc: Document, items: unknown[], key: string): { key: unknown; value: unknown } | undefined {
+  for (const pair of items) {
+    if (isPair(pair) && keyName(pair.key) === key) return pair;
+  }
+  for (const pair of items) {
+    if (!isPair(pair) || !isScalar(pair.key) || typeof pair.key.value !== "symbol") continue;
+    const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
+    for (let source of sources) {
+      if (isAlias(source)) source = source.resolve(doc);
+      if (isMap(source)) {
+        const found = findPair(doc, source.items, key);
+        if (found !== undefined) return found;
+      }
+    }
+  }
+  return undefined;
+}
+
+interface Flat {
+  path: Segment[];
+  message: string;
+  atKey: boolean;
+}
+
+function valueAt(data: unknown, path: readonly Segment[]): unknown {
+  let v = data;
+  for (const seg of path) {
+    if (v === null || typeof v !== "object") return undefined;
+    v = (v as Record<string, unknown>)[seg as string];
+  }
+  return v;
+}
+
+/** A union branch that failed only because the value has another type altogether. */
+function mismatched(branch: z.core.$ZodIssue[]): boolean {
+  return branch.every(
+    (iss) =>
+      iss.path.length === 0 &&
+      (iss.code === "invalid_type" ||
+        (iss.code === "invalid_union" && iss.errors.length > 0 && iss.errors.every(mismatched))),
+  );
+}
+
+function expectedTypes(issues: z.core.$ZodIssue[], out: Set<string>): Set<string> {
+  for (const iss of issues) {
+    if (iss.code === "invalid_type") out.add(expectedPhrase(iss.expected));
+    else if (iss.code === "invalid_union") for (const b of iss.errors) expectedTypes(b, out);
+  }
+  return out;
+}
+
+/** Turns zod issues into one message per field: unions resolve to the branch the value was meant for. */
+function flatten(issues: readonly z.core.$ZodIssue[], prefix: Segment[], data: unknown, out: Flat[]): void {
+  for (const iss of issues) {
+    const path = [...prefix, ...(iss.path as Segment[])];
+    if (iss.code === "unrecognized_keys") {
+      const lines = iss.message.split("\n");
+      iss.keys.forEach((key, i) => {
+        out.push({
+          path: [...path, key],
+          message: lines.length === iss.keys.length ? lines[i] : `unknown key "${key}"`,
+          atKey: true,
+        });
+      });
+    } else if (iss.code === "invalid_union" && iss.errors.length > 0) {
+      const candidates = iss.errors.filter((b) => !mismatched(b));
+      if (candidates.length > 0) {
+        flatten(candidates[0], path, data, out);
+      } else {
+        const value = valueAt(data, path);
+        const generic = iss.message === "Invalid input" || iss.message === "";
+        const expected = [...expectedTypes([iss], new Set())].join(" or ");
+        out.push({
+          path,
+          message:
+            value === undefined ? "required" : generic ? `expected ${expected}, got ${describe(value)}` : iss.message,
+          atKey: false,
+        });
+      }
+    } else if (iss.code === "invalid_union") {
+      const d = iss as z.core.$ZodIssueInvalidUnion & { discriminator?: string; options?: unknown[] };
+      const options = (d.options ?? []).map(String);
+      const value = valueAt(data, path);
+      const message =
+        options.length === 0
+          ? iss.message
+          : value === undefined
+            ? `required: one of ${options.join(", ")}`
+            : `expected one of ${options.join(", ")}, got ${describe(value)}${typeof value === "string" ? didYouMean(value, options) : ""}`;
+      out.push({ path, message, atKey: false });
+    } else {
+      out.push({ path, message: iss.message, atKey: false });
+    }
+  }
+}
+
+function problemAt(file: string, lines: LineCounter, offset: number, path: string, message: string): Problem {
+  const { line, col } = lines.linePos(offset);
+  return { file, line, col, path, message };
+}
+
+function fail(file: string, message: string, line = 0, col = 0): never {
+  throw new ScenarioError([{ file, line, col, path: "", message }]);
+}
+
+/** Parses and validates scenario YAML; throws a ScenarioError listing every problem. */
+export function parseScenario(text: string, file: string): Scenario {
+  const nul = text.indexOf("\u0000");
+  if (nul >= 0) {
+    const { line, col } = positionOf(text, nul);
+    fail(file, "not a text file (it contains NUL bytes): expected scenario YAML", line, col);
+  }
+  const lines = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: lines, prettyErrors: false, merge: true, uniqueKeys: true });
+  if (doc.errors.length > 0) {
+    throw new ScenarioError(
+      doc.errors.map((e) =>
+        problemAt(
+          file,
+          lines,
+          e.pos[0],
+          "",
+          e.code === "MULTIPLE_DOCS"
+            ? "the file holds more than one YAML document (a second ---): a scenario is one document"
+            : `YAML syntax error: ${e.message.split("\n")[0].replace(/:$/, "")}`,
+        ),
+      ),
+    );
+  }
+  if (doc.contents === null)
+    fail(file, "the file is empty: expected a scenario with at least name, horizon, arrivals and workers");
+  if (!isMap(doc.contents)) {
+    const what = isSeq(doc.contents)
+      ? "a list"
+      : isScalar(doc.contents)
+        ? `the value ${describe(doc.contents.value)}`
+        : "something else";
+    const { line, col } = lines.linePos(doc.contents.range?.[0] ?? 0);
+    fail(file, `expected a mapping of settings (name: …, horizon: …) at the top level, got ${what}`, line, col);
+  }
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: 1000 });
+  } catch (e) {
+    const message = (e as Error).message;
+    const alias = /alias.*: (\S+)$/.exec(message)?.[1];
+    const at = alias === undefined ? -1 : text.indexOf(`*${alias}`);
+    const { line, col } = at < 0 ? { line: 0, col: 0 } : lines.linePos(at);
+    fail(file, `YAML error: ${message}`, line, col);
+  }
+  const result = scenarioSchema.safeParse(data, { error: errorMap });
+  if (result.success) return result.data;
+
+  const flat: Flat[] = [];
+  flatten(result.error.issues, [], data, flat);
+  const seen = new Set<string>();
+  const problems: Problem[] = [];
+  for (const f of flat) {
+    const where = locate(doc, f.path, f.atKey);
+    const p = problemAt(file, lines, where, formatPath(f.path), f.message);
+    const key = formatProblem(p);
+    if (!seen.has(key)) {
+      seen.add(key);
+      problems.push(p);
+    }
+  }
+  throw new ScenarioError(problems);
+}
+
+function positionOf(text: string, offset: number): { line: number; col: number } {
+  const before = text.slice(0, offset);
+  const line = before.split("\n").length;
+  return { line, col: offset - before.lastIndexOf("\n") };
+}
+
+/** Reads, parses and validates a scenario file; every failure is a ScenarioError (exit code 2). */
+export function loadScenarioFile(path: string): Scenario {
+  return parseScenario(readScenarioText(path), path);
+}
+
+/** The file's text, or a ScenarioError saying in one line why it cannot be read. */
+export function readScenarioText(path: string): string {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    const reason =
+      code === "ENOENT"
+        ? "no such file"
+        : code === "EISDIR"
+          ? "is a directory, not a scenario file"
+          : code === "EACCES" || code === "EPERM"
+            ? "permission denied"
+            : `cannot read the file (${(e as Error).message})`;
+    fail(path, reason);
+  }
+  try {
+    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    fail(path, "not a text file (it is not valid UTF-8): expected scenario YAML");
+  }
+}
+
+/** SHA-256 (hex) of the scenario text, to record which scenario a result came from. */
+export function scenarioSha256(text: string): string {
+  return createHash("sha256").update(text, "utf8").digest("hex");
+}

@@ -1,0 +1,540 @@
+// The scenario file as users write it. Parsing it fills every default (the real AI Horde's, see
+// shared/horde-model.md §9) and converts durations to seconds and rates to events per second, giving a `Scenario`.
+import { z } from "zod";
+import { type RuleKind, ruleNames, ruleParamsSchema } from "../policies/registry.js";
+import { describe, didYouMean, errorMap, unknownKeyMessage } from "./messages.js";
+import type {
+  ArrivalStream,
+  Distribution,
+  FailureMode,
+  Flapping,
+  PolicyConfig,
+  RateSegment,
+  RequestTemplate,
+  RuleConfig,
+  Scenario,
+  WorkerGroup,
+} from "./types.js";
+import { duration, nonNegativeInt, positiveDuration, positiveInt, probability, rate } from "./units.js";
+
+/** A strict object: an unknown key is an error, with a suggestion when it looks like a typo of a known one. */
+function strict<S extends z.core.$ZodLooseShape>(shape: S) {
+  const known = Object.keys(shape);
+  return z.strictObject(shape, {
+    error: (iss) =>
+      iss.code === "unrecognized_keys" ? iss.keys.map((k) => unknownKeyMessage(k, known)).join("\n") : undefined,
+  });
+}
+
+/**
+ * Cross-field checks run only when the fields they read (all fields when none is named) have no problem of
+ * their own: zod would otherwise run them after non-aborting issues, on values that failed their own checks.
+ */
+function whenClean(...fields: string[]) {
+  return {
+    when: (payload: z.core.ParsePayload) =>
+      !payload.issues.some((iss) => fields.length === 0 || fields.includes(String(iss.path?.[0]))),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Distributions
+
+type Unit = "duration" | "speed";
+
+function distributionSchema(unit: Unit) {
+  const isTime = unit === "duration";
+  const value = isTime ? duration : z.number().positive();
+  const scale = isTime ? positiveDuration : z.number().positive();
+  const spread = isTime ? duration : z.number().nonnegative();
+  const minimum = isTime ? duration : z.number().nonnegative();
+  const object = z.discriminatedUnion("dist", [
+    strict({ dist: z.literal("exponential"), mean: scale }),
+    strict({ dist: z.literal("uniform"), min: value, max: value }).refine((d) => d.max >= d.min, {
+      path: ["max"],
+      message: "must be at least min",
+      ...whenClean("min", "max"),
+    }),
+    strict({ dist: z.literal("lognormal"), median: scale, sigma: z.number().nonnegative() }),
+    strict({ dist: z.literal("normal"), mean: isTime ? duration : scale, sd: spread, min: minimum.prefault(0) }),
+    strict({ dist: z.literal("choice"), values: z.array(value).min(1) }),
+  ]);
+  const example = isTime ? "a duration such as 2s" : "a number such as 1.5";
+  return z
+    .union(
+      [
+        value.transform((v): Distribution => ({ kind: "constant", value: v })),
+        object.transform((d): Distribution => {
+          switch (d.dist) {
+            case "exponential":
+              return { kind: "exponential", mean: d.mean };
+            case "uniform":
+              return { kind: "uniform", min: d.min, max: d.max };
+            case "lognormal":
+              return { kind: "lognormal", median: d.median, sigma: d.sigma };
+            case "normal":
+              return { kind: "normal", mean: d.mean, sd: d.sd, min: d.min };
+            case "choice":
+              return { kind: "choice", values: d.values };
+          }
+        }),
+      ],
+      {
+        error: (iss) =>
+          `expected ${example} (a constant) or a mapping such as {dist: exponential, mean: ${isTime ? "10s" : "1.5"}}, got ${describe(iss.input)}`,
+      },
+    )
+    .describe(
+      `A constant (${example}) or {dist: exponential, mean} | {dist: uniform, min, max} | {dist: lognormal, median, sigma} | {dist: normal, mean, sd, min?} | {dist: choice, values: [...]}`,
+    );
+}
+
+export const durationDistribution = distributionSchema("duration");
+export const speedDistribution = distributionSchema("speed");
+
+// ---------------------------------------------------------------------------------------------------------------
+// Policy rules
+
+function ruleSchema(kind: RuleKind) {
+  const names = ruleNames(kind);
+  return z
+    .union([z.string(), z.looseObject({ rule: z.string() })], {
+      error: (iss) =>
+        `expected a ${kind} rule name (${names.join(", ")}) or a mapping {rule: NAME, ...constants}, got ${describe(iss.input)}`,
+    })
+    .transform((value, ctx): RuleConfig => {
+      const { rule, ...constants } = typeof value === "string" ? { rule: value } : value;
+      const params = ruleParamsSchema(kind, rule);
+      if (params === undefined) {
+        ctx.addIssue({
+          code: "custom",
+          path: typeof value === "string" ? [] : ["rule"],
+          input: rule,
+          message: `unknown ${kind} rule "${rule}"${didYouMean(rule, names)}; valid ${kind} rules: ${names.join(", ")}`,
+        });
+        return z.NEVER;
+      }
+      const parsed = params.safeParse(constants, { error: errorMap });
+      if (!parsed.success) {
+        const known = params instanceof z.ZodObject ? ["rule", ...Object.keys(params.shape)] : ["rule"];
+        for (const iss of parsed.error.issues) {
+          if (iss.code === "unrecognized_keys") {
+            for (const key of iss.keys)
+              ctx.addIssue({
+                code: "unrecognized_keys",
+                keys: [key],
+                path: iss.path,
+                message: unknownKeyMessage(key, known),
+              });
+          } else {
+            ctx.addIssue({ code: "custom", path: iss.path, message: iss.message });
+          }
+        }
+        return z.NEVER;
+      }
+      return { rule, ...(parsed.data as Record<string, unknown>) };
+    });
+}
+
+/** The rule schema of each kind; json-schema.ts replaces them by a per-rule description of the constants. */
+export const ruleSchemas: Record<RuleKind, ReturnType<typeof ruleSchema>> = {
+  timeout: ruleSchema("timeout"),
+  detector: ruleSchema("detector"),
+  reassignment: ruleSchema("reassignment"),
+};
+
+const policyArm = strict({
+  name: z.string().min(1).describe("Unique name of this arm; the first arm is the baseline"),
+  timeout: ruleSchemas.timeout.prefault("horde").describe("How long a job may run (default: horde, the real formula)"),
+  detector: ruleSchemas.detector
+    .prefault("sweep")
+    .describe("How a lost job is noticed (default: sweep, the Horde's periodic stale checker)"),
+  reassignment: z
+    .array(ruleSchemas.reassignment)
+    .prefault(["pull"])
+    .describe("Which worker may take a request (default: [pull], the first eligible poller)"),
+  maintenance: z.boolean().default(true).describe("The Horde's 21-aborts-per-hour maintenance"),
+}).transform(
+  (a): PolicyConfig => ({
+    name: a.name,
+    timeout: a.timeout,
+    detector: a.detector,
+    reassignment: a.reassignment,
+    maintenance: a.maintenance,
+  }),
+);
+
+// ---------------------------------------------------------------------------------------------------------------
+// Requests and arrivals
+
+const dimension = z.number().int().positive().multipleOf(64);
+
+const requestTemplate = strict({
+  weight: z.number().positive().default(1).describe("Relative frequency of this template in its stream's mix"),
+  width: dimension.default(512),
+  height: dimension.default(512),
+  steps: positiveInt.optional().describe("Default 30, or 20 with controlnet (the server's defaults)"),
+  sampler: z.string().min(1).default("k_euler_a"),
+  model: z.string().min(1).nullable().default(null).describe("Model named by the request; null: any model"),
+  n: z.number().int().min(1).max(20).default(1).describe("Images requested (1..20)"),
+  kudos: z.number().default(0).describe("The requester's kudos: the request's initial priority"),
+  user: z.string().min(1).default("anon"),
+  slow_workers: z.boolean().default(true),
+  extra_slow_workers: z.boolean().default(false),
+  controlnet: z.boolean().default(false),
+  job_time: durationDistribution
+    .nullable()
+    .prefault(null)
+    .describe("Overrides the size-based job time (validation against queueing theory)"),
+}).transform(
+  (t): RequestTemplate => ({
+    weight: t.weight,
+    width: t.width,
+    height: t.height,
+    steps: t.steps ?? (t.controlnet ? 20 : 30),
+    sampler: t.sampler,
+    model: t.model,
+    n: t.n,
+    kudos: t.kudos,
+    user: t.user,
+    slow_workers: t.slow_workers,
+    extra_slow_workers: t.extra_slow_workers,
+    controlnet: t.controlnet,
+    job_time: t.job_time,
+  }),
+);
+
+const rateSegment = strict({ from: duration, rate });
+
+const piecewiseRate = z
+  .array(rateSegment)
+  .min(1)
+  .superRefine((segments, ctx) => {
+    if (segments.length === 0) return;
+    if (segments[0].from !== 0)
+      ctx.addIssue({
+        code: "custom",
+        path: [0, "from"],
+        message: `the first segment must start at 0, got ${segments[0].from} s`,
+      });
+    for (let i = 1; i < segments.length; i++) {
+      if (segments[i].from <= segments[i - 1].from)
+        ctx.addIssue({
+          code: "custom",
+          path: [i, "from"],
+          message: `must be after the previous segment's from (${segments[i - 1].from} s), got ${segments[i].from} s`,
+        });
+    }
+  }, whenClean());
+
+const rateField = z
+  .union([rate.transform((r): RateSegment[] => [{ from: 0, rate: r }]), piecewiseRate], {
+    error: (iss) =>
+      `expected a rate such as 400/h, or a list [{from: 0h, rate: 300/h}, ...], got ${describe(iss.input)}`,
+  })
+  .describe(
+    "Poisson rate: 400/h, 2/min, a number per second, or piecewise [{from: 0h, rate: 300/h}, {from: 6h, rate: 900/h}]",
+  );
+
+const arrivalStream = strict({
+  name: z.string().min(1),
+  rate: rateField.optional(),
+  times: z
+    .array(duration)
+    .nullable()
+    .prefault(null)
+    .describe("Exact submission times, ascending (trace replay); replaces rate"),
+  mix: z.array(requestTemplate).min(1).describe("Request templates, drawn by weight"),
+})
+  .superRefine(
+    (s, ctx) => {
+      if (s.rate === undefined && s.times === null)
+        ctx.addIssue({ code: "custom", path: ["rate"], input: undefined, message: "required (or give times)" });
+      if (s.times !== null) {
+        for (let i = 1; i < s.times.length; i++) {
+          if (s.times[i] < s.times[i - 1])
+            ctx.addIssue({ code: "custom", path: ["times", i], message: "times must be in ascending order" });
+        }
+      }
+    },
+    whenClean("rate", "times"),
+  )
+  .transform(
+    (s): ArrivalStream => ({ name: s.name, rate: s.rate ?? [{ from: 0, rate: 0 }], times: s.times, mix: s.mix }),
+  );
+
+// ---------------------------------------------------------------------------------------------------------------
+// Workers
+
+const jobFilter = strict({
+  width: dimension.optional(),
+  height: dimension.optional(),
+  steps: positiveInt.optional(),
+  sampler: z.string().min(1).optional(),
+  models: z.array(z.string().min(1)).optional(),
+  min_mps: z.number().nonnegative().optional(),
+  max_mps: z.number().nonnegative().optional(),
+}).refine((f) => f.min_mps === undefined || f.max_mps === undefined || f.max_mps >= f.min_mps, {
+  path: ["max_mps"],
+  message: "must be at least min_mps",
+  ...whenClean("min_mps", "max_mps"),
+});
+
+const timeWindow = strict({ from: duration, to: duration }).refine((w) => w.to > w.from, {
+  path: ["to"],
+  message: "must be after from",
+  ...whenClean("from", "to"),
+});
+
+const failureBase = {
+  probability: probability.default(1).describe("Probability per job (default 1: every job)"),
+  when: jobFilter.optional().describe("Only jobs that match every field given"),
+  active: z.array(timeWindow).optional().describe("Only jobs popped inside one of these windows [from, to)"),
+};
+
+const failureMode = z.discriminatedUnion("mode", [
+  strict({
+    mode: z.literal("hang"),
+    ...failureBase,
+    hold: duration
+      .prefault("320s")
+      .describe(
+        "Seconds the slot stays taken: reGen's process_timeout 300 s + 20 s before the purge (horde-model §5.3)",
+      ),
+  }),
+  strict({ mode: z.literal("crash"), ...failureBase, downtime: durationDistribution.prefault("5m") }),
+  strict({
+    mode: z.literal("slow"),
+    ...failureBase,
+    multiplier: z.number().gt(1).default(3).describe("The job takes this many times longer"),
+  }),
+  strict({ mode: z.literal("fault"), ...failureBase, delay: durationDistribution.prefault("20s") }),
+  strict({ mode: z.literal("late"), ...failureBase, delay: durationDistribution.prefault("30s") }),
+]);
+
+const flapping = strict({
+  period: positiveDuration,
+  down: positiveDuration,
+  phase: duration.prefault(0),
+})
+  .refine((f) => f.down < f.period, {
+    path: ["down"],
+    message: "must be less than period",
+    ...whenClean("down", "period"),
+  })
+  .transform((f): Flapping => ({ period: f.period, down: f.down, phase: f.phase }));
+
+const workerGroup = strict({
+  name: z.string().min(1),
+  count: positiveInt.default(1),
+  models: z
+    .array(z.string().min(1))
+    .default([])
+    .describe("Models the worker declares; [] serves only requests that name no model"),
+  max_pixels: positiveInt.default(1048576),
+  slots: positiveInt.default(2).describe("Jobs held at once (reGen: queue_size 1 + max_threads 1)"),
+  threads: positiveInt.default(1).describe("Jobs inferred at once (reGen max_threads); at most slots"),
+  speed: speedDistribution
+    .prefault({ dist: "lognormal", median: 1.5, sigma: 0.3 })
+    .describe("MPS/s, drawn once per worker (default lognormal, median 1.5, sigma 0.3: an assumption)"),
+  jitter: z.number().nonnegative().default(0.1).describe("Lognormal sigma of the per-job speed variation"),
+  overhead: durationDistribution.prefault("2s").describe("Seconds per job besides sampling (upload, safety, HTTP)"),
+  model_load: durationDistribution.prefault(0).describe("Seconds to switch model"),
+  extra_slow_worker: z.boolean().default(false),
+  poll_interval: duration.prefault("1s").describe("reGen: 1 s"),
+  error_poll_interval: duration.prefault("5s").describe("reGen: 5 s after an API error such as maintenance"),
+  owner: z.string().min(1).optional().describe("Default: the group name"),
+  failures: z.array(failureMode).prefault([]),
+  flapping: flapping.nullable().prefault(null).describe("Periodic outages {period, down, phase}"),
+})
+  .superRefine(
+    (g, ctx) => {
+      if (g.threads > g.slots)
+        ctx.addIssue({
+          code: "custom",
+          path: ["threads"],
+          message: `must be at most slots (${g.slots}), got ${g.threads}`,
+        });
+    },
+    whenClean("threads", "slots"),
+  )
+  .superRefine((g, ctx) => {
+    const total = g.failures.reduce((s, f) => s + f.probability, 0);
+    if (total > 1 + 1e-9)
+      ctx.addIssue({
+        code: "custom",
+        path: ["failures"],
+        message: `the probabilities of one group's failure modes must sum to at most 1, got ${Number(total.toFixed(6))}`,
+      });
+  }, whenClean("failures"))
+  .transform(
+    (g): WorkerGroup => ({
+      name: g.name,
+      count: g.count,
+      models: g.models,
+      max_pixels: g.max_pixels,
+      slots: g.slots,
+      threads: g.threads,
+      speed: g.speed,
+      jitter: g.jitter,
+      overhead: g.overhead,
+      model_load: g.model_load,
+      extra_slow_worker: g.extra_slow_worker,
+      poll_interval: g.poll_interval,
+      error_poll_interval: g.error_poll_interval,
+      owner: g.owner ?? g.name,
+      failures: g.failures.map((f): FailureMode => f),
+      flapping: g.flapping,
+    }),
+  );
+
+// ---------------------------------------------------------------------------------------------------------------
+// Server and client
+
+const ttlConfig = strict({
+  floor: duration.prefault("150s"),
+  base: duration.prefault("30s"),
+  per_step: duration.prefault("2s").describe("Seconds per accurate step at reference_pixels"),
+  reference_pixels: positiveInt.default(262144),
+  controlnet_multiplier: z.number().positive().default(2),
+  heavy_model_multiplier: z.number().positive().default(3),
+  heavy_models: z.array(z.string().min(1)).default(["flux_1", "qwen_image", "z_image_turbo"]),
+  extra_slow_multiplier: z.number().positive().default(3).describe("Applied after the floor"),
+});
+
+const serverConfig = strict({
+  ttl: ttlConfig
+    .prefault({})
+    .describe("job_ttl = max(floor, (base + steps·per_step·pixels/reference_pixels)·multipliers)"),
+  sweep: strict({
+    period: positiveDuration.prefault("60s").describe("Sleep after each run of the stale checker"),
+    run_time: durationDistribution
+      .prefault("0.5s")
+      .describe("Duration of one run (assumption: not measured; the period is sleep + run time)"),
+  }).prefault({}),
+  aging: strict({
+    interval: positiveDuration.prefault("10s"),
+    increment: z.number().nonnegative().default(50),
+  }).prefault({}),
+  expiry: strict({ normal: positiveDuration.prefault("20m"), extra_slow: positiveDuration.prefault("60m") }).prefault(
+    {},
+  ),
+  max_faulted_jobs: nonNegativeInt.default(2).describe("A request is faulted with more than this many faulted jobs"),
+  maintenance: strict({
+    enabled: z.boolean().default(true),
+    abort_threshold: nonNegativeInt.default(20).describe("Maintenance on the abort after this many in one window"),
+    window: positiveDuration.prefault("1h").describe("Tumbling window"),
+  }).prefault({}),
+  speed: strict({
+    samples: positiveInt.default(20),
+    baseline: z.number().positive().default(1).describe("MPS/s of a worker with no samples"),
+    slow_gate: z.number().nonnegative().default(0.5).describe("MPS/s below which slow_workers: false requests skip"),
+  }).prefault({}),
+  online_timeout: positiveDuration.prefault("300s"),
+});
+
+const clientConfig = strict({
+  poll_interval: duration
+    .prefault(0)
+    .describe("Seconds between the user's status checks; 0 (default): the user sees the result at once"),
+  resubmit: strict({
+    max: nonNegativeInt.default(0),
+    delay: durationDistribution.prefault("30s"),
+  })
+    .prefault({})
+    .describe("After a failed request the user submits it again at most max times"),
+});
+
+// ---------------------------------------------------------------------------------------------------------------
+// Scenario
+
+function isDateText(s: string): boolean {
+  return /^\d{4}-\d{2}-\d{2}/.test(s) && !Number.isNaN(Date.parse(s));
+}
+
+/** Runs even when other fields have problems, so it reads the raw list defensively. */
+function requireUniqueNames(items: unknown, path: string, what: string, ctx: z.core.$RefinementCtx) {
+  if (!Array.isArray(items)) return;
+  const seen = new Map<string, number>();
+  items.forEach((item: unknown, i) => {
+    const name = (item as { name?: unknown } | null)?.name;
+    if (typeof name !== "string") return;
+    const first = seen.get(name);
+    if (first === undefined) seen.set(name, i);
+    else
+      ctx.addIssue({
+        code: "custom",
+        path: [path, i, "name"],
+        message: `duplicate ${what} name "${name}" (also ${path}[${first}])`,
+      });
+  });
+}
+
+export const scenarioSchema = strict({
+  name: z.string().min(1),
+  description: z.string().default(""),
+  horizon: positiveDuration.describe("Simulated time to run, e.g. 24h"),
+  warmup: duration.prefault(0).describe("Requests submitted before this are left out of the statistics"),
+  start_time: z
+    .string()
+    .refine(isDateText, { message: "expected an ISO 8601 date such as 2025-09-29T00:00:00Z" })
+    .default("2025-09-29T00:00:00Z")
+    .describe("Wall-clock time of simulated second 0 (for horde.log)"),
+  seed: nonNegativeInt.default(1),
+  replications: positiveInt.default(5),
+  sample_interval: duration
+    .prefault("60s")
+    .describe("Seconds between samples of the queue and jobs in flight; 0: none"),
+  server: serverConfig.prefault({}).describe("The server's constants; defaults are the real AI Horde's"),
+  client: clientConfig.prefault({}),
+  arrivals: z.array(arrivalStream).min(1),
+  workers: z.array(workerGroup).min(1),
+  policies: z
+    .array(policyArm)
+    .min(1)
+    .prefault([{ name: "horde" }])
+    .describe("The arms to compare; the first is the baseline"),
+})
+  .superRefine(
+    (s, ctx) => {
+      if (s.warmup >= s.horizon)
+        ctx.addIssue({
+          code: "custom",
+          path: ["warmup"],
+          message: `must be less than horizon (${s.horizon} s), got ${s.warmup} s`,
+        });
+    },
+    whenClean("warmup", "horizon"),
+  )
+  .superRefine(
+    (s, ctx) => {
+      requireUniqueNames(s.arrivals, "arrivals", "arrival stream", ctx);
+      requireUniqueNames(s.workers, "workers", "worker group", ctx);
+      requireUniqueNames(s.policies, "policies", "policy arm", ctx);
+    },
+    { when: () => true },
+  )
+  .transform(
+    (s): Scenario => ({
+      name: s.name,
+      description: s.description,
+      horizon: s.horizon,
+      warmup: s.warmup,
+      start_time: s.start_time,
+      seed: s.seed,
+      replications: s.replications,
+      sample_interval: s.sample_interval,
+      server: s.server,
+      client: s.client,
+      arrivals: s.arrivals,
+      workers: s.workers,
+      policies: s.policies,
+    }),
+  )
+  .describe("A hordesim scenario");
+
+type Exactly<A, B> = [A] extends [B] ? ([B] extends [A] ? true : never) : never;
+/** Compile-time checks: the schema's output is exactly the resolved type the simulator reads. */
+export const schemaOutputIsScenario: Exactly<z.output<typeof scenarioSchema>, Scenario> = true;
+export const serverOutputIsServerConfig: Exactly<z.output<typeof serverConfig>, Scenario["server"]> = true;
+export const clientOutputIsClientConfig: Exactly<z.output<typeof clientConfig>, Scenario["client"]> = true;
