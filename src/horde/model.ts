@@ -170,7 +170,8 @@ export class HordeModel {
       const first = stream.times !== null ? (stream.times[0] ?? Number.POSITIVE_INFINITY) : this.nextArrival(i, 0);
       if (first <= sc.horizon) s.schedule(first, this.evArrive, i, 0);
     });
-    s.schedule(this.sweepRng.next() * sc.server.sweep.period, this.evSweep, 0, 0);
+    const firstSweep = this.sweepRng.next() * sc.server.sweep.period;
+    s.schedule(sc.server.sweep.phase ?? firstSweep, this.evSweep, 0, 0);
     if (sc.sample_interval > 0) s.schedule(0, this.evSample, 0, 0);
     for (const w of this.workers) {
       const f = w.group.flapping;

@@ -39,14 +39,18 @@ export class Breaker {
     return this.count === 0 ? Number.NaN : 1 - this.failures / this.count;
   }
 
-  /** Moves open → half-open once the wait is over; returns when a pop may happen (Infinity while a probe is out). */
-  popAllowedAt(now: number): number {
-    if (this.state === "open") {
-      const reopen = this.openedAt + this.s.open_for;
-      if (now < reopen) return reopen;
+  /** The wait is over at openedAt + open_for: the breaker is half-open from then on, whether or not anyone asks. */
+  refresh(now: number): void {
+    if (this.state === "open" && now >= this.openedAt + this.s.open_for) {
       this.state = "half-open";
       this.probeOut = false;
     }
+  }
+
+  /** When a pop may happen: now, the end of the wait while open, or never while a probe is out. */
+  popAllowedAt(now: number): number {
+    this.refresh(now);
+    if (this.state === "open") return this.openedAt + this.s.open_for;
     if (this.state === "half-open" && this.probeOut) return Number.POSITIVE_INFINITY;
     return now;
   }
@@ -56,6 +60,7 @@ export class Breaker {
   }
 
   record(success: boolean, now: number): void {
+    this.refresh(now);
     if (this.count === this.s.window) this.failures -= this.outcomes[this.next];
     else this.count++;
     this.outcomes[this.next] = success ? 0 : 1;
@@ -113,9 +118,10 @@ export const reputationRule = defineRule({
     };
     return {
       popAllowedAt: (worker, now) => breaker(worker.id).popAllowedAt(now),
-      mayTake(worker, request) {
+      mayTake(worker, request, now) {
         if (request.failures === 0) return true;
         const b = breaker(worker.id);
+        b.refresh(now);
         return b.state === "closed" && (b.samples === 0 || b.successRate >= p.reissue_min_success);
       },
       onPop: (_job, _request, worker) => breaker(worker.id).onPop(),

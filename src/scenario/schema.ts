@@ -411,6 +411,10 @@ const serverConfig = strict({
     run_time: durationDistribution
       .prefault("0.5s")
       .describe("Duration of one run (assumption: not measured; the period is sleep + run time)"),
+    phase: duration
+      .nullable()
+      .default(null)
+      .describe("Time of the first run (default: drawn uniformly in the first period, per replication)"),
   }).prefault({}),
   aging: strict({
     interval: positiveDuration.prefault("10s"),

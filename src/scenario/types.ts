@@ -127,7 +127,7 @@ export interface TtlConfig {
 export interface ServerConfig {
   ttl: TtlConfig;
   /** The periodic stale checker: sleeps `period` after each run, each run takes `run_time`. */
-  sweep: { period: number; run_time: Distribution };
+  sweep: { period: number; run_time: Distribution; phase: number | null };
   aging: { interval: number; increment: number };
   expiry: { normal: number; extra_slow: number };
   /** A request becomes faulted when it has more than this many faulted jobs. */

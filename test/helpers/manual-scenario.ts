@@ -22,7 +22,7 @@ export function manualScenario(over: Partial<Scenario> = {}): Scenario {
         heavy_models: ["flux_1", "qwen_image", "z_image_turbo"],
         extra_slow_multiplier: 3,
       },
-      sweep: { period: 60, run_time: { kind: "constant", value: 0 } },
+      sweep: { period: 60, run_time: { kind: "constant", value: 0 }, phase: null },
       aging: { interval: 10, increment: 50 },
       expiry: { normal: 1200, extra_slow: 3600 },
       max_faulted_jobs: 2,

@@ -10,8 +10,7 @@ name: unit
 horizon: ${opts.horizon ?? "3h"}
 replications: 1
 server:
-  sweep: { period: 60s, run_time: 0s }
-${opts.server ?? ""}
+${opts.server ?? "  sweep: { period: 60s, run_time: 0s }"}
 arrivals:
   - name: a
     rate: 1/h
@@ -125,5 +124,24 @@ describe("maintenance on the 21st abort in the worker's tumbling hour", () => {
   it("pops no other user's request once in maintenance", () => {
     const t = run.trace[maintenance].t;
     expect(run.trace.filter((e) => e.kind === "pop" && e.t > t)).toHaveLength(0);
+  });
+});
+
+describe("the sweep aborts strictly after the TTL (now − pop > ttl)", () => {
+  // Instant polling pops at t = 0; sweeps at 30, 90, 150, 210 s: at 150 s the job is exactly 150 s old.
+  const run = simulate(
+    scenario("    poll_interval: 0s\n    failures: [{ mode: hang, probability: 1, hold: 1s }]", {
+      times: [0],
+      server: "  sweep: { period: 60s, run_time: 0s, phase: 30s }",
+    }),
+  );
+
+  it("leaves a job that is exactly TTL old for the next sweep", () => {
+    expect(run.attempts[0].popped_s).toBe(0);
+    expect(run.attempts[0].ended_s).toBe(210);
+  });
+
+  it("gives the re-queued request to the next poller at once", () => {
+    expect(run.attempts[1].popped_s).toBe(210);
   });
 });
