@@ -1,0 +1,102 @@
+// The catalogue of result charts: name (file stem under charts/), heading and caption for report.html, and
+// the pure builder that turns a result folder's digest into a vega-lite spec with its data inline.
+import type { ReportData } from "../read-results.js";
+import { messageChart, type Spec } from "./common.js";
+import { costBenefitSpec } from "./cost-benefit.js";
+import { forestSpec } from "./forest.js";
+import { latencyCdfSpec } from "./latency-cdf.js";
+import { latencyQuantilesSpec } from "./latency-quantiles.js";
+import { queueSpec } from "./queue.js";
+import { timelineSpec } from "./timeline.js";
+import { workerAbortsSpec } from "./worker-aborts.js";
+
+export const CHART_NAMES = [
+  "latency-cdf",
+  "latency-quantiles",
+  "forest",
+  "timeline",
+  "worker-aborts",
+  "queue",
+  "cost-benefit",
+] as const;
+export type ChartName = (typeof CHART_NAMES)[number];
+
+export interface ChartDef {
+  name: ChartName;
+  heading: string;
+  caption: string;
+  build: (data: ReportData) => Spec;
+}
+
+export const CHARTS: readonly ChartDef[] = [
+  {
+    name: "latency-cdf",
+    heading: "Latency distribution",
+    caption:
+      "Share of completed requests done within a given time, per policy, on a log time axis. The legend gives each arm's failure rate: a curve further left is only better if its arm does not fail more requests.",
+    build: latencyCdfSpec,
+  },
+  {
+    name: "latency-quantiles",
+    heading: "Latency quantiles",
+    caption:
+      "Median, p90 and p99 latency of completed requests per policy, mean over replications with 95 % confidence intervals.",
+    build: latencyQuantilesSpec,
+  },
+  {
+    name: "forest",
+    heading: "Forest plot of the differences",
+    caption:
+      "Paired differences from the first (baseline) policy over common-random-number replications, with 95 % confidence intervals: p99 latency and failure rate. Left of zero is better.",
+    build: forestSpec,
+  },
+  {
+    name: "timeline",
+    heading: "Timeline of the worst requests",
+    caption:
+      "The baseline arm's requests with the most jobs in its first replication: each job is a bar on the row of the worker that popped it, from pop to its end, coloured by how it ended; crosses mark stale aborts.",
+    build: timelineSpec,
+  },
+  {
+    name: "worker-aborts",
+    heading: "Stale aborts per worker",
+    caption: "Stale aborts per worker in the baseline arm, summed over replications, and each worker's share of them.",
+    build: workerAbortsSpec,
+  },
+  {
+    name: "queue",
+    heading: "Queue over time",
+    caption: "Requests waiting and jobs in flight over simulated time per policy, first replication.",
+    build: queueSpec,
+  },
+  {
+    name: "cost-benefit",
+    heading: "Cost against benefit",
+    caption: "Wasted GPU time (jobs whose result was not used) against p99 latency, one point per policy.",
+    build: costBenefitSpec,
+  },
+];
+
+export interface BuiltChart {
+  name: ChartName;
+  heading: string;
+  caption: string;
+  spec: Spec;
+}
+
+/**
+ * Builds every chart's spec. A builder that throws (a bug: the builders handle missing data themselves) yields
+ * a message chart and a note, so that one chart cannot cost the whole report.
+ */
+export function buildCharts(data: ReportData, notes: string[] = data.notes): BuiltChart[] {
+  return CHARTS.map((c) => {
+    let spec: Spec;
+    try {
+      spec = c.build(data);
+    } catch (e) {
+      notes.push(`chart ${c.name}: could not be built (${(e as Error).message})`);
+      spec = messageChart(c.heading, null, "this chart could not be built: see the notes");
+    }
+    return { name: c.name, heading: c.heading, caption: c.caption, spec };
+  });
+}

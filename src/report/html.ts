@@ -1,0 +1,292 @@
+// report.html: one self-contained page (no scripts, no network) with the scenario, the comparison tables from
+// summary.json, every chart as inline SVG and the scenario file that was run. Pure: data in, text out.
+import type { ReportData } from "./read-results.js";
+import type { Estimate, PairedDiff, PolicySummary, VsBaselineKey } from "./summary.js";
+
+export interface HtmlChart {
+  name: string;
+  heading: string;
+  caption: string;
+  svg: string;
+}
+
+export function escapeHtml(s: string): string {
+  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}
+
+function isNum(x: number | null | undefined): x is number {
+  return typeof x === "number" && Number.isFinite(x);
+}
+
+type Fmt = (x: number) => string;
+const seconds: Fmt = (x) => (Math.abs(x) >= 100 ? x.toFixed(0) : Math.abs(x) >= 10 ? x.toFixed(1) : x.toFixed(2));
+const percent: Fmt = (x) => `${(x * 100).toFixed(Math.abs(x) < 0.01 ? 2 : 1)}%`;
+const plain: Fmt = (x) => (Math.abs(x) >= 1000 ? Math.round(x).toLocaleString("en-US") : seconds(x));
+const points: Fmt = (x) => `${x >= 0 ? "+" : "−"}${Math.abs(x * 100).toFixed(2)} pp`;
+const signedSeconds: Fmt = (x) => `${x >= 0 ? "+" : "−"}${seconds(Math.abs(x))}`;
+const signedPlain: Fmt = (x) => `${x >= 0 ? "+" : "−"}${plain(Math.abs(x))}`;
+const count = (x: number | null) => (isNum(x) ? Math.round(x).toLocaleString("en-US") : "n/a");
+
+function na(): string {
+  return '<span class="na">n/a</span>';
+}
+
+function estimateCell(e: Estimate, fmt: Fmt): string {
+  if (!isNum(e.mean)) return `<td>${na()}</td>`;
+  const ci = e.ci95 ? `<span class="ci">${fmt(e.ci95[0])} – ${fmt(e.ci95[1])}</span>` : "";
+  return `<td>${fmt(e.mean)}${ci}</td>`;
+}
+
+/** How a difference reads: lower is better, higher is better, or neither. */
+type Direction = "lower" | "higher" | "none";
+
+function diffCell(d: PairedDiff | undefined, fmt: Fmt, ciFmt: Fmt, direction: Direction): string {
+  if (!d || !isNum(d.diff)) return `<td>${na()}</td>`;
+  let cls = "";
+  const significant = d.significant ?? (d.ci95 !== null && (d.ci95[0] > 0 || d.ci95[1] < 0));
+  if (significant && direction !== "none" && d.diff !== 0) {
+    const better = direction === "lower" ? d.diff < 0 : d.diff > 0;
+    cls = better ? ' class="better"' : ' class="worse"';
+  }
+  const ci = d.ci95 ? `<span class="ci">${ciFmt(d.ci95[0])} to ${ciFmt(d.ci95[1])}</span>` : "";
+  const mark = significant ? "" : ' <span class="ns" title="not significant at 95 %">n.s.</span>';
+  return `<td${cls}>${fmt(d.diff)}${mark}${ci}</td>`;
+}
+
+function policyCell(p: PolicySummary, i: number): string {
+  // long combined names ("progressive+exclude-failed+backoff") may wrap after a "+"
+  return `<th scope="row">${escapeHtml(p.name).replace(/\+/g, "+<wbr>")}${i === 0 ? ' <span class="tag">baseline</span>' : ""}</th>`;
+}
+
+function outcomesTable(policies: PolicySummary[]): string {
+  const head = [
+    "policy",
+    "requests",
+    "completed",
+    "faulted",
+    "expired",
+    "open",
+    "success rate",
+    "latency mean (s)",
+    "p50 (s)",
+    "p90 (s)",
+    "p99 (s)",
+    "max (s)",
+  ];
+  const body = policies.map(
+    (p, i) =>
+      `<tr>${policyCell(p, i)}<td>${count(p.requests)}</td><td>${count(p.completed)}</td><td>${count(
+        p.faulted,
+      )}</td><td>${count(p.expired)}</td><td>${count(p.open)}</td>${estimateCell(p.success_rate, percent)}${[
+        p.latency_s.mean,
+        p.latency_s.p50,
+        p.latency_s.p90,
+        p.latency_s.p99,
+        p.latency_s.max,
+      ]
+        .map((e) => estimateCell(e, seconds))
+        .join("")}</tr>`,
+  );
+  return table("Outcomes and latency of requests (after the warm-up)", head, body);
+}
+
+function costTable(policies: PolicySummary[]): string {
+  const head = [
+    "policy",
+    "time to failure (s)",
+    "jobs per request",
+    "wasted GPU\u2011s",
+    "hedges",
+    "user success rate",
+    "user latency mean (s)",
+    "user p50 (s)",
+    "user p99 (s)",
+  ];
+  const body = policies.map(
+    (p, i) =>
+      `<tr>${policyCell(p, i)}${estimateCell(p.time_to_failure_s, seconds)}${estimateCell(
+        p.attempts_per_request,
+        seconds,
+      )}${estimateCell(p.wasted_gpu_s, plain)}${estimateCell(p.hedges, plain)}${estimateCell(
+        p.user.success_rate,
+        percent,
+      )}${estimateCell(p.user.latency_s.mean, seconds)}${estimateCell(p.user.latency_s.p50, seconds)}${estimateCell(
+        p.user.latency_s.p99,
+        seconds,
+      )}</tr>`,
+  );
+  return table("Cost, failures and what users saw across resubmissions", head, body);
+}
+
+const DIFF_COLUMNS: { key: VsBaselineKey; title: string; fmt: Fmt; ci: Fmt; direction: Direction }[] = [
+  { key: "success_rate", title: "Δ success rate", fmt: points, ci: points, direction: "higher" },
+  { key: "latency_mean_s", title: "Δ latency mean (s)", fmt: signedSeconds, ci: signedSeconds, direction: "lower" },
+  { key: "latency_p99_s", title: "Δ p99 latency (s)", fmt: signedSeconds, ci: signedSeconds, direction: "lower" },
+  {
+    key: "time_to_failure_s",
+    title: "Δ time to failure (s)",
+    fmt: signedSeconds,
+    ci: signedSeconds,
+    direction: "none",
+  },
+  { key: "wasted_gpu_s", title: "Δ wasted GPU\u2011s", fmt: signedPlain, ci: signedPlain, direction: "lower" },
+  { key: "user_success_rate", title: "Δ user success rate", fmt: points, ci: points, direction: "higher" },
+  { key: "user_latency_p99_s", title: "Δ user p99 (s)", fmt: signedSeconds, ci: signedSeconds, direction: "lower" },
+];
+
+function diffTable(policies: PolicySummary[]): string {
+  const others = policies.slice(1);
+  if (others.length === 0) return '<p class="note">Only one policy was run: there is no difference to report.</p>';
+  const head = ["policy", ...DIFF_COLUMNS.map((c) => c.title), "pairs"];
+  const body = others.map((p, i) => {
+    const vs = p.vs_baseline;
+    const n = vs ? (DIFF_COLUMNS.map((c) => vs[c.key].n).find(isNum) ?? null) : null;
+    return `<tr>${policyCell(p, i + 1)}${DIFF_COLUMNS.map((c) => diffCell(vs?.[c.key], c.fmt, c.ci, c.direction)).join(
+      "",
+    )}<td>${count(n)}</td></tr>`;
+  });
+  return table(
+    `Paired differences from the baseline (${escapeHtml(policies[0].name)}), mean and 95 % interval; green: significantly better, red: significantly worse, n.s.: not significant`,
+    head,
+    body,
+  );
+}
+
+function table(caption: string, head: string[], body: string[]): string {
+  return `<div class="table-wrap"><table>
+<caption>${caption}</caption>
+<thead><tr>${head.map((h) => `<th scope="col">${escapeHtml(h)}</th>`).join("")}</tr></thead>
+<tbody>
+${body.join("\n")}
+</tbody>
+</table></div>`;
+}
+
+/**
+ * Prepares a chart's SVG for inlining: drops any XML prolog, prefixes its ids (vega numbers clip paths from 1
+ * in every SVG, and ids must be unique in one page) and lets it shrink to the page's width.
+ */
+export function inlineSvg(svg: string, prefix: string, label: string): string {
+  let s = svg.replace(/^\s*<\?xml[^>]*>\s*/, "");
+  s = s.replace(/\bid="([^"]+)"/g, (_, id: string) => `id="${prefix}-${id}"`);
+  s = s.replace(/url\(#([^)]+)\)/g, (_, id: string) => `url(#${prefix}-${id})`);
+  s = s.replace(/href="#([^"]+)"/g, (_, id: string) => `href="#${prefix}-${id}"`);
+  s = s.replace(/^<svg\b/, `<svg role="img" aria-label="${escapeHtml(label)}" data-chart="${escapeHtml(prefix)}"`);
+  return s;
+}
+
+function duration(s: number | null): string {
+  if (!isNum(s)) return "n/a";
+  if (s % 3600 === 0) return `${s / 3600} h`;
+  if (s % 60 === 0) return `${s / 60} min`;
+  return `${s} s`;
+}
+
+const CSS = `
+:root { color-scheme: light; }
+body { font-family: "DejaVu Sans", Verdana, system-ui, sans-serif; margin: 0 auto; max-width: 1180px; padding: 24px; color: #1a1a1a; line-height: 1.45; background: #fff; }
+h1 { font-size: 1.6rem; margin: 0 0 .3rem; }
+h2 { font-size: 1.25rem; margin: 2.2rem 0 .6rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
+h3 { font-size: 1.05rem; margin: 1.6rem 0 .4rem; }
+.desc { max-width: 80ch; }
+dl.meta { display: grid; grid-template-columns: max-content 1fr; gap: .15rem 1rem; font-size: .9rem; }
+dl.meta dt { color: #555; }
+dl.meta dd { margin: 0; font-family: "DejaVu Sans Mono", monospace; word-break: break-all; }
+nav ul { display: flex; flex-wrap: wrap; gap: .4rem 1.1rem; list-style: none; padding: 0; font-size: .9rem; }
+.table-wrap { overflow-x: auto; margin: .8rem 0 1.4rem; }
+table { border-collapse: collapse; font-size: .85rem; }
+caption { text-align: left; font-weight: bold; padding: 0 0 .4rem; }
+th, td { border-bottom: 1px solid #e3e3e3; padding: .3rem .6rem; text-align: right; vertical-align: top; white-space: nowrap; }
+thead th { border-bottom: 2px solid #999; text-align: right; white-space: normal; min-width: 4.5em; vertical-align: bottom; }
+th[scope=row], thead th:first-child { text-align: left; }
+th[scope=row] { white-space: normal; min-width: 8em; max-width: 16em; }
+.ci { display: block; color: #666; font-size: .78rem; }
+.na, .ns { color: #888; }
+.tag { font-size: .72rem; background: #eee; border-radius: 3px; padding: 0 .3rem; color: #444; font-weight: normal; }
+td.better { background: #e8f5e9; }
+td.worse { background: #fdecea; }
+figure { margin: 1rem 0 2rem; }
+figure svg { max-width: 100%; height: auto; display: block; }
+figcaption { font-size: .88rem; color: #333; max-width: 90ch; margin-top: .4rem; }
+figcaption a { color: #2b5d8a; }
+pre { background: #f6f6f6; border: 1px solid #e2e2e2; padding: 12px; overflow-x: auto; font-size: .8rem; }
+.note { color: #555; }
+ul.notes { color: #8a4b00; font-size: .9rem; }
+`;
+
+/** Builds report.html from a result folder's digest and its rendered charts. */
+export function buildReportHtml(data: ReportData, charts: HtmlChart[]): string {
+  const s = data.summary;
+  const name = data.scenario.name || s.scenario.name;
+  const policies = s.policies;
+  const meta: [string, string][] = [
+    ["policies", policies.map((p) => p.name).join(", ") || data.policies.join(", ") || "n/a"],
+    ["replications", count(s.replications)],
+    ["seed", count(s.seed)],
+    ["horizon", duration(s.horizon_s)],
+    ["warm-up", duration(s.warmup_s)],
+    ["scenario SHA-256", s.scenario.sha256 || "n/a"],
+  ];
+  if (data.scenario.startTime) meta.push(["simulated time 0", data.scenario.startTime]);
+  const figures = charts.map(
+    (c) => `<figure id="chart-${escapeHtml(c.name)}">
+<h3>${escapeHtml(c.heading)}</h3>
+${inlineSvg(c.svg, c.name, c.heading)}
+<figcaption>${escapeHtml(c.caption)} Files: <a href="charts/${escapeHtml(c.name)}.png">PNG</a> · <a href="charts/${escapeHtml(c.name)}.svg">SVG</a> · <a href="charts/${escapeHtml(c.name)}.vl.json">vega-lite spec with data</a>.</figcaption>
+</figure>`,
+  );
+  const tables =
+    policies.length > 0
+      ? `${outcomesTable(policies)}\n${costTable(policies)}`
+      : '<p class="note">summary.json lists no policies.</p>';
+  const notes =
+    data.notes.length > 0
+      ? `<section id="notes"><h2>Notes on the data</h2><ul class="notes">${data.notes
+          .map((n) => `<li>${escapeHtml(n)}</li>`)
+          .join("")}</ul></section>`
+      : "";
+  const yaml =
+    data.scenario.yaml !== null
+      ? `<pre>${escapeHtml(data.scenario.yaml)}</pre>`
+      : '<p class="note">The result folder has no scenario.yaml.</p>';
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>hordesim report: ${escapeHtml(name)}</title>
+<style>${CSS}</style>
+</head>
+<body>
+<header>
+<h1>hordesim report: ${escapeHtml(name)}</h1>
+${data.scenario.description ? `<p class="desc">${escapeHtml(data.scenario.description)}</p>` : ""}
+<dl class="meta">${meta.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("")}</dl>
+</header>
+<nav><ul><li><a href="#comparison">Comparison</a></li><li><a href="#vs-baseline">Differences from the baseline</a></li>${charts
+    .map((c) => `<li><a href="#chart-${escapeHtml(c.name)}">${escapeHtml(c.heading)}</a></li>`)
+    .join("")}<li><a href="#scenario">Scenario file</a></li></ul></nav>
+<main>
+<section id="comparison">
+<h2>Policies compared</h2>
+<p class="note">Each figure is the mean over replications with its 95 % confidence interval below it (none with a single replication). Times are in simulated seconds.</p>
+${tables}
+</section>
+<section id="vs-baseline">
+<h2>Differences from the baseline</h2>
+${policies.length > 0 ? diffTable(policies) : '<p class="note">summary.json lists no policies.</p>'}
+</section>
+<section id="charts">
+<h2>Charts</h2>
+${figures.join("\n")}
+</section>
+${notes}
+<section id="scenario">
+<h2>Scenario file</h2>
+${yaml}
+</section>
+</main>
+</body>
+</html>
+`;
+}

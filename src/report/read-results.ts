@@ -1,0 +1,359 @@
+// Reads a result folder (summary.json, the CSV files, scenario.yaml) into the digest the charts and the HTML
+// report need. CSV files are streamed and only what the charts use is kept, so a day-long run with millions
+// of rows does not have to fit in memory as objects: the latencies of completed requests (one number each),
+// outcome counts, the baseline arm's first replication in full (for the timeline), workers and queue samples.
+import { existsSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parse as parseYaml } from "yaml";
+import type {
+  AttemptEnd,
+  AttemptRecord,
+  QueueSample,
+  RequestOutcome,
+  RequestRecord,
+  WorkerRecord,
+} from "../metrics/records.js";
+import { csvBoolean, csvNumber, readCsvFile } from "./csv.js";
+import { normalizeSummary, type Summary } from "./summary.js";
+
+export interface ScenarioInfo {
+  name: string;
+  description: string;
+  /** The text of scenario.yaml, or null when the folder has none. */
+  yaml: string | null;
+  /** The scenario's start_time (ISO text): simulated time 0 as a wall-clock time, when given. */
+  startTime: string | null;
+}
+
+export interface OutcomeCounts {
+  completed: number;
+  faulted: number;
+  expired: number;
+  open: number;
+}
+
+export interface ReportData {
+  dir: string;
+  summary: Summary;
+  scenario: ScenarioInfo;
+  /** Policy arms in the summary's order (the first is the baseline), then any others the CSV files name. */
+  policies: string[];
+  /** Latencies (s) of completed requests submitted after the warm-up, all replications, per policy. */
+  latencies: Record<string, number[]>;
+  /** Outcomes of requests submitted after the warm-up, all replications, per policy. */
+  outcomes: Record<string, OutcomeCounts>;
+  /** Replication numbers seen per policy, ascending. */
+  replications: Record<string, number[]>;
+  /** The baseline arm's first replication in full: the request timeline's source. */
+  timeline: { policy: string; replication: number; requests: RequestRecord[]; attempts: AttemptRecord[] } | null;
+  workers: WorkerRecord[];
+  samples: QueueSample[];
+  /** Problems met while reading (missing files or columns), shown in the report. */
+  notes: string[];
+}
+
+type Kind = "n" | "s" | "b";
+
+const REQUEST_COLUMNS: Record<keyof RequestRecord, Kind> = {
+  policy: "s",
+  replication: "n",
+  request_id: "n",
+  origin_id: "n",
+  resubmission: "n",
+  stream: "s",
+  width: "n",
+  height: "n",
+  steps: "n",
+  sampler: "s",
+  model: "s",
+  submitted_s: "n",
+  done_s: "n",
+  outcome: "s",
+  images_requested: "n",
+  images_delivered: "n",
+  attempts: "n",
+  latency_s: "n",
+  seen_s: "n",
+  warmup: "b",
+};
+
+const ATTEMPT_COLUMNS: Record<keyof AttemptRecord, Kind> = {
+  policy: "s",
+  replication: "n",
+  request_id: "n",
+  job_id: "n",
+  attempt: "n",
+  worker_id: "n",
+  worker_name: "s",
+  popped_s: "n",
+  ended_s: "n",
+  end: "s",
+  ttl_s: "n",
+  hedge: "b",
+  wasted_gpu_s: "n",
+};
+
+const WORKER_COLUMNS: Record<keyof WorkerRecord, Kind> = {
+  policy: "s",
+  replication: "n",
+  worker_id: "n",
+  worker_name: "s",
+  group: "s",
+  pops: "n",
+  completed: "n",
+  stale_aborts: "n",
+  reported_faults: "n",
+  late_discarded: "n",
+  maintenance_entries: "n",
+  busy_s: "n",
+  wasted_gpu_s: "n",
+};
+
+const SAMPLE_COLUMNS: Record<keyof QueueSample, Kind> = {
+  policy: "s",
+  replication: "n",
+  t_s: "n",
+  queued: "n",
+  in_flight: "n",
+};
+
+/** Builds a row → record converter for a header; missing columns are noted once and read as empty. */
+function converter<T>(
+  file: string,
+  header: string[],
+  columns: Record<keyof T, Kind>,
+  notes: string[],
+): (row: string[]) => T {
+  const entries = Object.entries(columns) as [string, Kind][];
+  const index = entries.map(([name]) => header.indexOf(name));
+  const missing = entries.filter((_, i) => index[i] < 0).map(([name]) => name);
+  if (missing.length > 0 && header.length > 0) notes.push(`${file}: missing column(s) ${missing.join(", ")}`);
+  return (row) => {
+    const rec: Record<string, unknown> = {};
+    for (let i = 0; i < entries.length; i++) {
+      const [name, kind] = entries[i];
+      const s = index[i] >= 0 ? row[index[i]] : undefined;
+      rec[name] = kind === "n" ? csvNumber(s) : kind === "b" ? csvBoolean(s) : (s ?? "");
+    }
+    return rec as T;
+  };
+}
+
+/** Reads summary.json and the scenario; throws when summary.json is missing or is not JSON. */
+async function readSummary(dir: string): Promise<Summary> {
+  const path = join(dir, "summary.json");
+  let text: string;
+  try {
+    text = await readFile(path, "utf8");
+  } catch {
+    throw new Error(`${dir}: not a result folder (no summary.json)`);
+  }
+  try {
+    return normalizeSummary(JSON.parse(text));
+  } catch (e) {
+    throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
+  }
+}
+
+async function readScenario(dir: string, summary: Summary, notes: string[]): Promise<ScenarioInfo> {
+  const path = join(dir, "scenario.yaml");
+  const info: ScenarioInfo = { name: summary.scenario.name, description: "", yaml: null, startTime: null };
+  if (!existsSync(path)) {
+    notes.push("scenario.yaml: missing");
+    return info;
+  }
+  info.yaml = await readFile(path, "utf8");
+  try {
+    const doc = parseYaml(info.yaml) as unknown;
+    if (doc !== null && typeof doc === "object") {
+      const o = doc as Record<string, unknown>;
+      if (typeof o.name === "string" && o.name !== "") info.name = o.name;
+      if (typeof o.description === "string") info.description = o.description.trim();
+      if (typeof o.start_time === "string") info.startTime = o.start_time;
+      else if (o.start_time instanceof Date) info.startTime = o.start_time.toISOString();
+    }
+  } catch (e) {
+    notes.push(`scenario.yaml: could not be parsed (${(e as Error).message.split("\n")[0]})`);
+  }
+  return info;
+}
+
+async function streamIfPresent(
+  dir: string,
+  file: string,
+  notes: string[],
+  onHeader: (header: string[]) => void,
+  onRow: (row: string[]) => void,
+): Promise<void> {
+  const path = join(dir, file);
+  if (!existsSync(path)) {
+    notes.push(`${file}: missing`);
+    return;
+  }
+  await readCsvFile(path, onHeader, onRow);
+}
+
+/** Keeps the rows of one policy's lowest replication seen (a lower one replaces what was kept). */
+class FirstReplication<T extends { replication: number }> {
+  replication = Number.POSITIVE_INFINITY;
+  rows: T[] = [];
+  offer(rep: number, make: () => T): void {
+    if (rep > this.replication) return;
+    if (rep < this.replication) {
+      this.replication = rep;
+      this.rows = [];
+    }
+    this.rows.push(make());
+  }
+}
+
+const OUTCOMES: ReadonlySet<string> = new Set<RequestOutcome>(["completed", "faulted", "expired", "open"]);
+const ENDS: ReadonlySet<string> = new Set<AttemptEnd>([
+  "completed",
+  "stale_abort",
+  "reported_fault",
+  "late_discarded",
+  "expired",
+  "cancelled",
+  "open",
+]);
+
+/** Reads a result folder into the report's digest. */
+export async function readResultFolder(dir: string): Promise<ReportData> {
+  const notes: string[] = [];
+  const summary = await readSummary(dir);
+  const scenario = await readScenario(dir, summary, notes);
+  const policies = summary.policies.map((p) => p.name);
+  const seenPolicy = (p: string) => {
+    if (!policies.includes(p)) policies.push(p);
+  };
+  let baseline: string | null = policies[0] ?? null;
+
+  const latencies: Record<string, number[]> = {};
+  const outcomes: Record<string, OutcomeCounts> = {};
+  const reps: Record<string, Set<number>> = {};
+  const baseRequests = new FirstReplication<RequestRecord>();
+  const baseAttempts = new FirstReplication<AttemptRecord>();
+
+  // requests.csv: the hot path reads fields by index and converts a whole record only for the baseline's rows
+  {
+    let toRecord: (row: string[]) => RequestRecord = () => ({}) as RequestRecord;
+    let iPolicy = -1;
+    let iRep = -1;
+    let iOutcome = -1;
+    let iLatency = -1;
+    let iWarmup = -1;
+    const badOutcomes = new Set<string>();
+    await streamIfPresent(
+      dir,
+      "requests.csv",
+      notes,
+      (h) => {
+        toRecord = converter("requests.csv", h, REQUEST_COLUMNS, notes);
+        [iPolicy, iRep, iOutcome, iLatency, iWarmup] = ["policy", "replication", "outcome", "latency_s", "warmup"].map(
+          (c) => h.indexOf(c),
+        );
+      },
+      (row) => {
+        const policy = row[iPolicy] ?? "";
+        const rep = csvNumber(row[iRep]);
+        if (!Object.hasOwn(outcomes, policy)) {
+          seenPolicy(policy);
+          if (baseline === null) baseline = policy;
+          outcomes[policy] = { completed: 0, faulted: 0, expired: 0, open: 0 };
+          latencies[policy] = [];
+          reps[policy] = new Set();
+        }
+        reps[policy].add(rep);
+        if (policy === baseline) baseRequests.offer(rep, () => toRecord(row));
+        if (csvBoolean(row[iWarmup])) return;
+        const outcome = row[iOutcome] ?? "";
+        if (!OUTCOMES.has(outcome)) {
+          badOutcomes.add(outcome);
+          return;
+        }
+        outcomes[policy][outcome as RequestOutcome]++;
+        if (outcome === "completed") {
+          const l = csvNumber(row[iLatency]);
+          if (Number.isFinite(l)) latencies[policy].push(l);
+        }
+      },
+    );
+    if (badOutcomes.size > 0) notes.push(`requests.csv: unknown outcome(s) ${[...badOutcomes].join(", ")} ignored`);
+  }
+
+  {
+    let toRecord: (row: string[]) => AttemptRecord = () => ({}) as AttemptRecord;
+    let iPolicy = -1;
+    let iRep = -1;
+    const badEnds = new Set<string>();
+    await streamIfPresent(
+      dir,
+      "attempts.csv",
+      notes,
+      (h) => {
+        toRecord = converter("attempts.csv", h, ATTEMPT_COLUMNS, notes);
+        iPolicy = h.indexOf("policy");
+        iRep = h.indexOf("replication");
+      },
+      (row) => {
+        const policy = row[iPolicy] ?? "";
+        seenPolicy(policy);
+        if (policy !== baseline) return;
+        baseAttempts.offer(csvNumber(row[iRep]), () => {
+          const a = toRecord(row);
+          if (!ENDS.has(a.end)) badEnds.add(a.end);
+          return a;
+        });
+      },
+    );
+    if (badEnds.size > 0) notes.push(`attempts.csv: unknown end(s) ${[...badEnds].join(", ")}`);
+  }
+
+  const workers: WorkerRecord[] = [];
+  {
+    let toRecord: (row: string[]) => WorkerRecord = () => ({}) as WorkerRecord;
+    await streamIfPresent(
+      dir,
+      "workers.csv",
+      notes,
+      (h) => {
+        toRecord = converter("workers.csv", h, WORKER_COLUMNS, notes);
+      },
+      (row) => workers.push(toRecord(row)),
+    );
+  }
+
+  const samples: QueueSample[] = [];
+  {
+    let toRecord: (row: string[]) => QueueSample = () => ({}) as QueueSample;
+    await streamIfPresent(
+      dir,
+      "samples.csv",
+      notes,
+      (h) => {
+        toRecord = converter("samples.csv", h, SAMPLE_COLUMNS, notes);
+      },
+      (row) => samples.push(toRecord(row)),
+    );
+  }
+  for (const w of workers) seenPolicy(w.policy);
+  for (const s of samples) seenPolicy(s.policy);
+
+  let timeline: ReportData["timeline"] = null;
+  if (baseline !== null && (baseRequests.rows.length > 0 || baseAttempts.rows.length > 0)) {
+    const rep = Math.min(baseRequests.replication, baseAttempts.replication);
+    timeline = {
+      policy: baseline,
+      replication: rep,
+      requests: baseRequests.replication === rep ? baseRequests.rows : [],
+      attempts: baseAttempts.replication === rep ? baseAttempts.rows : [],
+    };
+  }
+
+  const replications: Record<string, number[]> = {};
+  for (const [p, set] of Object.entries(reps)) replications[p] = [...set].filter(Number.isFinite).sort((a, b) => a - b);
+
+  return { dir, summary, scenario, policies, latencies, outcomes, replications, timeline, workers, samples, notes };
+}

@@ -1,0 +1,76 @@
+// `hordesim report DIR` and the end of `hordesim run`: reads a result folder and writes charts/NAME.vl.json,
+// charts/NAME.svg, charts/NAME.png for every chart and report.html. Every file is written under a temporary
+// name and renamed, so a crash never leaves a half-written file under a final name; the output depends only
+// on the folder's files, so the same results give byte-identical charts and report.
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { type BuiltChart, buildCharts, CHART_NAMES } from "./charts/index.js";
+import { buildReportHtml, type HtmlChart } from "./html.js";
+import { readResultFolder } from "./read-results.js";
+import { renderChart } from "./render.js";
+
+export { CHART_NAMES };
+
+async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  try {
+    await writeFile(tmp, data);
+    await rename(tmp, path);
+  } catch (e) {
+    await rm(tmp, { force: true });
+    throw e;
+  }
+}
+
+/**
+ * JSON for a spec: indented, except that each row of inline data sits on one line, so that the file stays
+ * small and still reads well in the Vega editor.
+ */
+export function specJson(spec: unknown): string {
+  const blocks: string[] = [];
+  const walk = (v: unknown): unknown => {
+    if (Array.isArray(v)) return v.map(walk);
+    if (v === null || typeof v !== "object") return v;
+    const out: Record<string, unknown> = {};
+    for (const [k, x] of Object.entries(v)) {
+      if (k === "values" && Array.isArray(x)) {
+        blocks.push(x.length === 0 ? "[]" : `[\n${x.map((row) => `    ${JSON.stringify(row)}`).join(",\n")}\n  ]`);
+        out[k] = `\u0000values${blocks.length - 1}\u0000`;
+      } else {
+        out[k] = walk(x);
+      }
+    }
+    return out;
+  };
+  const text = JSON.stringify(walk(spec), null, 2);
+  return `${text.replace(/"\\u0000values(\d+)\\u0000"/g, (_, i: string) => blocks[Number(i)])}\n`;
+}
+
+/** Renders every chart and report.html for a result folder; returns the paths of the files written. */
+export async function renderReport(dir: string): Promise<string[]> {
+  const data = await readResultFolder(dir);
+  const charts: BuiltChart[] = buildCharts(data);
+  const chartsDir = join(dir, "charts");
+  await mkdir(chartsDir, { recursive: true });
+  const written: string[] = [];
+  const forHtml: HtmlChart[] = [];
+  for (const c of charts) {
+    const r = await renderChart(c.spec);
+    for (const w of r.warnings) data.notes.push(`chart ${c.name}: ${w}`);
+    const files: [string, string | Buffer][] = [
+      [`${c.name}.vl.json`, specJson(c.spec)],
+      [`${c.name}.svg`, r.svg],
+      [`${c.name}.png`, r.png],
+    ];
+    for (const [file, content] of files) {
+      const path = join(chartsDir, file);
+      await writeAtomic(path, content);
+      written.push(path);
+    }
+    forHtml.push({ name: c.name, heading: c.heading, caption: c.caption, svg: r.svg });
+  }
+  const htmlPath = join(dir, "report.html");
+  await writeAtomic(htmlPath, buildReportHtml(data, forHtml));
+  written.push(htmlPath);
+  return written;
+}
