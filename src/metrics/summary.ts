@@ -1,0 +1,201 @@
+import { type Estimate, estimate, type PairedDifference, pairedDifference } from "./intervals.js";
+import type { LatencyStats, ReplicationStats } from "./replication-stats.js";
+
+export { tInterval } from "./intervals.js";
+
+type LatencyEstimates = Record<keyof LatencyStats, Estimate>;
+
+export interface VsBaseline {
+  success_rate: PairedDifference;
+  latency_mean_s: PairedDifference;
+  latency_p99_s: PairedDifference;
+  time_to_failure_s: PairedDifference;
+  affected_latency_s: PairedDifference;
+  wasted_gpu_s: PairedDifference;
+  user_success_rate: PairedDifference;
+  user_latency_p99_s: PairedDifference;
+}
+
+export interface ArmSummary {
+  name: string;
+  /** Totals over replications, requests submitted after the warm-up. */
+  requests: number;
+  completed: number;
+  faulted: number;
+  expired: number;
+  open: number;
+  success_rate: Estimate;
+  latency_s: LatencyEstimates;
+  time_to_failure_s: Estimate;
+  attempts_per_request: Estimate;
+  wasted_gpu_s: Estimate;
+  hedges: Estimate;
+  affected: Estimate;
+  affected_latency_s: Estimate;
+  user: { success_rate: Estimate; latency_s: LatencyEstimates };
+  vs_baseline: VsBaseline | null;
+}
+
+export interface Summary {
+  scenario: { name: string; sha256: string };
+  seed: number;
+  replications: number;
+  warmup_s: number;
+  horizon_s: number;
+  policies: ArmSummary[];
+}
+
+export interface SummaryMeta {
+  scenario: { name: string; sha256: string };
+  seed: number;
+  replications: number;
+  warmup_s: number;
+  horizon_s: number;
+}
+
+const LATENCY_KEYS: (keyof LatencyStats)[] = ["mean", "p50", "p90", "p99", "max"];
+
+function latencyEstimates(reps: ReplicationStats[], pick: (r: ReplicationStats) => LatencyStats): LatencyEstimates {
+  const out = {} as LatencyEstimates;
+  for (const k of LATENCY_KEYS) out[k] = estimate(reps.map((r) => pick(r)[k]));
+  return out;
+}
+
+const sum = (reps: ReplicationStats[], f: (r: ReplicationStats) => number) => reps.reduce((s, r) => s + f(r), 0);
+
+/** Deterministic JSON numbers: 7 significant digits, NaN and infinities as null. */
+function tidy<T>(value: T): T {
+  return JSON.parse(
+    JSON.stringify(value, (_k, v) => (typeof v === "number" ? (Number.isFinite(v) ? Number(v.toPrecision(7)) : null) : v)),
+  ) as T;
+}
+
+export function summarize(meta: SummaryMeta, arms: { policy: string; reps: ReplicationStats[] }[]): Summary {
+  const base = arms[0]?.reps ?? [];
+  const vs = (reps: ReplicationStats[], f: (r: ReplicationStats) => number) =>
+    pairedDifference(reps.map(f), base.map(f));
+  const policies = arms.map(({ policy, reps }, i): ArmSummary => ({
+    name: policy,
+    requests: sum(reps, (r) => r.requests),
+    completed: sum(reps, (r) => r.completed),
+    faulted: sum(reps, (r) => r.faulted),
+    expired: sum(reps, (r) => r.expired),
+    open: sum(reps, (r) => r.open),
+    success_rate: estimate(reps.map((r) => r.success_rate)),
+    latency_s: latencyEstimates(reps, (r) => r.latency),
+    time_to_failure_s: estimate(reps.map((r) => r.time_to_failure_s)),
+    attempts_per_request: estimate(reps.map((r) => r.attempts_per_request)),
+    wasted_gpu_s: estimate(reps.map((r) => r.wasted_gpu_s)),
+    hedges: estimate(reps.map((r) => r.hedges)),
+    affected: estimate(reps.map((r) => r.affected)),
+    affected_latency_s: estimate(reps.map((r) => r.affected_latency_s)),
+    user: {
+      success_rate: estimate(reps.map((r) => r.user_success_rate)),
+      latency_s: latencyEstimates(reps, (r) => r.user_latency),
+    },
+    vs_baseline:
+      i === 0
+        ? null
+        : {
+            success_rate: vs(reps, (r) => r.success_rate),
+            latency_mean_s: vs(reps, (r) => r.latency.mean),
+            latency_p99_s: vs(reps, (r) => r.latency.p99),
+            time_to_failure_s: vs(reps, (r) => r.time_to_failure_s),
+            affected_latency_s: vs(reps, (r) => r.affected_latency_s),
+            wasted_gpu_s: vs(reps, (r) => r.wasted_gpu_s),
+            user_success_rate: vs(reps, (r) => r.user_success_rate),
+            user_latency_p99_s: vs(reps, (r) => r.user_latency.p99),
+          },
+  }));
+  return tidy({ ...meta, policies });
+}
+
+// ---------------------------------------------------------------- the printed table
+
+function num(x: number | null, digits: number): string {
+  if (x === null || !Number.isFinite(x)) return "—";
+  return x.toFixed(digits);
+}
+
+function cell(e: Estimate, scale: number, digits: number): string {
+  if (e.mean === null) return "—";
+  const m = num(e.mean * scale, digits);
+  if (e.ci95 === null) return m;
+  return `${m} ±${num(((e.ci95[1] - e.ci95[0]) / 2) * scale, digits)}`;
+}
+
+function diffCell(d: PairedDifference | undefined, scale: number, digits: number): string {
+  if (d === undefined) return "(baseline)";
+  if (d.diff === null) return "—";
+  const sign = d.diff * scale > 0 ? "+" : "";
+  const half = d.ci95 === null ? "" : ` ±${num(((d.ci95[1] - d.ci95[0]) / 2) * scale, digits)}`;
+  return `${sign}${num(d.diff * scale, digits)}${half}${d.significant ? " *" : ""}`;
+}
+
+interface Row {
+  label: string;
+  values: (arm: ArmSummary) => string;
+}
+
+const ROWS: Row[] = [
+  { label: "requests (all reps)", values: (a) => String(a.requests) },
+  { label: "success rate %", values: (a) => cell(a.success_rate, 100, 3) },
+  { label: "faulted + expired", values: (a) => String(a.faulted + a.expired) },
+  { label: "latency mean s", values: (a) => cell(a.latency_s.mean, 1, 2) },
+  { label: "latency p50 s", values: (a) => cell(a.latency_s.p50, 1, 2) },
+  { label: "latency p90 s", values: (a) => cell(a.latency_s.p90, 1, 2) },
+  { label: "latency p99 s", values: (a) => cell(a.latency_s.p99, 1, 1) },
+  { label: "latency max s", values: (a) => cell(a.latency_s.max, 1, 0) },
+  { label: "time to failure s", values: (a) => cell(a.time_to_failure_s, 1, 0) },
+  { label: "hit by a failed job", values: (a) => cell(a.affected, 1, 1) },
+  { label: "  their latency s", values: (a) => cell(a.affected_latency_s, 1, 1) },
+  { label: "attempts/request", values: (a) => cell(a.attempts_per_request, 1, 4) },
+  { label: "wasted GPU-s", values: (a) => cell(a.wasted_gpu_s, 1, 0) },
+  { label: "hedges", values: (a) => cell(a.hedges, 1, 1) },
+  { label: "user success %", values: (a) => cell(a.user.success_rate, 100, 3) },
+  { label: "user latency p99 s", values: (a) => cell(a.user.latency_s.p99, 1, 1) },
+  { label: "Δ success rate pp", values: (a) => diffCell(a.vs_baseline?.success_rate, 100, 3) },
+  { label: "Δ latency mean s", values: (a) => diffCell(a.vs_baseline?.latency_mean_s, 1, 2) },
+  { label: "Δ latency p99 s", values: (a) => diffCell(a.vs_baseline?.latency_p99_s, 1, 1) },
+  { label: "Δ time to failure s", values: (a) => diffCell(a.vs_baseline?.time_to_failure_s, 1, 0) },
+  { label: "Δ hit-by-failure lat. s", values: (a) => diffCell(a.vs_baseline?.affected_latency_s, 1, 1) },
+  { label: "Δ wasted GPU-s", values: (a) => diffCell(a.vs_baseline?.wasted_gpu_s, 1, 0) },
+  { label: "Δ user latency p99 s", values: (a) => diffCell(a.vs_baseline?.user_latency_p99_s, 1, 1) },
+];
+
+/** Every arm side by side, in blocks of columns that fit `width` characters. */
+export function formatComparisonTable(summary: Summary, width = 120): string {
+  const labelWidth = Math.max(...ROWS.map((r) => r.label.length));
+  const columns = summary.policies.map((arm) => {
+    const cells = ROWS.map((r) => r.values(arm));
+    return { name: arm.name, cells, width: Math.max(arm.name.length, ...cells.map((c) => c.length)) };
+  });
+  const blocks: (typeof columns)[] = [];
+  let current: typeof columns = [];
+  let used = labelWidth;
+  for (const c of columns) {
+    if (current.length > 0 && used + 2 + c.width > width) {
+      blocks.push(current);
+      current = [];
+      used = labelWidth;
+    }
+    current.push(c);
+    used += 2 + c.width;
+  }
+  if (current.length > 0) blocks.push(current);
+  const lines: string[] = [
+    `${summary.scenario.name}: ${summary.policies.length} arm(s) × ${summary.replications} replication(s), seed ${summary.seed}, warm-up ${summary.warmup_s} s of ${summary.horizon_s} s`,
+  ];
+  for (const block of blocks) {
+    lines.push("");
+    lines.push(`${"".padEnd(labelWidth)}  ${block.map((c) => c.name.padStart(c.width)).join("  ")}`);
+    ROWS.forEach((row, i) => {
+      lines.push(`${row.label.padEnd(labelWidth)}  ${block.map((c) => c.cells[i].padStart(c.width)).join("  ")}`);
+    });
+  }
+  lines.push("");
+  lines.push(
+    "mean ±half-width of the 95 % t interval over replications; Δ = paired difference from the first arm (same seeds: common random numbers); * = interval excludes 0",
+  );
+  return lines.join("\n");
+}
