@@ -82,7 +82,6 @@ export class ReplicationAccumulator {
   private failureCount = 0;
   private readonly latencies = new Numbers();
   private readonly userLatencies = new Numbers();
-  private users = 0;
   private usersEnded = 0;
   private usersCompleted = 0;
   private readonly warmupIds = new Set<number>();
@@ -116,7 +115,6 @@ export class ReplicationAccumulator {
 
   addUser(u: UserRecord): void {
     if (u.warmup) return;
-    this.users++;
     if (u.outcome === "open") return;
     this.usersEnded++;
     if (u.outcome === "completed") {

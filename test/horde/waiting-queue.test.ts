@@ -73,7 +73,7 @@ describe("waiting queue: extra_priority DESC, created ASC, +50 every 10 s while 
           const q = new WaitingQueue(10, 50, 0);
           const sorted = specs.map((s, i) => ({ ...s, id: i })).sort((a, b) => a.at - b.at || a.id - b.id);
           const reqs = sorted.map((s, i) => req(i, s.kudos, s.at));
-          sorted.forEach((s, i) => q.add(reqs[i], s.at));
+          for (const [i, s] of sorted.entries()) q.add(reqs[i], s.at);
           const t = Math.max(now, sorted[sorted.length - 1].at);
           const expected = [...reqs].sort((a, b) => q.priority(b, t) - q.priority(a, t) || a.id - b.id).map((r) => r.id);
           expect(q.items.map((r) => r.id)).toEqual(expected);
