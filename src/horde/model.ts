@@ -491,7 +491,7 @@ export class HordeModel {
     const rng = this.workerJobRng[w.id];
     const u = rng.next();
     const jitter = w.group.jitter;
-    job.slowdown = jitter > 0 ? Math.exp(jitter * standardNormal(rng)) : 1;
+    job.jitter = jitter > 0 ? Math.exp(jitter * standardNormal(rng)) : 1;
     let cumulative = 0;
     for (const m of w.failures) {
       if (!this.modeApplies(m, r, now)) continue;
@@ -531,7 +531,9 @@ export class HordeModel {
       const r = this.requests[job.requestId];
       const g = w.group;
       const t = r.template;
-      let work = t.job_time !== null ? this.sampler(t.job_time)(this.workerJobRng[w.id]) : r.mps / w.speed;
+      // A job_time distribution replaces the size-based time, jitter included (validation against theory).
+      let work =
+        t.job_time !== null ? this.sampler(t.job_time)(this.workerJobRng[w.id]) : (r.mps / w.speed) * job.jitter;
       work *= job.slowdown;
       if (t.job_time === null) {
         work += this.sampler(g.overhead)(this.workerJobRng[w.id]);

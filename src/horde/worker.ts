@@ -18,8 +18,10 @@ export class Job {
   /** When the worker stopped working on it (hang from the pop, crash, outage), for heartbeats. */
   silentSince = Number.NaN;
   fate: Fate = "ok";
-  /** Slow-down factor drawn for this job (slow mode × per-job jitter). */
+  /** Slow-down factor of the slow failure mode (1 when it does not strike). */
   slowdown = 1;
+  /** Per-job speed variation drawn for this job. */
+  jitter = 1;
   /** Fate parameter: fault delay, late delay, hang hold, crash point in [0,1). */
   fateParam = 0;
   /** Generation counter for lazy cancellation of the worker-side events of this job. */
