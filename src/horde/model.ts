@@ -4,8 +4,9 @@ import { RandomStreams, type Rng } from "../engine/random.js";
 import { Simulator } from "../engine/simulator.js";
 import type { AttemptRecord, QueueSample, RequestRecord, UserRecord, WorkerRecord } from "../metrics/records.js";
 import type { Policy, PolicyContext } from "../policies/types.js";
-import type { FailureMode, RequestTemplate, Scenario } from "../scenario/types.js";
+import type { FailureMode, RequestTemplate, Scenario, WorkerGroup } from "../scenario/types.js";
 import { Request } from "./request.js";
+import { Sleepers } from "./sleepers.js";
 import type { TraceKind, TraceObserver } from "./trace.js";
 import { WaitingQueue } from "./waiting-queue.js";
 import { Job, Worker } from "./worker.js";
@@ -47,7 +48,7 @@ export class HordeModel {
   readonly queue: WaitingQueue;
   readonly streams: RandomStreams;
   private readonly scenario: Scenario;
-  private readonly policy: Policy;
+  readonly policy: Policy;
   private readonly sink: RecordSink;
   /** Told of every state change that matters to an observer; set before run(). */
   trace: TraceObserver | undefined;
@@ -55,8 +56,7 @@ export class HordeModel {
   private readonly replication: number;
   private readonly policyName: string;
 
-  private readonly sleepers: Worker[] = [];
-  private readonly sleeperIndex: Int32Array;
+  private readonly sleepers: Sleepers<Request>;
   private readonly deadlines = new EventQueue(256);
   /** Requests not yet deleted at expiry. */
   private live: Request[] = [];
@@ -72,6 +72,7 @@ export class HordeModel {
   private readonly clientRng: Rng;
   private openJobs = 0;
   private jobsIssued = 0;
+  /** Hedge copies issued or wanted (a wanted copy counts against the cap at once). */
   private hedgesIssued = 0;
   private fleetMedianCache = Number.NaN;
   private fleetMedianAt = Number.NEGATIVE_INFINITY;
@@ -128,7 +129,11 @@ export class HordeModel {
     this.evPopAllowed = s.register("pop-allowed", (a) => this.onPopAllowed(a));
 
     this.buildFleet();
-    this.sleeperIndex = new Int32Array(this.workers.length).fill(-1);
+    this.sleepers = new Sleepers<Request>(
+      this.workers,
+      (w, r, now) => this.eligible(w, r, now),
+      (g, r) => this.groupMayTake(g, r),
+    );
   }
 
   // ---------------------------------------------------------------- set-up
@@ -283,15 +288,10 @@ export class HordeModel {
     if (this.naive || !r.poppable) return;
     const now = this.sim.now;
     const coverer = r.coveredBy >= 0 ? this.workers[r.coveredBy] : null;
-    let best: Worker | null = null;
-    let bestTick = coverer !== null && coverer.pollPending ? coverer.pollAt : Number.POSITIVE_INFINITY;
-    for (const w of this.sleepers) {
-      const tick = w.nextTick(now, false);
-      if (tick < bestTick && this.eligible(w, r, now)) {
-        best = w;
-        bestTick = tick;
-      }
-    }
+    const bound = coverer !== null && coverer.pollPending ? coverer.pollAt : Number.POSITIVE_INFINITY;
+    // The eligible sleeper with the earliest tick before the bound, ties to the earliest to fall asleep
+    // (exactly what a scan of the sleepers in list order keeping strictly earlier ticks would find).
+    const best = this.sleepers.first(now, bound, r);
     if (best === null) return;
     if (coverer !== null && coverer.covering === r.id) coverer.covering = -1;
     best.covering = r.id;
@@ -306,20 +306,13 @@ export class HordeModel {
     }
     if (w.asleep) return;
     w.asleep = true;
-    this.sleeperIndex[w.id] = this.sleepers.length;
-    this.sleepers.push(w);
+    this.sleepers.add(w);
   }
 
   private unsleep(w: Worker): void {
     if (!w.asleep) return;
     w.asleep = false;
-    const i = this.sleeperIndex[w.id];
-    const last = this.sleepers.pop() as Worker;
-    if (last !== w) {
-      this.sleepers[i] = last;
-      this.sleeperIndex[last.id] = i;
-    }
-    this.sleeperIndex[w.id] = -1;
+    this.sleepers.remove(w);
   }
 
   /**
@@ -405,15 +398,22 @@ export class HordeModel {
       const original = this.jobs[r.hedgeOf];
       if (original === undefined || original.workerId === w.id) return false;
     }
-    if (r.pixels > g.max_pixels) return false;
-    if (t.model !== null && !g.models.includes(t.model)) return false;
+    if (!this.groupMayTake(g, r)) return false;
     const server = this.scenario.server;
     if (!t.slow_workers && w.measuredSpeed(server.speed.baseline) < server.speed.slow_gate) return false;
-    if (g.extra_slow_worker && !t.extra_slow_workers) return false;
     if (w.maintenance && t.user !== g.owner) return false;
     for (const rule of this.policy.rules) {
       if (rule.mayTake && !rule.mayTake(w, r, now)) return false;
     }
+    return true;
+  }
+
+  /** The filters that depend only on the worker's group: false means no worker of the group may take r. */
+  private groupMayTake(g: WorkerGroup, r: Request): boolean {
+    const t = r.template;
+    if (r.pixels > g.max_pixels) return false;
+    if (t.model !== null && !g.models.includes(t.model)) return false;
+    if (g.extra_slow_worker && !t.extra_slow_workers) return false;
     return true;
   }
 
@@ -438,7 +438,6 @@ export class HordeModel {
       const original = this.jobs[r.hedgeOf];
       original.twin = job.id;
       job.twin = original.id;
-      this.hedgesIssued++;
     }
     this.jobsIssued++;
     this.openJobs++;
@@ -615,7 +614,7 @@ export class HordeModel {
     r.expiry = Math.max(r.expiry, now + this.scenario.server.expiry.normal);
     this.emit("deliver", r.id, job.id, w.id);
     if (job.twin >= 0) this.cancelTwin(job);
-    if (r.hedgeOf === job.id) r.hedgesWanted = 0;
+    if (r.hedgeOf === job.id) this.dropHedgeWant(r);
     this.checkCompleted(r);
     this.syncQueue(r);
   }
@@ -689,7 +688,7 @@ export class HordeModel {
   private afterFailure(job: Job, r: Request, w: Worker, now: number): void {
     r.failures++;
     if (!r.failedWorkers.includes(w.id)) r.failedWorkers.push(w.id);
-    if (r.hedgeOf === job.id) r.hedgesWanted = 0;
+    if (r.hedgeOf === job.id) this.dropHedgeWant(r);
     for (const rule of this.policy.rules) rule.onJobEnd?.(job, r, w, "failure", now);
     this.countAbortForMaintenance(w, now);
     if (this.policy.detector.periodic) this.strikeCandidates.push(r);
@@ -748,8 +747,15 @@ export class HordeModel {
       if (rule.mayHedge && !rule.mayHedge(this.jobsIssued, this.hedgesIssued)) return;
     }
     r.hedgesWanted = 1;
+    this.hedgesIssued++;
     r.hedgeOf = job.id;
     this.syncQueue(r);
+  }
+
+  /** The job a wanted copy would duplicate has ended before anyone popped the copy. */
+  private dropHedgeWant(r: Request): void {
+    if (r.hedgesWanted > 0) this.hedgesIssued -= r.hedgesWanted;
+    r.hedgesWanted = 0;
   }
 
   // ---------------------------------------------------------------- outages
