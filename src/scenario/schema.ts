@@ -30,10 +30,27 @@ function strict<S extends z.core.$ZodLooseShape>(shape: S) {
  * Cross-field checks run only when the fields they read (all fields when none is named) have no problem of
  * their own: zod would otherwise run them after non-aborting issues, on values that failed their own checks.
  */
+/** A guard against a typo that would run for days: at most this many requests per replication. */
+const MAX_EXPECTED_REQUESTS = 2e8;
+
+function expectedArrivals(a: ArrivalStream, horizon: number): number {
+  if (a.times !== null) return a.times.length;
+  let total = 0;
+  a.rate.forEach((seg, i) => {
+    const end = Math.min(horizon, a.rate[i + 1]?.from ?? horizon);
+    if (end > seg.from) total += seg.rate * (end - seg.from);
+  });
+  return total;
+}
+
 function whenClean(...fields: string[]) {
   return {
     when: (payload: z.core.ParsePayload) =>
-      !payload.issues.some((iss) => fields.length === 0 || fields.includes(String(iss.path?.[0]))),
+      typeof payload.value === "object" &&
+      payload.value !== null &&
+      !payload.issues.some(
+        (iss) => fields.length === 0 || (iss.path?.length ?? 0) === 0 || fields.includes(String(iss.path?.[0])),
+      ),
   };
 }
 
@@ -167,13 +184,13 @@ const policyArm = strict({
 // ---------------------------------------------------------------------------------------------------------------
 // Requests and arrivals
 
-const dimension = z.number().int().positive().multipleOf(64);
+const dimension = z.number().int().positive().multipleOf(64).max(8192);
 
 const requestTemplate = strict({
   weight: z.number().positive().default(1).describe("Relative frequency of this template in its stream's mix"),
   width: dimension.default(512),
   height: dimension.default(512),
-  steps: positiveInt.optional().describe("Default 30, or 20 with controlnet (the server's defaults)"),
+  steps: positiveInt.max(500).optional().describe("Default 30, or 20 with controlnet (the server's defaults)"),
   sampler: z.string().min(1).default("k_euler_a"),
   model: z.string().min(1).nullable().default(null).describe("Model named by the request; null: any model"),
   n: z.number().int().min(1).max(20).default(1).describe("Images requested (1..20)"),
@@ -326,14 +343,14 @@ const flapping = strict({
 
 const workerGroup = strict({
   name: z.string().min(1),
-  count: positiveInt.default(1),
+  count: positiveInt.max(100_000).default(1),
   models: z
     .array(z.string().min(1))
     .default([])
     .describe("Models the worker declares; [] serves only requests that name no model"),
   max_pixels: positiveInt.default(1048576),
-  slots: positiveInt.default(2).describe("Jobs held at once (reGen: queue_size 1 + max_threads 1)"),
-  threads: positiveInt.default(1).describe("Jobs inferred at once (reGen max_threads); at most slots"),
+  slots: positiveInt.max(1000).default(2).describe("Jobs held at once (reGen: queue_size 1 + max_threads 1)"),
+  threads: positiveInt.max(1000).default(1).describe("Jobs inferred at once (reGen max_threads); at most slots"),
   speed: speedDistribution
     .prefault({ dist: "lognormal", median: 1.5, sigma: 0.3 })
     .describe("MPS/s, drawn once per worker (default lognormal, median 1.5, sigma 0.3: an assumption)"),
@@ -477,7 +494,9 @@ function requireUniqueNames(items: unknown, path: string, what: string, ctx: z.c
 export const scenarioSchema = strict({
   name: z.string().min(1),
   description: z.string().default(""),
-  horizon: positiveDuration.describe("Simulated time to run, e.g. 24h"),
+  horizon: positiveDuration
+    .refine((h) => h <= 366 * 86400, { message: "must be at most 366 days" })
+    .describe("Simulated time to run, e.g. 24h"),
   warmup: duration.prefault(0).describe("Requests submitted before this are left out of the statistics"),
   start_time: z
     .string()
@@ -485,7 +504,7 @@ export const scenarioSchema = strict({
     .default("2025-09-29T00:00:00Z")
     .describe("Wall-clock time of simulated second 0 (for horde.log)"),
   seed: nonNegativeInt.default(1),
-  replications: positiveInt.default(5),
+  replications: positiveInt.max(10_000).default(5),
   sample_interval: duration
     .prefault("60s")
     .describe("Seconds between samples of the queue and jobs in flight; 0: none"),
@@ -509,6 +528,18 @@ export const scenarioSchema = strict({
         });
     },
     whenClean("warmup", "horizon"),
+  )
+  .superRefine(
+    (s, ctx) => {
+      const expected = s.arrivals.reduce((sum, a) => sum + expectedArrivals(a, s.horizon), 0);
+      if (expected > MAX_EXPECTED_REQUESTS)
+        ctx.addIssue({
+          code: "custom",
+          path: ["arrivals"],
+          message: `would submit about ${expected.toExponential(2)} requests per replication over the horizon; the limit is ${MAX_EXPECTED_REQUESTS.toExponential(0)}`,
+        });
+    },
+    whenClean("arrivals", "horizon"),
   )
   .superRefine(
     (s, ctx) => {
