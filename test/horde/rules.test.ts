@@ -73,9 +73,16 @@ describe("request expiry (20 min, refreshed on pop)", () => {
   });
 
   it("counts the 20 minutes from the last pop, not from the submission", () => {
-    // One slot, held for a day by the hung job: one pop, one abort, then nobody can take it again.
-    const run = simulate(scenario("    slots: 1\n    failures: [{ mode: hang, probability: 1, hold: 1d }]", { times: [10] }));
+    // The worker is offline for the first 10 minutes, then pops, hangs and holds its only slot for a day:
+    // one pop at ~600 s, one abort, and nobody can take the request again.
+    const run = simulate(
+      scenario(
+        "    slots: 1\n    flapping: { period: 1d, down: 600s, phase: 0s }\n    failures: [{ mode: hang, probability: 1, hold: 1d }]",
+        { times: [10] },
+      ),
+    );
     const pop = run.attempts[0].popped_s;
+    expect(pop).toBeGreaterThan(600);
     expect(run.attempts).toHaveLength(1);
     expect(run.requests[0].outcome).toBe("expired");
     expect(run.requests[0].done_s - pop).toBeGreaterThan(1200);
