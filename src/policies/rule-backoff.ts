@@ -11,7 +11,12 @@ export function backoffCeiling(base: number, cap: number, failures: number): num
 export const backoffRule = defineRule({
   kind: "reassignment",
   name: "backoff",
-  params: z.strictObject({ base: positiveDuration.default(30), cap: positiveDuration.default(900) }),
+  params: z.strictObject({
+    base: positiveDuration.default(30),
+    cap: positiveDuration.default(900),
+    /** "full": uniform in [0, ceiling] (AWS "full jitter"); "none": the ceiling itself. */
+    jitter: z.enum(["full", "none"]).default("full"),
+  }),
   create: (p, ctx) => {
     const rng = ctx.stream("backoff");
     const failures = new Map<number, number>();
@@ -25,7 +30,8 @@ export const backoffRule = defineRule({
         }
         const n = (failures.get(worker.id) ?? 0) + 1;
         failures.set(worker.id, n);
-        const end = now + rng.next() * backoffCeiling(p.base, p.cap, n);
+        const draw = rng.next();
+        const end = now + (p.jitter === "full" ? draw : 1) * backoffCeiling(p.base, p.cap, n);
         until.set(worker.id, Math.max(until.get(worker.id) ?? now, end));
       },
     };

@@ -137,3 +137,36 @@ ${arms.map((a) => `  - ${a}`).join("\n")}
     expect(two[2].attempts).toEqual(one[1].attempts);
   });
 });
+
+describe("backoff without jitter (known answer)", () => {
+  it("keeps a failing worker from popping for exactly base·2^(n−1) after its n-th failure in a row", () => {
+    const run = simulate(`name: backoff
+horizon: 3h
+replications: 1
+server: { sweep: { period: 60s, run_time: 0s } }
+arrivals:
+  - name: a
+    rate: 60/h
+    mix: [{ width: 1024, height: 1024, steps: 4, sampler: k_euler }]
+workers:
+  - { name: bad, speed: 2, slots: 1, failures: [{ mode: hang, probability: 1, hold: 1s }] }
+policies:
+  - { name: b, reassignment: [pull, { rule: backoff, base: 30s, cap: 240s, jitter: none }] }
+`);
+    let failures = 0;
+    let until = 0;
+    let checked = 0;
+    for (const e of run.trace) {
+      if (e.kind === "abort") {
+        failures++;
+        until = Math.max(until, e.t + Math.min(240, 30 * 2 ** (failures - 1)));
+      }
+      if (e.kind === "pop" && failures > 0) {
+        expect(e.t).toBeGreaterThanOrEqual(until);
+        checked++;
+      }
+    }
+    expect(failures).toBeGreaterThan(5);
+    expect(checked).toBeGreaterThan(5);
+  });
+});
