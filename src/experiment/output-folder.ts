@@ -1,57 +1,96 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from "node:fs";
-import { basename, dirname, join, resolve } from "node:path";
+import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
+import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { UserError } from "../cli/errors.js";
 
+function isNonEmptyDir(path: string): boolean {
+  return readdirSync(path).length > 0;
+}
+
 /**
- * A result folder written in a temporary sibling and put in place whole at commit, so a crash or an error
- * never leaves a half-written folder under the final name, and an earlier folder is only replaced with --force,
- * after the new one is complete.
+ * A result folder written in the sibling `${dir}.partial-<pid>` and renamed into place whole at commit(), so
+ * neither an error nor a crash leaves a half-written folder under the final name. An earlier non-empty folder
+ * is refused unless `force`; with `force` it is replaced only once the new one is complete (moved aside to
+ * `${dir}.old-<pid>`, the new one renamed in, then the old one deleted). If the process exits without
+ * commit() or abort(), an exit hook removes the temporary folder (a SIGKILL leaves it behind, never the final).
  */
 export class OutputFolder {
-  private committed = false;
+  private state: "open" | "committed" | "aborted" = "open";
+  private readonly onExit = () => this.abort();
 
   private constructor(
+    /** The final folder (absolute). */
     readonly final: string,
+    /** The temporary folder being written (absolute). */
     readonly dir: string,
     private readonly force: boolean,
-  ) {}
+  ) {
+    process.once("exit", this.onExit);
+  }
 
   static open(dir: string, opts: { force: boolean }): OutputFolder {
     const final = resolve(dir);
-    if (existsSync(final) && !opts.force && readdirSync(final).length > 0) {
-      throw new UserError(`${dir} already exists and is not empty: nothing was written. Use --force to replace it, or --out another folder.`);
+    if (existsSync(final)) {
+      if (!statSync(final).isDirectory()) {
+        throw new UserError(`${dir} exists and is not a folder: nothing was written. Choose another --out.`);
+      }
+      if (!opts.force && isNonEmptyDir(final)) {
+        throw new UserError(
+          `${dir} already exists and is not empty: nothing was written. Use --force to replace it, or another --out.`,
+        );
+      }
     }
-    const temp = join(dirname(final), `.${basename(final)}.partial-${process.pid}`);
+    const temp = `${final}.partial-${process.pid}`;
     rmSync(temp, { recursive: true, force: true });
     mkdirSync(temp, { recursive: true });
     return new OutputFolder(final, temp, opts.force);
   }
 
-  /** The path of a file inside the folder being written (subfolders are created). */
+  /** The path of a file inside the folder being written; its subfolders are created. */
   path(name: string): string {
+    if (this.state !== "open") throw new Error(`output folder ${this.final} is already ${this.state}`);
     const p = join(this.dir, name);
+    const rel = relative(this.dir, p);
+    if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel))
+      throw new Error(`${name}: not a file inside the output folder`);
     mkdirSync(dirname(p), { recursive: true });
     return p;
   }
 
+  /** Puts the folder in place under its final name (once; again does nothing). */
   commit(): void {
-    if (this.committed) return;
+    if (this.state === "committed") return;
+    if (this.state === "aborted") throw new Error(`output folder ${this.final} was aborted`);
     if (existsSync(this.final)) {
-      if (!this.force && readdirSync(this.final).length > 0) {
+      if (!this.force && isNonEmptyDir(this.final)) {
         this.abort();
-        throw new UserError(`${this.final} appeared while the run was writing: left untouched; nothing was written.`);
+        throw new UserError(`${this.final} appeared while the run was writing: left untouched, nothing was written.`);
       }
-      const old = join(dirname(this.final), `.${basename(this.final)}.old-${process.pid}`);
+      const old = `${this.final}.old-${process.pid}`;
+      rmSync(old, { recursive: true, force: true });
       renameSync(this.final, old);
-      renameSync(this.dir, this.final);
+      try {
+        renameSync(this.dir, this.final);
+      } catch (err) {
+        renameSync(old, this.final);
+        throw err;
+      }
+      this.settle("committed");
       rmSync(old, { recursive: true, force: true });
     } else {
       renameSync(this.dir, this.final);
+      this.settle("committed");
     }
-    this.committed = true;
   }
 
+  /** Removes the temporary folder; the final one is left as it was. Does nothing after commit(). */
   abort(): void {
-    if (!this.committed) rmSync(this.dir, { recursive: true, force: true });
+    if (this.state !== "open") return;
+    this.settle("aborted");
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private settle(state: "committed" | "aborted"): void {
+    this.state = state;
+    process.removeListener("exit", this.onExit);
   }
 }

@@ -1,43 +1,49 @@
-import { closeSync, openSync, writeSync } from "node:fs";
+import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
 
-/** A CSV field: numbers rounded to 6 decimals without exponent noise, NaN and null empty, text quoted when needed. */
+/** A number as CSV text: integers as is, others rounded to 6 decimals without trailing zeros; NaN and ±∞ empty. */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return "";
+  if (Number.isInteger(value)) return String(value === 0 ? 0 : value);
+  const text = value.toFixed(6).replace(/\.?0+$/, "");
+  return text === "-0" ? "0" : text;
+}
+
+/** One CSV field (RFC 4180 quoting): null, undefined and NaN empty, booleans true/false. */
 export function formatField(value: unknown): string {
   if (value === null || value === undefined) return "";
-  if (typeof value === "number") {
-    if (!Number.isFinite(value)) return "";
-    if (Number.isInteger(value)) return String(value);
-    const rounded = Math.round(value * 1e6) / 1e6;
-    return Math.abs(rounded) >= 1e21 ? String(rounded) : rounded.toFixed(6).replace(/\.?0+$/, "");
-  }
+  if (typeof value === "number") return formatNumber(value);
   if (typeof value === "boolean") return value ? "true" : "false";
   const text = String(value);
   return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
-/** Streams rows to a CSV file with a header, in chunks, as the simulation emits them. */
+const CHUNK = 1 << 16;
+
+/** Streams rows to a CSV file with a header row, buffered and written in chunks of about 64 KiB. */
 export class CsvWriter<T> {
-  private readonly fd: number;
+  private fd: number;
   private chunk: string[] = [];
   private size = 0;
 
   constructor(
-    path: string,
+    readonly path: string,
     private readonly columns: (keyof T & string)[],
   ) {
     this.fd = openSync(path, "w");
-    this.chunk.push(`${columns.join(",")}\n`);
+    this.chunk.push(`${columns.map(formatField).join(",")}\n`);
   }
 
   write(row: T): void {
+    const cols = this.columns;
     let line = "";
-    for (let i = 0; i < this.columns.length; i++) {
+    for (let i = 0; i < cols.length; i++) {
       if (i > 0) line += ",";
-      line += formatField(row[this.columns[i]]);
+      line += formatField(row[cols[i]]);
     }
     line += "\n";
     this.chunk.push(line);
     this.size += line.length;
-    if (this.size >= 1 << 16) this.flush();
+    if (this.size >= CHUNK) this.flush();
   }
 
   private flush(): void {
@@ -48,7 +54,70 @@ export class CsvWriter<T> {
   }
 
   async close(): Promise<void> {
-    this.flush();
-    closeSync(this.fd);
+    if (this.fd < 0) return;
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+      this.fd = -1;
+    }
   }
+}
+
+/** Splits CSV text into rows of fields (RFC 4180; LF or CRLF line ends; the last line end is optional). */
+export function parseCsvText(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let field = "";
+  let atFieldStart = true;
+  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const n = text.length;
+  while (i < n) {
+    const c = text[i];
+    if (c === '"' && atFieldStart) {
+      atFieldStart = false;
+      i++;
+      for (;;) {
+        const q = text.indexOf('"', i);
+        if (q < 0) throw new Error("CSV: unterminated quoted field");
+        field += text.slice(i, q);
+        i = q + 1;
+        if (text[i] !== '"') break;
+        field += '"';
+        i++;
+      }
+    } else if (c === ",") {
+      row.push(field);
+      field = "";
+      atFieldStart = true;
+      i++;
+    } else if (c === "\n" || (c === "\r" && text[i + 1] === "\n")) {
+      row.push(field);
+      rows.push(row);
+      row = [];
+      field = "";
+      atFieldStart = true;
+      i += c === "\r" ? 2 : 1;
+    } else {
+      field += c;
+      atFieldStart = false;
+      i++;
+    }
+  }
+  if (!atFieldStart || row.length > 0) {
+    row.push(field);
+    rows.push(row);
+  }
+  return rows;
+}
+
+/** Reads a small CSV file with a header row into one object per row (every value a string; missing fields ""). */
+export function readCsv(path: string): Record<string, string>[] {
+  const [header, ...body] = parseCsvText(readFileSync(path, "utf8"));
+  if (header === undefined) return [];
+  return body.map((fields) => {
+    const row: Record<string, string> = {};
+    for (let i = 0; i < header.length; i++) row[header[i]] = fields[i] ?? "";
+    return row;
+  });
 }

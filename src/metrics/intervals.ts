@@ -39,7 +39,8 @@ export interface PairedDifference {
 export function pairedDifference(arm: number[], baseline: number[]): PairedDifference {
   const d: number[] = [];
   for (let i = 0; i < Math.min(arm.length, baseline.length); i++) {
-    if (Number.isFinite(arm[i]) && Number.isFinite(baseline[i])) d.push(arm[i] - baseline[i]);
+    const x = arm[i] - baseline[i];
+    if (Number.isFinite(x)) d.push(x);
   }
   if (d.length === 0) return { diff: null, ci95: null, significant: false, n: 0 };
   const ci = tInterval(d);

@@ -9,38 +9,51 @@ export interface LatencyStats {
   max: number;
 }
 
-/** One arm, one replication, requests submitted after the warm-up only. */
+/** One arm, one replication, requests submitted after the warm-up only. NaN where there is nothing to measure. */
 export interface ReplicationStats {
   requests: number;
   completed: number;
   faulted: number;
   expired: number;
   open: number;
-  /** completed / (completed + faulted + expired); NaN when none ended. */
+  /** completed / (completed + faulted + expired); open requests left out. */
   success_rate: number;
-  /** Over completed requests. */
+  /** Submit-to-done seconds over completed requests. */
   latency: LatencyStats;
-  /** Mean submit-to-failure time of faulted and expired requests. */
+  /** Mean submit-to-end seconds of faulted and expired requests. */
   time_to_failure_s: number;
+  /** Mean jobs per ended request. */
   attempts_per_request: number;
   /** GPU-seconds spent on jobs whose result was not used. */
   wasted_gpu_s: number;
   /** Duplicate jobs issued by the hedge rule. */
   hedges: number;
-  /** Requests with at least one failed job (aborted, faulted, discarded). */
+  /** Requests with at least one failed job (stale abort, reported fault, late discard). */
   affected: number;
-  /** Mean submit-to-end time of the affected requests that ended. */
+  /** Mean submit-to-end seconds of the affected requests that ended. */
   affected_latency_s: number;
+  /** Users whose final outcome is completed, of those whose final outcome is known. */
   user_success_rate: number;
   /** What users finally waited for their images, across resubmissions. */
   user_latency: LatencyStats;
+  /** Mean seconds until a user's request chain finally failed (faulted or expired). */
+  user_failure_latency_s: number;
 }
 
-const NAN_LATENCY: LatencyStats = { mean: Number.NaN, p50: Number.NaN, p90: Number.NaN, p99: Number.NaN, max: Number.NaN };
+const NAN_LATENCY: Readonly<LatencyStats> = {
+  mean: Number.NaN,
+  p50: Number.NaN,
+  p90: Number.NaN,
+  p99: Number.NaN,
+  max: Number.NaN,
+};
 
-function latencyStats(values: Float64Array): LatencyStats {
-  if (values.length === 0) return NAN_LATENCY;
-  const sorted = Array.from(values).sort((a, b) => a - b);
+/** simple-statistics only reads `length` and indices, which a Float64Array has. */
+const asArray = (xs: Float64Array) => xs as unknown as number[];
+
+export function latencyStats(values: Float64Array): LatencyStats {
+  if (values.length === 0) return { ...NAN_LATENCY };
+  const sorted = asArray(Float64Array.from(values).sort());
   return {
     mean: mean(sorted),
     p50: quantileSorted(sorted, 0.5),
@@ -51,9 +64,12 @@ function latencyStats(values: Float64Array): LatencyStats {
 }
 
 /** A growable list of numbers without an object per element. */
-class Numbers {
-  private data = new Float64Array(1024);
+export class Float64List {
+  private data: Float64Array;
   length = 0;
+  constructor(capacity = 1024) {
+    this.data = new Float64Array(Math.max(1, capacity));
+  }
   push(x: number): void {
     if (this.length === this.data.length) {
       const bigger = new Float64Array(this.data.length * 2);
@@ -67,9 +83,14 @@ class Numbers {
   }
 }
 
+const add = (m: Map<number, number>, id: number, x: number) => m.set(id, (m.get(id) ?? 0) + x);
+
 /**
- * Fed record by record as a run emits them. Attempts arrive before the record of their request, so
- * attempt figures are kept per request id and resolved against the warm-up set at the end.
+ * Fed record by record as a run emits them, in any order. Warm-up requests (and users) are left out.
+ * Attempt records carry only a request id, and a request's attempts may be emitted before or after its own
+ * record, so attempt figures are kept per request id (only for attempts that wasted GPU time, were hedges or
+ * failed) and resolved at finish() against the warm-up ids seen by addRequest. An attempt whose request
+ * record never arrived counts as outside the warm-up.
  */
 export class ReplicationAccumulator {
   private requests = 0;
@@ -78,17 +99,18 @@ export class ReplicationAccumulator {
   private expired = 0;
   private open = 0;
   private attempts = 0;
-  private failureTimes = 0;
-  private failureCount = 0;
-  private readonly latencies = new Numbers();
-  private readonly userLatencies = new Numbers();
+  private failureTimeSum = 0;
+  private readonly latencies = new Float64List();
+  private readonly userLatencies = new Float64List();
   private usersEnded = 0;
   private usersCompleted = 0;
+  private userFailures = 0;
+  private userFailureTimeSum = 0;
   private readonly warmupIds = new Set<number>();
   private readonly endedLatency = new Map<number, number>();
   private readonly wastedByRequest = new Map<number, number>();
-  private readonly affectedIds = new Set<number>();
   private readonly hedgesByRequest = new Map<number, number>();
+  private readonly affectedIds = new Set<number>();
 
   addRequest(r: RequestRecord): void {
     if (r.warmup) {
@@ -108,43 +130,48 @@ export class ReplicationAccumulator {
     } else {
       if (r.outcome === "faulted") this.faulted++;
       else this.expired++;
-      this.failureTimes += r.latency_s;
-      this.failureCount++;
+      this.failureTimeSum += r.latency_s;
     }
   }
 
   addUser(u: UserRecord): void {
-    if (u.warmup) return;
-    if (u.outcome === "open") return;
+    if (u.warmup || u.outcome === "open") return;
     this.usersEnded++;
     if (u.outcome === "completed") {
       this.usersCompleted++;
       this.userLatencies.push(u.latency_s);
+    } else {
+      this.userFailures++;
+      this.userFailureTimeSum += u.latency_s;
     }
   }
 
   addAttempt(a: AttemptRecord): void {
-    if (a.wasted_gpu_s > 0) this.wastedByRequest.set(a.request_id, (this.wastedByRequest.get(a.request_id) ?? 0) + a.wasted_gpu_s);
-    if (a.end === "stale_abort" || a.end === "reported_fault" || a.end === "late_discarded") this.affectedIds.add(a.request_id);
-    if (a.hedge) this.hedgesByRequest.set(a.request_id, (this.hedgesByRequest.get(a.request_id) ?? 0) + 1);
+    if (a.wasted_gpu_s > 0) add(this.wastedByRequest, a.request_id, a.wasted_gpu_s);
+    if (a.hedge) add(this.hedgesByRequest, a.request_id, 1);
+    if (a.end === "stale_abort" || a.end === "reported_fault" || a.end === "late_discarded") {
+      this.affectedIds.add(a.request_id);
+    }
   }
 
   finish(): ReplicationStats {
-    const ended = this.completed + this.faulted + this.expired;
+    const warm = this.warmupIds;
+    const failures = this.faulted + this.expired;
+    const ended = this.completed + failures;
     let wasted = 0;
-    for (const [id, w] of this.wastedByRequest) if (!this.warmupIds.has(id)) wasted += w;
+    for (const [id, w] of this.wastedByRequest) if (!warm.has(id)) wasted += w;
     let hedges = 0;
-    for (const [id, h] of this.hedgesByRequest) if (!this.warmupIds.has(id)) hedges += h;
+    for (const [id, h] of this.hedgesByRequest) if (!warm.has(id)) hedges += h;
     let affected = 0;
     let affectedEnded = 0;
-    let affectedLatency = 0;
+    let affectedLatencySum = 0;
     for (const id of this.affectedIds) {
-      if (this.warmupIds.has(id)) continue;
+      if (warm.has(id)) continue;
       affected++;
       const l = this.endedLatency.get(id);
       if (l !== undefined) {
         affectedEnded++;
-        affectedLatency += l;
+        affectedLatencySum += l;
       }
     }
     return {
@@ -155,14 +182,15 @@ export class ReplicationAccumulator {
       open: this.open,
       success_rate: ended === 0 ? Number.NaN : this.completed / ended,
       latency: latencyStats(this.latencies.view()),
-      time_to_failure_s: this.failureCount === 0 ? Number.NaN : this.failureTimes / this.failureCount,
+      time_to_failure_s: failures === 0 ? Number.NaN : this.failureTimeSum / failures,
       attempts_per_request: ended === 0 ? Number.NaN : this.attempts / ended,
       wasted_gpu_s: wasted,
       hedges,
       affected,
-      affected_latency_s: affectedEnded === 0 ? Number.NaN : affectedLatency / affectedEnded,
+      affected_latency_s: affectedEnded === 0 ? Number.NaN : affectedLatencySum / affectedEnded,
       user_success_rate: this.usersEnded === 0 ? Number.NaN : this.usersCompleted / this.usersEnded,
       user_latency: latencyStats(this.userLatencies.view()),
+      user_failure_latency_s: this.userFailures === 0 ? Number.NaN : this.userFailureTimeSum / this.userFailures,
     };
   }
 }

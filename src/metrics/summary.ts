@@ -32,7 +32,7 @@ export interface ArmSummary {
   hedges: Estimate;
   affected: Estimate;
   affected_latency_s: Estimate;
-  user: { success_rate: Estimate; latency_s: LatencyEstimates };
+  user: { success_rate: Estimate; latency_s: LatencyEstimates; failure_latency_s: Estimate };
   vs_baseline: VsBaseline | null;
 }
 
@@ -45,13 +45,7 @@ export interface Summary {
   policies: ArmSummary[];
 }
 
-export interface SummaryMeta {
-  scenario: { name: string; sha256: string };
-  seed: number;
-  replications: number;
-  warmup_s: number;
-  horizon_s: number;
-}
+export type SummaryMeta = Omit<Summary, "policies">;
 
 const LATENCY_KEYS: (keyof LatencyStats)[] = ["mean", "p50", "p90", "p99", "max"];
 
@@ -63,50 +57,59 @@ function latencyEstimates(reps: ReplicationStats[], pick: (r: ReplicationStats) 
 
 const sum = (reps: ReplicationStats[], f: (r: ReplicationStats) => number) => reps.reduce((s, r) => s + f(r), 0);
 
-/** Deterministic JSON numbers: 7 significant digits, NaN and infinities as null. */
-function tidy<T>(value: T): T {
-  return JSON.parse(
-    JSON.stringify(value, (_k, v) => (typeof v === "number" ? (Number.isFinite(v) ? Number(v.toPrecision(7)) : null) : v)),
-  ) as T;
+/** A JSON number: integers as is, others to 6 significant digits; NaN and infinities null. */
+export function jsonNumber(v: number): number | null {
+  if (!Number.isFinite(v)) return null;
+  if (Number.isInteger(v)) return v === 0 ? 0 : v;
+  const r = Number(v.toPrecision(6));
+  return r === 0 ? 0 : r;
 }
 
+function tidy<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === "number" ? jsonNumber(v) : v))) as T;
+}
+
+/** Every arm over the same replications; the first arm is the baseline of the paired differences. */
 export function summarize(meta: SummaryMeta, arms: { policy: string; reps: ReplicationStats[] }[]): Summary {
   const base = arms[0]?.reps ?? [];
   const vs = (reps: ReplicationStats[], f: (r: ReplicationStats) => number) =>
     pairedDifference(reps.map(f), base.map(f));
-  const policies = arms.map(({ policy, reps }, i): ArmSummary => ({
-    name: policy,
-    requests: sum(reps, (r) => r.requests),
-    completed: sum(reps, (r) => r.completed),
-    faulted: sum(reps, (r) => r.faulted),
-    expired: sum(reps, (r) => r.expired),
-    open: sum(reps, (r) => r.open),
-    success_rate: estimate(reps.map((r) => r.success_rate)),
-    latency_s: latencyEstimates(reps, (r) => r.latency),
-    time_to_failure_s: estimate(reps.map((r) => r.time_to_failure_s)),
-    attempts_per_request: estimate(reps.map((r) => r.attempts_per_request)),
-    wasted_gpu_s: estimate(reps.map((r) => r.wasted_gpu_s)),
-    hedges: estimate(reps.map((r) => r.hedges)),
-    affected: estimate(reps.map((r) => r.affected)),
-    affected_latency_s: estimate(reps.map((r) => r.affected_latency_s)),
-    user: {
-      success_rate: estimate(reps.map((r) => r.user_success_rate)),
-      latency_s: latencyEstimates(reps, (r) => r.user_latency),
-    },
-    vs_baseline:
-      i === 0
-        ? null
-        : {
-            success_rate: vs(reps, (r) => r.success_rate),
-            latency_mean_s: vs(reps, (r) => r.latency.mean),
-            latency_p99_s: vs(reps, (r) => r.latency.p99),
-            time_to_failure_s: vs(reps, (r) => r.time_to_failure_s),
-            affected_latency_s: vs(reps, (r) => r.affected_latency_s),
-            wasted_gpu_s: vs(reps, (r) => r.wasted_gpu_s),
-            user_success_rate: vs(reps, (r) => r.user_success_rate),
-            user_latency_p99_s: vs(reps, (r) => r.user_latency.p99),
-          },
-  }));
+  const policies = arms.map(
+    ({ policy, reps }, i): ArmSummary => ({
+      name: policy,
+      requests: sum(reps, (r) => r.requests),
+      completed: sum(reps, (r) => r.completed),
+      faulted: sum(reps, (r) => r.faulted),
+      expired: sum(reps, (r) => r.expired),
+      open: sum(reps, (r) => r.open),
+      success_rate: estimate(reps.map((r) => r.success_rate)),
+      latency_s: latencyEstimates(reps, (r) => r.latency),
+      time_to_failure_s: estimate(reps.map((r) => r.time_to_failure_s)),
+      attempts_per_request: estimate(reps.map((r) => r.attempts_per_request)),
+      wasted_gpu_s: estimate(reps.map((r) => r.wasted_gpu_s)),
+      hedges: estimate(reps.map((r) => r.hedges)),
+      affected: estimate(reps.map((r) => r.affected)),
+      affected_latency_s: estimate(reps.map((r) => r.affected_latency_s)),
+      user: {
+        success_rate: estimate(reps.map((r) => r.user_success_rate)),
+        latency_s: latencyEstimates(reps, (r) => r.user_latency),
+        failure_latency_s: estimate(reps.map((r) => r.user_failure_latency_s)),
+      },
+      vs_baseline:
+        i === 0
+          ? null
+          : {
+              success_rate: vs(reps, (r) => r.success_rate),
+              latency_mean_s: vs(reps, (r) => r.latency.mean),
+              latency_p99_s: vs(reps, (r) => r.latency.p99),
+              time_to_failure_s: vs(reps, (r) => r.time_to_failure_s),
+              affected_latency_s: vs(reps, (r) => r.affected_latency_s),
+              wasted_gpu_s: vs(reps, (r) => r.wasted_gpu_s),
+              user_success_rate: vs(reps, (r) => r.user_success_rate),
+              user_latency_p99_s: vs(reps, (r) => r.user_latency.p99),
+            },
+    }),
+  );
   return tidy({ ...meta, policies });
 }
 
@@ -160,6 +163,7 @@ const ROWS: Row[] = [
   { label: "Δ time to failure s", values: (a) => diffCell(a.vs_baseline?.time_to_failure_s, 1, 0) },
   { label: "Δ hit-by-failure lat. s", values: (a) => diffCell(a.vs_baseline?.affected_latency_s, 1, 1) },
   { label: "Δ wasted GPU-s", values: (a) => diffCell(a.vs_baseline?.wasted_gpu_s, 1, 0) },
+  { label: "Δ user success pp", values: (a) => diffCell(a.vs_baseline?.user_success_rate, 100, 3) },
   { label: "Δ user latency p99 s", values: (a) => diffCell(a.vs_baseline?.user_latency_p99_s, 1, 1) },
 ];
 
@@ -194,8 +198,9 @@ export function formatComparisonTable(summary: Summary, width = 120): string {
     });
   }
   lines.push("");
+  lines.push("cells: mean ±half-width of the 95 % Student t interval over replications (no ± with one replication);");
   lines.push(
-    "mean ±half-width of the 95 % t interval over replications; Δ = paired difference from the first arm (same seeds: common random numbers); * = interval excludes 0",
+    "Δ: paired difference from the first arm (same seeds: common random numbers); * = its interval excludes 0",
   );
   return lines.join("\n");
 }
