@@ -1,5 +1,7 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { analyzeCommand } from "./commands/analyze.js";
+import { calibrateCommand } from "./commands/calibrate.js";
 import { reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
@@ -29,6 +31,8 @@ try {
     .command(validateCommand)
     .command(schemaCommand)
     .command(reportCommand)
+    .command(analyzeCommand)
+    .command(calibrateCommand)
     .option("debug", { type: "boolean", default: false, describe: "Print stack traces of internal errors" })
     .demandCommand(1, "Name a command: run, validate, schema or report.")
     .strict()
