@@ -1,7 +1,8 @@
 // Reads a result folder (summary.json, the CSV files, scenario.yaml) into the digest the charts and the HTML
 // report need. CSV files are streamed and only what the charts use is kept, so a day-long run with millions
 // of rows does not have to fit in memory as objects: the latencies of completed requests (one number each),
-// outcome counts, the baseline arm's first replication in full (for the timeline), workers and queue samples.
+// outcome counts, the baseline arm's requests that went wrong with their jobs, every replication (for the
+// timeline), workers and queue samples.
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -26,6 +27,21 @@ export interface ScenarioInfo {
   startTime: string | null;
 }
 
+/**
+ * What the timeline chooses from: the baseline arm's requests that did not complete or needed more jobs than
+ * images (every request a failed job hit is among them), with all their jobs, in every replication; and the
+ * stale aborts of each replication over all of the arm's jobs. A few dozen requests per replication, not all.
+ */
+export interface TimelineSource {
+  policy: string;
+  /** The arm's replications seen in requests.csv or attempts.csv, ascending. */
+  replications: number[];
+  /** Stale aborts per replication (key: the replication number), all of the arm's jobs. */
+  staleAborts: Record<number, number>;
+  requests: RequestRecord[];
+  attempts: AttemptRecord[];
+}
+
 export interface OutcomeCounts {
   completed: number;
   faulted: number;
@@ -45,8 +61,8 @@ export interface ReportData {
   outcomes: Record<string, OutcomeCounts>;
   /** Replication numbers seen per policy, ascending. */
   replications: Record<string, number[]>;
-  /** The baseline arm's first replication in full: the request timeline's source. */
-  timeline: { policy: string; replication: number; requests: RequestRecord[]; attempts: AttemptRecord[] } | null;
+  /** The baseline arm's requests that may have gone wrong, every replication: the request timeline's source. */
+  timeline: TimelineSource | null;
   workers: WorkerRecord[];
   samples: QueueSample[];
   /** Problems met while reading (missing files or columns), shown in the report. */
@@ -194,17 +210,37 @@ async function streamIfPresent(
   await readCsvFile(path, onHeader, onRow);
 }
 
-/** Keeps the rows of one policy's lowest replication seen (a lower one replaces what was kept). */
-class FirstReplication<T extends { replication: number }> {
-  replication = Number.POSITIVE_INFINITY;
-  rows: T[] = [];
-  offer(rep: number, make: () => T): void {
-    if (rep > this.replication) return;
-    if (rep < this.replication) {
-      this.replication = rep;
-      this.rows = [];
+/** The baseline arm's timeline candidates while reading: requests by replication, then their jobs. */
+class TimelineCollector {
+  readonly replications = new Set<number>();
+  readonly staleAborts: Record<number, number> = {};
+  readonly requests: RequestRecord[] = [];
+  readonly attempts: AttemptRecord[] = [];
+  private readonly ids = new Map<number, Set<number>>();
+
+  /** A request that did not complete, or took more jobs than it has images, or whose counts are unreadable. */
+  static mayHaveGoneWrong(outcome: string, attempts: number, images: number): boolean {
+    const jobs = Number.isFinite(images) && images >= 1 ? images : 1;
+    return outcome !== "completed" || !(attempts <= jobs);
+  }
+
+  offerRequest(rep: number, keep: boolean, make: () => RequestRecord): void {
+    this.replications.add(rep);
+    if (!keep) return;
+    const r = make();
+    this.requests.push(r);
+    let set = this.ids.get(rep);
+    if (!set) {
+      set = new Set();
+      this.ids.set(rep, set);
     }
-    this.rows.push(make());
+    set.add(r.request_id);
+  }
+
+  offerAttempt(rep: number, requestId: number, end: string, make: () => AttemptRecord): void {
+    this.replications.add(rep);
+    if (end === "stale_abort") this.staleAborts[rep] = (this.staleAborts[rep] ?? 0) + 1;
+    if (this.ids.get(rep)?.has(requestId)) this.attempts.push(make());
   }
 }
 
@@ -233,8 +269,7 @@ export async function readResultFolder(dir: string): Promise<ReportData> {
   const latencies: Record<string, number[]> = {};
   const outcomes: Record<string, OutcomeCounts> = {};
   const reps: Record<string, Set<number>> = {};
-  const baseRequests = new FirstReplication<RequestRecord>();
-  const baseAttempts = new FirstReplication<AttemptRecord>();
+  const base = new TimelineCollector();
 
   // requests.csv: the hot path reads fields by index and converts a whole record only for the baseline's rows
   {
@@ -244,6 +279,8 @@ export async function readResultFolder(dir: string): Promise<ReportData> {
     let iOutcome = -1;
     let iLatency = -1;
     let iWarmup = -1;
+    let iAttempts = -1;
+    let iImages = -1;
     const badOutcomes = new Set<string>();
     await streamIfPresent(
       dir,
@@ -251,9 +288,15 @@ export async function readResultFolder(dir: string): Promise<ReportData> {
       notes,
       (h) => {
         toRecord = converter("requests.csv", h, REQUEST_COLUMNS, notes);
-        [iPolicy, iRep, iOutcome, iLatency, iWarmup] = ["policy", "replication", "outcome", "latency_s", "warmup"].map(
-          (c) => h.indexOf(c),
-        );
+        [iPolicy, iRep, iOutcome, iLatency, iWarmup, iAttempts, iImages] = [
+          "policy",
+          "replication",
+          "outcome",
+          "latency_s",
+          "warmup",
+          "attempts",
+          "images_requested",
+        ].map((c) => h.indexOf(c));
       },
       (row) => {
         const policy = row[iPolicy] ?? "";
@@ -266,9 +309,12 @@ export async function readResultFolder(dir: string): Promise<ReportData> {
           reps[policy] = new Set();
         }
         reps[policy].add(rep);
-        if (policy === baseline) baseRequests.offer(rep, () => toRecord(row));
-        if (csvBoolean(row[iWarmup])) return;
         const outcome = row[iOutcome] ?? "";
+        if (policy === baseline) {
+          const keep = TimelineCollector.mayHaveGoneWrong(outcome, csvNumber(row[iAttempts]), csvNumber(row[iImages]));
+          base.offerRequest(rep, keep, () => toRecord(row));
+        }
+        if (csvBoolean(row[iWarmup])) return;
         if (!OUTCOMES.has(outcome)) {
           badOutcomes.add(outcome);
           return;
@@ -287,6 +333,8 @@ export async function readResultFolder(dir: string): Promise<ReportData> {
     let toRecord: (row: string[]) => AttemptRecord = () => ({}) as AttemptRecord;
     let iPolicy = -1;
     let iRep = -1;
+    let iRequest = -1;
+    let iEnd = -1;
     const badEnds = new Set<string>();
     await streamIfPresent(
       dir,
@@ -294,18 +342,15 @@ export async function readResultFolder(dir: string): Promise<ReportData> {
       notes,
       (h) => {
         toRecord = converter("attempts.csv", h, ATTEMPT_COLUMNS, notes);
-        iPolicy = h.indexOf("policy");
-        iRep = h.indexOf("replication");
+        [iPolicy, iRep, iRequest, iEnd] = ["policy", "replication", "request_id", "end"].map((c) => h.indexOf(c));
       },
       (row) => {
         const policy = row[iPolicy] ?? "";
         seenPolicy(policy);
         if (policy !== baseline) return;
-        baseAttempts.offer(csvNumber(row[iRep]), () => {
-          const a = toRecord(row);
-          if (!ENDS.has(a.end)) badEnds.add(a.end);
-          return a;
-        });
+        const end = row[iEnd] ?? "";
+        if (!ENDS.has(end)) badEnds.add(end);
+        base.offerAttempt(csvNumber(row[iRep]), csvNumber(row[iRequest]), end, () => toRecord(row));
       },
     );
     if (badEnds.size > 0) notes.push(`attempts.csv: unknown end(s) ${[...badEnds].join(", ")}`);
@@ -342,13 +387,13 @@ export async function readResultFolder(dir: string): Promise<ReportData> {
   for (const s of samples) seenPolicy(s.policy);
 
   let timeline: ReportData["timeline"] = null;
-  if (baseline !== null && (baseRequests.rows.length > 0 || baseAttempts.rows.length > 0)) {
-    const rep = Math.min(baseRequests.replication, baseAttempts.replication);
+  if (baseline !== null && base.replications.size > 0) {
     timeline = {
       policy: baseline,
-      replication: rep,
-      requests: baseRequests.replication === rep ? baseRequests.rows : [],
-      attempts: baseAttempts.replication === rep ? baseAttempts.rows : [],
+      replications: [...base.replications].filter(Number.isFinite).sort((a, b) => a - b),
+      staleAborts: base.staleAborts,
+      requests: base.requests,
+      attempts: base.attempts,
     };
   }
 

@@ -28,6 +28,7 @@ export const VS_BASELINE_KEYS = [
   "latency_mean_s",
   "latency_p99_s",
   "time_to_failure_s",
+  "affected_latency_s",
   "wasted_gpu_s",
   "user_success_rate",
   "user_latency_p99_s",
@@ -47,6 +48,10 @@ export interface PolicySummary {
   attempts_per_request: Estimate;
   wasted_gpu_s: Estimate;
   hedges: Estimate;
+  /** Requests hit by at least one failed job (stale abort, reported fault, late result), per replication. */
+  affected: Estimate;
+  /** Mean submit-to-end latency (s) of those requests that ended. */
+  affected_latency_s: Estimate;
   user: { success_rate: Estimate; latency_s: LatencyEstimates };
   vs_baseline: Record<VsBaselineKey, PairedDiff> | null;
 }
@@ -131,6 +136,8 @@ function policy(v: unknown, index: number): PolicySummary {
     attempts_per_request: estimate(o.attempts_per_request),
     wasted_gpu_s: estimate(o.wasted_gpu_s),
     hedges: estimate(o.hedges),
+    affected: estimate(o.affected),
+    affected_latency_s: estimate(o.affected_latency_s),
     user: { success_rate: estimate(user.success_rate), latency_s: latency(user.latency_s) },
     vs_baseline: vsBaseline,
   };

@@ -107,6 +107,9 @@ interface RepStats {
   ttf: number;
   attempts: number;
   wasted: number;
+  /** Requests hit by a failed job, and their mean submit-to-end latency. */
+  affected: number;
+  affectedLatency: number;
 }
 
 export interface Fixture {
@@ -160,6 +163,7 @@ export function writeFixture(dir: string, opts: FixtureOptions = {}): Fixture {
       }));
       const intervals: [number, number][] = [];
       const repRequests: RequestRecord[] = [];
+      const hit = new Set<number>();
       let jobId = 0;
       for (let k = 0; k < perRep; k++) {
         const id = k + 1;
@@ -202,6 +206,7 @@ export function writeFixture(dir: string, opts: FixtureOptions = {}): Fixture {
             });
             intervals.push([popped, ended]);
             failed.add(w);
+            hit.add(id);
             failures_++;
             if (failures_ >= 3) {
               outcome = "faulted";
@@ -292,6 +297,8 @@ export function writeFixture(dir: string, opts: FixtureOptions = {}): Fixture {
         .map((r) => r.latency_s)
         .sort((a, b) => a - b);
       const failedReqs = ended.filter((r) => r.outcome !== "completed");
+      const affected = measured.filter((r) => hit.has(r.request_id));
+      const affectedEnded = affected.filter((r) => r.outcome !== "open");
       perArm.push({
         success: (ended.length - failedReqs.length) / ended.length,
         mean: lat.reduce((s, x) => s + x, 0) / lat.length,
@@ -302,6 +309,10 @@ export function writeFixture(dir: string, opts: FixtureOptions = {}): Fixture {
         ttf: failedReqs.length ? failedReqs.reduce((s, r) => s + r.latency_s, 0) / failedReqs.length : Number.NaN,
         attempts: measured.reduce((s, r) => s + r.attempts, 0) / measured.length,
         wasted: wstats.reduce((s, w) => s + w.wasted_gpu_s, 0),
+        affected: affected.length,
+        affectedLatency: affectedEnded.length
+          ? affectedEnded.reduce((s, r) => s + (r.done_s - r.submitted_s), 0) / affectedEnded.length
+          : Number.NaN,
       });
     }
     stats.set(policy, perArm);
@@ -338,6 +349,8 @@ export function writeFixture(dir: string, opts: FixtureOptions = {}): Fixture {
         attempts_per_request: estimate(col(s, "attempts")),
         wasted_gpu_s: estimate(col(s, "wasted")),
         hedges: { mean: 0, ci95: R > 1 ? [0, 0] : null },
+        affected: estimate(col(s, "affected")),
+        affected_latency_s: estimate(col(s, "affectedLatency")),
         user: { success_rate: estimate(col(s, "success")), latency_s: latency },
         vs_baseline:
           i === 0
@@ -347,6 +360,7 @@ export function writeFixture(dir: string, opts: FixtureOptions = {}): Fixture {
                 latency_mean_s: paired(col(s, "mean"), col(base, "mean")),
                 latency_p99_s: paired(col(s, "p99"), col(base, "p99")),
                 time_to_failure_s: paired(col(s, "ttf"), col(base, "ttf")),
+                affected_latency_s: paired(col(s, "affectedLatency"), col(base, "affectedLatency")),
                 wasted_gpu_s: paired(col(s, "wasted"), col(base, "wasted")),
                 user_success_rate: paired(col(s, "success"), col(base, "success")),
                 user_latency_p99_s: paired(col(s, "p99"), col(base, "p99")),

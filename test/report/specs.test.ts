@@ -2,15 +2,30 @@
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { approxTextWidth, pct } from "../../src/report/charts/common.js";
-import { costBenefitSpec, placeLabels } from "../../src/report/charts/cost-benefit.js";
-import { forestSpec } from "../../src/report/charts/forest.js";
+import { pct } from "../../src/report/charts/common.js";
+import {
+  type Box,
+  costBenefitSpec,
+  LABEL_HEIGHT,
+  overlaps,
+  placeSideLabels,
+  ROW_STEP,
+  sideList,
+} from "../../src/report/charts/cost-benefit.js";
+import { FOREST_PANELS, forestSpec } from "../../src/report/charts/forest.js";
 import { buildCharts, CHART_NAMES } from "../../src/report/charts/index.js";
 import { cdfRanks, latencyCdfSpec, MAX_CDF_POINTS } from "../../src/report/charts/latency-cdf.js";
 import { latencyQuantilesSpec } from "../../src/report/charts/latency-quantiles.js";
 import { queueSpec } from "../../src/report/charts/queue.js";
-import { MAX_TIMELINE_REQUESTS, timelineSpec, worstRequests } from "../../src/report/charts/timeline.js";
+import {
+  MAX_TIMELINE_REQUESTS,
+  STRIKES,
+  timelineReplication,
+  timelineSpec,
+  worstRequests,
+} from "../../src/report/charts/timeline.js";
 import { workerAbortsSpec } from "../../src/report/charts/worker-aborts.js";
 import { type ReportData, readResultFolder } from "../../src/report/read-results.js";
 import { type Fixture, writeFixture } from "./fixture.js";
@@ -39,7 +54,7 @@ describe("reading a result folder", () => {
     expect(data.scenario.name).toBe("fixture-incident");
     expect(data.scenario.description).toMatch(/synthetic day/);
     expect(data.timeline?.policy).toBe("horde");
-    expect(data.timeline?.replication).toBe(1);
+    expect(data.timeline?.replications).toEqual([1, 2, 3]);
   });
 
   it("keeps the latencies of completed requests after the warm-up, all replications", () => {
@@ -51,14 +66,27 @@ describe("reading a result folder", () => {
     }
   });
 
-  it("keeps the baseline's first replication in full, quoted fields included", () => {
-    const base = fx.requests.filter((r) => r.policy === "horde" && r.replication === 1);
-    expect(data.timeline?.requests.length).toBe(base.length);
-    expect(data.timeline?.requests.some((r) => r.model === "AlbedoBase XL (SDXL), v2")).toBe(true);
-    expect(data.timeline?.attempts.length).toBe(
-      fx.attempts.filter((a) => a.policy === "horde" && a.replication === 1).length,
+  it("keeps the baseline's requests that may have gone wrong in every replication, with all their jobs", () => {
+    const tl = data.timeline;
+    if (!tl) throw new Error("no timeline source");
+    const key = (r: { replication: number; request_id: number }) => `${r.replication}:${r.request_id}`;
+    const kept = fx.requests.filter(
+      (r) => r.policy === "horde" && (r.outcome !== "completed" || r.attempts > r.images_requested),
     );
-    const open = data.timeline?.requests.find((r) => r.outcome === "open");
+    expect(tl.requests.map(key).sort()).toEqual(kept.map(key).sort());
+    expect(new Set(tl.requests.map((r) => r.replication))).toEqual(new Set([1, 2, 3]));
+    // every request a failed job hit is among them, and a quoted field survives
+    const hit = new Set(fx.attempts.filter((a) => a.policy === "horde" && a.end !== "completed").map(key));
+    for (const k of hit) expect(tl.requests.some((r) => key(r) === k)).toBe(true);
+    expect(tl.requests.some((r) => r.model === "AlbedoBase XL (SDXL), v2")).toBe(true);
+    const keptKeys = new Set(kept.map(key));
+    expect(tl.attempts.length).toBe(fx.attempts.filter((a) => a.policy === "horde" && keptKeys.has(key(a))).length);
+    for (const rep of [1, 2, 3]) {
+      expect(tl.staleAborts[rep]).toBe(
+        fx.attempts.filter((a) => a.policy === "horde" && a.replication === rep && a.end === "stale_abort").length,
+      );
+    }
+    const open = tl.requests.find((r) => r.outcome === "open");
     expect(open?.done_s).toBeNaN();
   });
 });
@@ -147,26 +175,79 @@ describe("latency-quantiles", () => {
 });
 
 describe("forest", () => {
-  it("has two panels, p99 latency and failure rate, with a zero rule and intervals", () => {
+  it("has three panels, p99 latency, failure rate and latency of requests hit by a failed job", () => {
     const s = json(forestSpec(data));
-    expect(s.hconcat).toHaveLength(2);
-    const [a, b] = s.hconcat;
+    expect(s.hconcat).toHaveLength(3);
+    const [a, b, c] = s.hconcat;
     expect(a.transform[0].filter).toEqual({ field: "metric", equal: "p99" });
     expect(b.transform[0].filter).toEqual({ field: "metric", equal: "fail" });
+    expect(c.transform[0].filter).toEqual({ field: "metric", equal: "affected" });
+    expect(c.title.text.join(" ")).toBe("latency of requests hit by a failed job");
     for (const panel of s.hconcat) {
       expect(panel.layer[0].mark.type).toBe("rule");
       expect(panel.layer[0].encoding.x.datum).toBe(0);
       expect(panel.layer[1].mark.type).toBe("errorbar");
       expect(panel.layer[2].encoding.x.field).toBe("diff");
+      // zero inside every panel's domain, so that "left of 0" can be read everywhere
+      const [lo, hi] = panel.layer[2].encoding.x.scale.domain;
+      expect(lo).toBeLessThan(0);
+      expect(hi).toBeGreaterThan(0);
     }
-    expect(a.layer[2].encoding.x.title).toMatch(/\(s\)/);
-    expect(b.layer[2].encoding.x.title).toMatch(/percentage points/);
+    // policy names on the first panel only, the same rows in each
+    expect(a.layer[2].encoding.y.axis.labels).toBeUndefined();
+    expect(c.layer[2].encoding.y.axis.labels).toBe(false);
+    expect(a.layer[2].encoding.x.title.join(" ")).toMatch(/\(s\)/);
+    expect(b.layer[2].encoding.x.title.join(" ")).toMatch(/percentage points/);
+    expect(c.layer[2].encoding.x.title.join(" ")).toMatch(/\(s, submit to end\)/);
+    expect(s.title.subtitle).toMatch(/left of 0 is better/);
+  });
+
+  it("takes the third panel from vs_baseline.affected_latency_s, in seconds, lower is better", () => {
+    const rows = values(json(forestSpec(data)));
+    for (const p of data.summary.policies.slice(1)) {
+      const d = p.vs_baseline?.affected_latency_s;
+      if (!d || d.diff === null) throw new Error("fixture has affected_latency_s");
+      const r = rows.find((x) => x.policy === p.name && x.metric === "affected");
+      expect(r.diff).toBeCloseTo(d.diff, 2);
+      expect(r.lo).toBeCloseTo((d.ci95 as [number, number])[0], 2);
+      expect(r.hi).toBeCloseTo((d.ci95 as [number, number])[1], 2);
+      // a significant reduction is "better": left of 0 is better in this panel too
+      if (d.significant) expect(r.verdict).toBe(d.diff < 0 ? "better (significant)" : "worse (significant)");
+    }
+    // progressive cuts the wait of hit requests (a shorter TTL): significantly better in the fixture
+    expect(rows.find((x) => x.policy === "progressive" && x.metric === "affected").verdict).toBe(
+      "better (significant)",
+    );
+  });
+
+  it("leaves the third panel out when summary.json has no affected_latency_s", () => {
+    const old: ReportData = {
+      ...data,
+      summary: {
+        ...data.summary,
+        policies: data.summary.policies.map((p) =>
+          p.vs_baseline
+            ? {
+                ...p,
+                vs_baseline: {
+                  ...p.vs_baseline,
+                  affected_latency_s: { diff: null, ci95: null, significant: null, n: null },
+                },
+              }
+            : p,
+        ),
+      },
+    };
+    const s = json(forestSpec(old));
+    expect(s.hconcat.map((p: J) => p.transform[0].filter.equal)).toEqual(["p99", "fail"]);
+    expect(s.hconcat[0].layer[2].encoding.y.axis.labels).toBeUndefined();
+    expect(FOREST_PANELS.map((p) => p.metric)).toEqual(["p99", "fail", "affected"]);
   });
 
   it("takes the paired differences from vs_baseline, the failure rate as −Δ success in points", () => {
     const rows = values(json(forestSpec(data)));
     const others = data.summary.policies.slice(1);
-    expect(rows).toHaveLength(2 * others.length);
+    expect(rows).toHaveLength(3 * others.length);
     for (const p of others) {
       const vs = p.vs_baseline;
       if (!vs) throw new Error("fixture has vs_baseline");
@@ -181,18 +262,94 @@ describe("forest", () => {
 });
 
 describe("timeline", () => {
-  it("shows the worst requests of the baseline's first replication, most jobs first", () => {
+  /** Per replication of the baseline arm: requests faulted after three or more strikes, from the fixture. */
+  function strikeFaulted(rep: number): number {
+    return fx.requests.filter(
+      (r) =>
+        r.policy === "horde" &&
+        r.replication === rep &&
+        r.outcome === "faulted" &&
+        fx.attempts.filter(
+          (a) =>
+            a.policy === "horde" &&
+            a.replication === rep &&
+            a.request_id === r.request_id &&
+            (a.end === "stale_abort" || a.end === "reported_fault"),
+        ).length >= STRIKES,
+    ).length;
+  }
+
+  /** The fixture's data with the baseline's timeline source changed. */
+  function withTimeline(
+    change: (tl: NonNullable<ReportData["timeline"]>) => Partial<NonNullable<ReportData["timeline"]>>,
+  ) {
+    const tl = data.timeline;
+    if (!tl) throw new Error("no timeline source");
+    return { ...data, timeline: { ...tl, ...change(tl) } };
+  }
+
+  it("picks the baseline replication with a request faulted by 3 strikes", () => {
+    const counts = [1, 2, 3].map(strikeFaulted);
+    const most = Math.max(...counts);
+    expect(most).toBeGreaterThan(0);
+    const expected = [1, 2, 3].find((rep) => strikeFaulted(rep) === most);
+    const choice = timelineReplication(data);
+    expect(choice).toMatchObject({ replication: expected, strikeFaulted: most, reason: "strikes", of: 3 });
+    // in the fixture that is not the first replication
+    expect(choice?.replication).not.toBe(1);
+  });
+
+  it("else the replication with the most stale aborts, else the lowest; ties go to the lower one", () => {
+    const noFaults = (tl: NonNullable<ReportData["timeline"]>) =>
+      tl.requests.map((r) => (r.outcome === "faulted" ? { ...r, outcome: "completed" as const } : r));
+    const aborts = withTimeline((tl) => ({ requests: noFaults(tl), staleAborts: { 1: 5, 2: 30, 3: 10 } }));
+    expect(timelineReplication(aborts)).toMatchObject({ replication: 2, reason: "aborts", staleAborts: 30 });
+    const tie = withTimeline((tl) => ({ requests: noFaults(tl), staleAborts: { 1: 5, 2: 30, 3: 30 } }));
+    expect(timelineReplication(tie)?.replication).toBe(2);
+    const clean = withTimeline(() => ({ requests: [], attempts: [], staleAborts: {} }));
+    expect(timelineReplication(clean)).toMatchObject({ replication: 1, reason: "lowest", staleAborts: 0 });
+    const s = json(timelineSpec(clean));
+    expect(s.title.text).toContain("replication 1");
+    expect(s.data.values[0].message).toMatch(/no stale aborts or failed jobs in any replication/);
+  });
+
+  it("shows faulted requests first, then the most stale aborts, from the chosen replication only", () => {
+    const rep = timelineReplication(data)?.replication;
     const worst = worstRequests(data);
     expect(worst.length).toBeGreaterThan(0);
     expect(worst.length).toBeLessThanOrEqual(MAX_TIMELINE_REQUESTS);
+    expect(worst[0].request.outcome).toBe("faulted");
+    expect(worst[0].strikes).toBeGreaterThanOrEqual(STRIKES);
+    const rank = (o: string) => (o === "faulted" ? 0 : o === "expired" ? 1 : 2);
     for (let i = 1; i < worst.length; i++) {
-      expect(worst[i].attempts.length).toBeLessThanOrEqual(worst[i - 1].attempts.length);
+      const [a, b] = [worst[i - 1], worst[i]];
+      expect(rank(b.request.outcome)).toBeGreaterThanOrEqual(rank(a.request.outcome));
+      if (rank(a.request.outcome) === rank(b.request.outcome)) expect(b.staleAborts).toBeLessThanOrEqual(a.staleAborts);
     }
     for (const w of worst) {
       expect(w.request.policy).toBe("horde");
-      expect(w.request.replication).toBe(1);
+      expect(w.request.replication).toBe(rep);
+      for (const a of w.attempts) expect(a.replication).toBe(rep);
+      expect(w.staleAborts).toBe(w.attempts.filter((a) => a.end === "stale_abort").length);
       expect(w.attempts.some((a) => a.end !== "completed") || w.request.outcome !== "completed").toBe(true);
     }
+  });
+
+  it("says which replication and why in the title and subtitle", () => {
+    const choice = timelineReplication(data);
+    const s = json(timelineSpec(data));
+    expect(s.title.text).toBe(`Timeline of the worst requests (horde, replication ${choice?.replication})`);
+    expect(s.title.subtitle[0]).toBe(
+      `Replication ${choice?.replication} of 3 has the most requests faulted by 3 strikes (${choice?.strikeFaulted}; ${choice?.staleAborts} stale aborts in all)`,
+    );
+    expect(s.title.subtitle.join(" ")).toMatch(/Faulted requests first, then most stale aborts/);
+    // the faulted request's panel says so, with its aborts
+    const w = worstRequests(data)[0];
+    expect(s.vconcat[0].title.text).toMatch(
+      new RegExp(
+        `^request ${w.request.request_id} · submitted \\d\\d:\\d\\d:\\d\\d · ${w.attempts.length} jobs, ${w.staleAborts} stale aborts · faulted after`,
+      ),
+    );
   });
 
   it("draws every job as a bar on its worker's row, from pop to end, aborts marked", () => {
@@ -211,8 +368,6 @@ describe("timeline", () => {
     expect(crosses.encoding.x.field).toBe("abort_min");
     const last = s.vconcat[s.vconcat.length - 1].layer[0].encoding.x;
     expect(last.title).toMatch(/minutes/);
-    // a request's panel is labelled with it
-    expect(s.vconcat[0].title.text).toContain(`request ${worst[0].request.request_id}`);
     for (const r of rows) {
       expect(r.end_min).toBeGreaterThanOrEqual(r.start_min);
       expect(r.abort_min !== null).toBe(r.end === "stale abort");
@@ -259,48 +414,178 @@ describe("queue", () => {
     const perRep = fx.samples.filter((x) => x.policy === "horde" && x.replication === 1).length;
     expect(rows).toHaveLength(perRep * fx.policies.length);
   });
+
+  it("says in the subtitle that equal arms' lines lie on top of each other, and where all arms are equal", () => {
+    // the fixture's arms queue alike (as in the incident run) but differ in jobs in flight
+    const t = json(queueSpec(data)).title.subtitle;
+    expect(t).toHaveLength(3);
+    expect(t[1]).toMatch(/lie on top of each other, the last in the legend on top/);
+    expect(t[2]).toBe(
+      `the queued requests are identical in all ${data.policies.length} arms: one line in the panel stands for every arm`,
+    );
+    const base = data.samples.filter((x) => x.policy === "horde");
+    const differ: ReportData = {
+      ...data,
+      samples: data.policies.flatMap((p, k) =>
+        base.map((x) => ({ ...x, policy: p, queued: x.queued + k, in_flight: x.in_flight + k })),
+      ),
+    };
+    const d = json(queueSpec(differ)).title.subtitle;
+    expect(d).toHaveLength(2);
+    expect(d[1]).toMatch(/lie on top of each other/);
+    const allSame: ReportData = {
+      ...data,
+      samples: data.policies.flatMap((p) => base.map((x) => ({ ...x, policy: p }))),
+    };
+    expect(json(queueSpec(allSame)).title.subtitle[2]).toMatch(
+      /^the queued requests and the jobs in flight are identical in all 3 arms/,
+    );
+  });
 });
 
 describe("cost-benefit", () => {
-  it("has one labelled point per policy: wasted GPU-s against p99 latency", () => {
+  /** The spec's label rows, with each label's centre back in pixels from the plot's top. */
+  function labelPixels(s: J): { policy: string; p99: number; y: number }[] {
+    const [lo, hi] = s.layer[0].encoding.y.scale.domain;
+    return values(s).map((r: J) => ({
+      policy: r.policy,
+      p99: r.p99_s,
+      y: s.height - ((r.label_y - lo) / (hi - lo)) * s.height,
+    }));
+  }
+
+  /** The fixture's summary with `n` arms whose points all but coincide (and three exactly on top of each other). */
+  function clustered(n: number): ReportData {
+    const proto = data.summary.policies[1];
+    const policies = Array.from({ length: n }, (_, i) => ({
+      ...proto,
+      name: i === 0 ? "horde" : `arm-${i}-with-a-long-name`,
+      wasted_gpu_s: { mean: i < 3 ? 17.14 : 17 + (i % 4) * 0.01, ci95: [11, 23] as [number, number] },
+      latency_s: {
+        ...proto.latency_s,
+        p99: { mean: i < 3 ? 51.06 : 51 + (i % 5) * 0.004, ci95: [48, 54] as [number, number] },
+      },
+    }));
+    return { ...data, summary: { ...data.summary, policies } };
+  }
+
+  it("has one point per policy: wasted GPU-s against p99 latency, the p99 axis not from 0", () => {
     const s = json(costBenefitSpec(data));
     const rows = values(s);
     expect(rows.map((r: J) => r.policy)).toEqual(fx.policies);
-    const point = s.layer.find((l: J) => l.mark.type === "point");
-    expect(point.encoding.x.field).toBe("wasted_gpu_s");
+    const point = s.layer.find((l: J) => l.mark.type === "point" && l.encoding.x.field === "wasted_gpu_s");
     expect(point.encoding.y.field).toBe("p99_s");
     expect(point.encoding.x.title).toMatch(/GPU-s/);
     expect(point.encoding.y.title).toMatch(/\(s\)/);
-    const texts = s.layer.filter((l: J) => l.mark.type === "text");
-    expect(texts.length).toBeGreaterThan(0);
+    expect(point.encoding.color.field).toBe("policy");
     expect(rows[0].label).toBe("horde (baseline)");
+    const [ylo, yhi] = point.encoding.y.scale.domain;
+    expect(point.encoding.y.scale.zero).toBe(false);
+    expect(ylo).toBeGreaterThan(0);
     for (const p of data.summary.policies) {
       const r = rows.find((x: J) => x.policy === p.name);
       expect(r.wasted_gpu_s).toBeCloseTo(p.wasted_gpu_s.mean as number, 0);
       expect(r.p99_s).toBeCloseTo(p.latency_s.p99.mean as number, 2);
+      // every point and interval inside the fitted domain
+      for (const v of [r.p99_s, r.y_lo, r.y_hi]) {
+        expect(v).toBeGreaterThanOrEqual(ylo);
+        expect(v).toBeLessThanOrEqual(yhi);
+      }
+      expect(r.p99_text).toBe((p.latency_s.p99.mean as number).toFixed(1));
+    }
+    // the p99 axis is fitted: the points use a good part of its height
+    const ys = rows.flatMap((r: J) => [r.y_lo, r.y_hi]);
+    expect((Math.max(...ys) - Math.min(...ys)) / (yhi - ylo)).toBeGreaterThan(0.8);
+  });
+
+  it("names the points in a list beside the plot, joined to them by leader lines, with a header", () => {
+    const s = json(costBenefitSpec(data));
+    const leader = s.layer[0];
+    expect(leader.mark.type).toBe("rule");
+    expect(leader.encoding.x.field).toBe("wasted_gpu_s");
+    expect(leader.encoding.y.field).toBe("p99_s");
+    expect(leader.encoding.y2.field).toBe("label_y");
+    expect(leader.encoding.color.field).toBe("policy");
+    const [, xhi] = leader.encoding.x.scale.domain;
+    // the list starts right of the plot's x domain
+    expect(leader.encoding.x2.datum).toBeGreaterThan(xhi);
+    const texts = s.layer.filter((l: J) => l.mark.type === "text");
+    expect(texts.map((l: J) => l.encoding.text.field)).toEqual([
+      "label",
+      "p99_text",
+      "wasted_text",
+      "header",
+      "header",
+      "header",
+    ]);
+    for (const t of texts) expect(t.encoding.x.datum).toBeGreaterThan(xhi);
+    expect(texts.slice(3).map((l: J) => l.data.values[0].header)).toEqual(["policy", "p99 (s)", "wasted GPU-s"]);
+    // the list is ordered like the points: highest p99 at the top
+    const px = labelPixels(s).sort((a, b) => a.y - b.y);
+    for (let i = 1; i < px.length; i++) {
+      expect(px[i].p99).toBeLessThanOrEqual(px[i - 1].p99);
+      expect(px[i].y - px[i - 1].y).toBeGreaterThanOrEqual(ROW_STEP - 1e-6);
     }
   });
 
-  it("places labels so that they do not overlap, even for points on top of each other", () => {
-    const pts = [
-      { px: 100, py: 100, text: "horde (baseline)" },
-      { px: 100, py: 100, text: "progressive" },
-      { px: 104, py: 102, text: "exclude-failed" },
-      { px: 300, py: 200, text: "hedge" },
-    ];
-    const at = placeLabels(pts, 560, 340);
-    const boxes = at.map((a, i) => {
-      const w = approxTextWidth(pts[i].text, 12);
-      const x0 = a.align === "left" ? a.x : a.align === "right" ? a.x - w : a.x - w / 2;
-      return { x0, x1: x0 + w, y0: a.y, y1: a.y + 14 };
-    });
+  it("never overlaps labels when 10 points cluster or coincide", () => {
+    const c = clustered(10);
+    const s = json(costBenefitSpec(c));
+    const px = labelPixels(s);
+    expect(px).toHaveLength(10);
+    // the labels' boxes from the placement itself: pairwise disjoint, all right of the plot, under the header
+    const list = sideList(
+      c.summary.policies.map((p, i) => ({ py: px[i].y, label: p.name, p99: "51.0", wasted: "17" })),
+      560,
+      340,
+    );
+    const boxes: Box[] = list.entries.flatMap((e) => e.boxes);
     for (let i = 0; i < boxes.length; i++) {
-      for (let j = i + 1; j < boxes.length; j++) {
-        const a = boxes[i];
-        const b = boxes[j];
-        const overlap = a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
-        expect(overlap, `${pts[i].text} / ${pts[j].text}`).toBe(false);
-      }
+      expect(boxes[i].x0).toBeGreaterThan(560);
+      expect(boxes[i].y0).toBeGreaterThan(list.headerY + LABEL_HEIGHT / 2);
+      for (let j = i + 1; j < boxes.length; j++) expect(overlaps(boxes[i], boxes[j]), `${i} / ${j}`).toBe(false);
     }
+    // and in the spec: centres at least a row apart, in the order of the points
+    const sorted = px.slice().sort((a, b) => a.y - b.y);
+    for (let i = 1; i < sorted.length; i++) {
+      expect(sorted[i].y - sorted[i - 1].y).toBeGreaterThanOrEqual(ROW_STEP - 1e-6);
+      expect(sorted[i].p99).toBeLessThanOrEqual(sorted[i - 1].p99);
+    }
+  });
+
+  it("places a column of labels a row apart, in order, near their points, for any points", () => {
+    // alone, a label sits at its point's height
+    expect(placeSideLabels([100], 340)).toEqual([100]);
+    expect(placeSideLabels([100, 300], 340)).toEqual([100, 300]);
+    // three on one spot: centred on it
+    expect(placeSideLabels([100, 100, 100], 340)).toEqual([100 - ROW_STEP, 100, 100 + ROW_STEP]);
+    // at the edge: pushed inside
+    expect(placeSideLabels([0, 0], 340)).toEqual([ROW_STEP / 2, ROW_STEP * 1.5]);
+    fc.assert(
+      fc.property(
+        fc.array(fc.double({ min: -50, max: 400, noNaN: true }), { minLength: 1, maxLength: 20 }),
+        (ideal) => {
+          const height = 340;
+          const ys = placeSideLabels(ideal, height);
+          const order = ideal.map((_, i) => i).sort((a, b) => ideal[a] - ideal[b] || a - b);
+          for (let k = 1; k < order.length; k++) {
+            if (ys[order[k]] - ys[order[k - 1]] < ROW_STEP - 1e-9) return false;
+          }
+          // inside the column when they fit
+          if (ideal.length * ROW_STEP <= height) {
+            for (const y of ys) if (y < ROW_STEP / 2 - 1e-9 || y > height - ROW_STEP / 2 + 1e-9) return false;
+          }
+          return true;
+        },
+      ),
+    );
+  });
+
+  it("makes the plot taller when the list needs more than its height", () => {
+    const s = json(costBenefitSpec(clustered(25)));
+    expect(s.height).toBeGreaterThanOrEqual(25 * ROW_STEP);
+    const px = labelPixels(s).sort((a, b) => a.y - b.y);
+    expect(px[0].y).toBeGreaterThanOrEqual(ROW_STEP / 2 - 1e-6);
+    expect(px[px.length - 1].y).toBeLessThanOrEqual(s.height - ROW_STEP / 2 + 1e-6);
   });
 });

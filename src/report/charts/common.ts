@@ -1,7 +1,8 @@
 // What every chart shares: the vega-lite config (font, sizes), policy colours, number formats and the
 // "nothing to show" chart that stands in when a run has no data for a chart.
 import type { Config, TopLevelSpec } from "vega-lite";
-import { FONT_STACK } from "../fonts.js";
+import { type FontMetrics, loadFontMetrics } from "../font-metrics.js";
+import { FONT_STACK, fontFiles } from "../fonts.js";
 import type { ReportData } from "../read-results.js";
 
 export type Spec = TopLevelSpec;
@@ -57,11 +58,12 @@ export function sig(x: number | null | undefined, digits = 5): number | null {
   return Number(x.toPrecision(digits));
 }
 
-/** 0.021 → "2.1%", 0.0035 → "0.35%", null → "n/a". */
+/** 0.021 → "2.1%", 0.0035 → "0.35%", 0.0000117 → "0.0012%" (not "0.00%", which reads as none), null → "n/a". */
 export function pct(x: number | null | undefined): string {
   if (!finite(x)) return "n/a";
   const p = x * 100;
   if (p === 0) return "0%";
+  if (Math.abs(p) < 0.01) return `${p.toPrecision(2)}%`;
   if (Math.abs(p) < 1) return `${p.toFixed(2)}%`;
   return `${p.toFixed(1)}%`;
 }
@@ -93,7 +95,13 @@ export function whiskersText(replications: number | null): string {
 }
 
 /** A chart with a centred message instead of marks: the stand-in when there is nothing to draw. */
-export function messageChart(title: string, subtitle: string | null, message: string, width = 560, height = 140): Spec {
+export function messageChart(
+  title: string,
+  subtitle: string | string[] | null,
+  message: string,
+  width = 560,
+  height = 140,
+): Spec {
   return {
     $schema: SCHEMA,
     title: subtitle ? { text: title, subtitle } : { text: title },
@@ -126,4 +134,23 @@ export function clockText(t: number, startTime: string | null): string {
 /** Approximate width in px of a label at a font size (DejaVu Sans averages ≈ 0.6 em per character). */
 export function approxTextWidth(text: string, fontSize: number): number {
   return text.length * fontSize * 0.62;
+}
+
+let metrics: { regular: FontMetrics; bold: FontMetrics } | null | undefined;
+
+/**
+ * Width in px of a label in the shipped font, from the advance widths vega lays text out with when rendering
+ * (render.ts); the approximation above when the font files cannot be read.
+ */
+export function textWidth(text: string, fontSize: number, bold = false): number {
+  if (metrics === undefined) {
+    try {
+      const f = fontFiles();
+      metrics = { regular: loadFontMetrics(f.regular), bold: loadFontMetrics(f.bold) };
+    } catch {
+      metrics = null;
+    }
+  }
+  if (!metrics) return approxTextWidth(text, fontSize);
+  return (bold ? metrics.bold : metrics.regular).width(text, fontSize);
 }

@@ -1,9 +1,12 @@
-// cost-benefit: wasted GPU-seconds (cost) against p99 latency (benefit) per policy, one labelled point each,
-// with 95 % CI error bars on both axes. Labels are placed here, not by vega, so that they do not overlap
-// each other or the points: both scales have fixed domains, so data and pixels convert exactly.
+// cost-benefit: wasted GPU-seconds (cost) against p99 latency (benefit) per policy, one point each with 95 % CI
+// error bars on both axes, the p99 axis fitted to the points (not from 0) so that close arms stay apart.
+// Points of several arms often lie on top of each other, so they carry no label of their own: a list to the
+// right of the plot names every arm, in the order of its point from top to bottom (highest p99 first), each
+// entry as near its point's height as the others allow and never closer than a line to the next, with a
+// leader line in the arm's colour from the point to its entry. Both scales have fixed domains, so data and
+// pixels convert exactly, and the list's layout is computed here, in pixels, with the font's own widths.
 import type { ReportData } from "../read-results.js";
 import {
-  approxTextWidth,
   CONFIG,
   finite,
   messageChart,
@@ -13,12 +16,18 @@ import {
   SCHEMA,
   type Spec,
   sig,
+  textWidth,
   whiskersText,
 } from "./common.js";
 
 const WIDTH = 560;
-const HEIGHT = 340;
+const MIN_HEIGHT = 340;
 const LABEL_SIZE = 12;
+const HEADER_SIZE = 11;
+/** Distance between the centres of two entries of the list: more than a line of 12 px text (≈ 14 px). */
+export const ROW_STEP = 17;
+/** The height of an entry's box: the font's ascent plus descent at LABEL_SIZE. */
+export const LABEL_HEIGHT = 14;
 
 interface Point {
   policy: string;
@@ -31,13 +40,6 @@ interface Point {
   yhi: number | null;
 }
 
-type Align = "left" | "right" | "center";
-interface Placement {
-  x: number;
-  y: number;
-  align: Align;
-}
-
 export interface Box {
   x0: number;
   y0: number;
@@ -45,77 +47,162 @@ export interface Box {
   y1: number;
 }
 
-function overlaps(a: Box, b: Box): boolean {
+export function overlaps(a: Box, b: Box): boolean {
   return a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
 }
 
 /**
- * Greedy label placement in pixel space: for each point (top to bottom) the first of eight positions around
- * it whose box stays in the plot and clears the points and the labels placed so far; else the least bad one.
+ * One-dimensional placement of a column of labels: each label wants to sit at its point's height `ideal[i]`
+ * (px from the top); labels keep the points' order (top to bottom, ties by index) and are at least `step`
+ * apart. Runs of labels that would collide are moved as a block to the least-squares position of their
+ * ideals, kept within [step/2, height − step/2] when they fit. Returns the centres, indexed like `ideal`.
  */
-export function placeLabels(
-  points: { px: number; py: number; text: string; whiskers?: Box[] }[],
-  width: number,
-  height: number,
-  fontSize = LABEL_SIZE,
-): Placement[] {
-  const r = 7;
-  const lineHeight = fontSize + 2;
-  const pointBoxes: Box[] = points.map((p) => ({ x0: p.px - r, y0: p.py - r, x1: p.px + r, y1: p.py + r }));
-  const whiskers: Box[] = points.flatMap((p) => p.whiskers ?? []);
-  const placed: Box[] = [];
-  const result: Placement[] = new Array(points.length);
-  const order = points.map((_, i) => i).sort((a, b) => points[a].py - points[b].py || points[a].px - points[b].px);
-  for (const i of order) {
-    const p = points[i];
-    const lines = p.text.split("\n");
-    const w = Math.max(...lines.map((l) => approxTextWidth(l, fontSize)));
-    const h = lines.length * lineHeight;
-    const candidates: { box: Box; at: Placement }[] = [];
-    // the text is anchored at its top (baseline "top"), at the box's left, right or centre
-    const add = (x0: number, y0: number, align: Align, ax: number) =>
-      candidates.push({ box: { x0, y0, x1: x0 + w, y1: y0 + h }, at: { x: ax, y: y0, align } });
-    add(p.px + r + 2, p.py - h / 2, "left", p.px + r + 2); // right
-    add(p.px - r - 2 - w, p.py - h / 2, "right", p.px - r - 2); // left
-    add(p.px - w / 2, p.py - r - 2 - h, "center", p.px); // above
-    add(p.px - w / 2, p.py + r + 2, "center", p.px); // below
-    add(p.px + r, p.py - r - h, "left", p.px + r); // upper right
-    add(p.px + r, p.py + r, "left", p.px + r); // lower right
-    add(p.px - r - w, p.py - r - h, "right", p.px - r); // upper left
-    add(p.px - r - w, p.py + r, "right", p.px - r); // lower left
-    let best = candidates[0];
-    let bestCost = Number.POSITIVE_INFINITY;
-    for (const c of candidates) {
-      let cost = 0;
-      if (c.box.x0 < 0 || c.box.x1 > width || c.box.y0 < 0 || c.box.y1 > height) cost += 100;
-      for (const b of placed) if (overlaps(c.box, b)) cost += 10;
-      pointBoxes.forEach((b, j) => {
-        if (j !== i && overlaps(c.box, b)) cost += 5;
-      });
-      for (const b of whiskers) if (overlaps(c.box, b)) cost += 3;
-      if (cost < bestCost) {
-        bestCost = cost;
-        best = c;
-      }
-      if (cost === 0) break;
-    }
-    placed.push(best.box);
-    result[i] = best.at;
+export function placeSideLabels(ideal: readonly number[], height: number, step = ROW_STEP): number[] {
+  const order = ideal.map((_, i) => i).sort((a, b) => ideal[a] - ideal[b] || a - b);
+  interface Block {
+    items: number[];
+    top: number;
   }
-  return result;
+  const blockTop = (items: number[]): number => {
+    // the block's first centre: the mean of (ideal − k·step), clamped to the column
+    const mean = items.reduce((s, i, k) => s + ideal[i] - k * step, 0) / items.length;
+    const lo = step / 2;
+    const hi = height - step / 2 - (items.length - 1) * step;
+    return Math.max(lo, Math.min(hi, mean));
+  };
+  const blocks: Block[] = [];
+  for (const i of order) {
+    blocks.push({ items: [i], top: blockTop([i]) });
+    // merge with the block above while they collide
+    while (blocks.length > 1) {
+      const b = blocks[blocks.length - 1];
+      const a = blocks[blocks.length - 2];
+      if (a.top + a.items.length * step <= b.top) break;
+      blocks.pop();
+      a.items.push(...b.items);
+      a.top = blockTop(a.items);
+    }
+  }
+  const centre: number[] = new Array(ideal.length);
+  let previous = Number.NEGATIVE_INFINITY;
+  for (const b of blocks) {
+    b.items.forEach((i, k) => {
+      // the guarantee, whatever the clamping did: never closer than a step to the label above
+      const c = Math.max(b.top + k * step, previous + step);
+      centre[i] = c;
+      previous = c;
+    });
+  }
+  return centre;
 }
 
-function domain(values: number[]): [number, number] {
-  const hi = Math.max(0, ...values);
-  const lo = Math.min(0, ...values);
-  const pad = (hi - lo) * 0.12 || 1;
-  return [lo < 0 ? lo - pad : 0, hi + pad];
+/** 3116.2 → "3,116"; 4.567 → "4.57". */
+function gpuText(x: number): string {
+  if (Math.abs(x) >= 10)
+    return Math.round(x)
+      .toString()
+      .replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return x.toFixed(2);
+}
+
+/** 51.06 → "51.1"; 1234.5 → "1,235". */
+function secondsText(x: number): string {
+  if (Math.abs(x) >= 1000) return gpuText(x);
+  return x.toFixed(1);
+}
+
+/** The list beside the plot: column positions (px from the plot's left edge) and every entry's centre. */
+export interface SideList {
+  /** The leader lines end at the dot, drawn in the arm's colour before its name. */
+  dotX: number;
+  nameX: number;
+  /** Right edges of the two number columns. */
+  p99Right: number;
+  wastedRight: number;
+  /** Centre of the header line, a row above the topmost entry. */
+  headerY: number;
+  headers: { text: string; x: number; align: "left" | "right" }[];
+  /** Per entry, like the input: its centre y, and the boxes of its name and numbers. */
+  entries: { y: number; boxes: Box[] }[];
+  /** The plot height the list needs (at least the usual height). */
+  height: number;
+}
+
+export const HEADERS = { name: "policy", p99: "p99 (s)", wasted: "wasted GPU-s" } as const;
+
+/** Lays out the list for points at pixel heights `py`, labelled `label`, with their number texts. */
+export function sideList(
+  entries: { py: number; label: string; p99: string; wasted: string }[],
+  plotWidth: number,
+  plotHeight: number,
+): SideList {
+  const height = Math.max(plotHeight, entries.length * ROW_STEP);
+  const scale = height / plotHeight;
+  const ys = placeSideLabels(
+    entries.map((e) => e.py * scale),
+    height,
+  );
+  const dotX = plotWidth + 18;
+  const nameX = dotX + 9;
+  const colGap = 16;
+  const nameWidth = Math.max(
+    textWidth(HEADERS.name, HEADER_SIZE, true),
+    ...entries.map((e) => textWidth(e.label, LABEL_SIZE)),
+  );
+  const p99Width = Math.max(
+    textWidth(HEADERS.p99, HEADER_SIZE, true),
+    ...entries.map((e) => textWidth(e.p99, LABEL_SIZE)),
+  );
+  const wastedWidth = Math.max(
+    textWidth(HEADERS.wasted, HEADER_SIZE, true),
+    ...entries.map((e) => textWidth(e.wasted, LABEL_SIZE)),
+  );
+  const p99Right = nameX + nameWidth + colGap + p99Width;
+  const wastedRight = p99Right + colGap + wastedWidth;
+  const half = LABEL_HEIGHT / 2;
+  return {
+    dotX,
+    nameX,
+    p99Right,
+    wastedRight,
+    // a row above the topmost entry (above the plot when that entry is at the top)
+    headerY: Math.min(...ys) - ROW_STEP - 2,
+    headers: [
+      { text: HEADERS.name, x: nameX, align: "left" },
+      { text: HEADERS.p99, x: p99Right, align: "right" },
+      { text: HEADERS.wasted, x: wastedRight, align: "right" },
+    ],
+    entries: entries.map((e, i) => {
+      const y = ys[i];
+      const box = (x0: number, w: number): Box => ({ x0, x1: x0 + w, y0: y - half, y1: y + half });
+      return {
+        y,
+        boxes: [
+          box(dotX - 5, 10),
+          box(nameX, textWidth(e.label, LABEL_SIZE)),
+          box(p99Right - textWidth(e.p99, LABEL_SIZE), textWidth(e.p99, LABEL_SIZE)),
+          box(wastedRight - textWidth(e.wasted, LABEL_SIZE), textWidth(e.wasted, LABEL_SIZE)),
+        ],
+      };
+    }),
+    height,
+  };
+}
+
+/** A domain fitted to the values with a margin; from 0 when `zero` allows and 0 is near the values. */
+function domain(values: number[], zero: boolean): [number, number] {
+  let lo = Math.min(...values);
+  let hi = Math.max(...values);
+  if (zero && lo >= 0 && lo <= hi / 2) lo = 0;
+  if (zero && hi <= 0 && hi >= lo / 2) hi = 0;
+  const span = hi - lo || Math.max(1, Math.abs(hi) * 0.1);
+  const pad = span * 0.08;
+  return [lo === 0 && zero ? 0 : lo - pad, hi === 0 && zero ? 0 : hi + pad];
 }
 
 export function costBenefitSpec(data: ReportData): Spec {
   const title = "Cost against benefit: wasted GPU time vs p99 latency";
   const reps = replicationsText(data.summary.replications);
-  const subtitle = `Mean per replication over ${reps}; ${whiskersText(data.summary.replications)}; lower left is better`;
   const baseline = data.summary.policies[0]?.name;
   const points: Point[] = [];
   for (const p of data.summary.policies) {
@@ -133,59 +220,46 @@ export function costBenefitSpec(data: ReportData): Spec {
       yhi: p.latency_s.p99.ci95?.[1] ?? null,
     });
   }
+  const subtitle = [
+    `Mean per replication over ${reps}; ${whiskersText(data.summary.replications)}; lower left is better`,
+    "p99 axis not from 0; the list names every point (joined by a line), highest p99 first, with its means",
+  ];
   if (points.length === 0) return messageChart(title, subtitle, "no wasted GPU time or p99 latency in summary.json");
-  const xd = domain(points.flatMap((p) => [p.x, p.xlo, p.xhi].filter(finite)));
-  const yd = domain(points.flatMap((p) => [p.y, p.ylo, p.yhi].filter(finite)));
-  const toPx = (v: number, d: [number, number], size: number) => ((v - d[0]) / (d[1] - d[0])) * size;
-  // points drawn on top of each other share one label, a line per policy
-  const labelled: Point[] = [];
-  for (const p of points) {
-    const near = labelled.find(
-      (q) =>
-        Math.abs(toPx(q.x, xd, WIDTH) - toPx(p.x, xd, WIDTH)) < 4 &&
-        Math.abs(toPx(q.y, yd, HEIGHT) - toPx(p.y, yd, HEIGHT)) < 4,
-    );
-    if (near) near.label = `${near.label}\n${p.label}`;
-    else labelled.push({ ...p });
-  }
-  const placements = placeLabels(
-    labelled.map((p) => {
-      const px = toPx(p.x, xd, WIDTH);
-      const py = HEIGHT - toPx(p.y, yd, HEIGHT);
-      const whiskers: Box[] = [];
-      if (finite(p.xlo) && finite(p.xhi)) {
-        whiskers.push({ x0: toPx(p.xlo, xd, WIDTH), x1: toPx(p.xhi, xd, WIDTH), y0: py - 1.5, y1: py + 1.5 });
-      }
-      if (finite(p.ylo) && finite(p.yhi)) {
-        whiskers.push({
-          x0: px - 1.5,
-          x1: px + 1.5,
-          y0: HEIGHT - toPx(p.yhi, yd, HEIGHT),
-          y1: HEIGHT - toPx(p.ylo, yd, HEIGHT),
-        });
-      }
-      return { px, py, text: p.label, whiskers };
-    }),
-    WIDTH,
-    HEIGHT,
+  const xd = domain(
+    points.flatMap((p) => [p.x, p.xlo, p.xhi].filter(finite)),
+    true,
   );
-  const rows: Row[] = points.map((p) => {
-    const i = labelled.findIndex((q) => q.policy === p.policy);
-    const at = placements[i] ?? null;
-    return {
-      policy: p.policy,
-      label: i >= 0 ? labelled[i].label : null,
-      wasted_gpu_s: sig(p.x),
-      p99_s: sig(p.y),
-      x_lo: sig(p.xlo),
-      x_hi: sig(p.xhi),
-      y_lo: sig(p.ylo),
-      y_hi: sig(p.yhi),
-      label_x: at ? sig(xd[0] + (at.x / WIDTH) * (xd[1] - xd[0]), 6) : null,
-      label_y: at ? sig(yd[0] + ((HEIGHT - at.y) / HEIGHT) * (yd[1] - yd[0]), 6) : null,
-      label_align: at ? at.align : null,
-    };
-  });
+  const yd = domain(
+    points.flatMap((p) => [p.y, p.ylo, p.yhi].filter(finite)),
+    false,
+  );
+  const list = sideList(
+    points.map((p) => ({
+      py: MIN_HEIGHT - ((p.y - yd[0]) / (yd[1] - yd[0])) * MIN_HEIGHT,
+      label: p.label,
+      p99: secondsText(p.y),
+      wasted: gpuText(p.x),
+    })),
+    WIDTH,
+    MIN_HEIGHT,
+  );
+  const height = list.height;
+  // pixels (from the plot's top left) to data, through the fixed domains
+  const xData = (px: number) => sig(xd[0] + (px / WIDTH) * (xd[1] - xd[0]), 7) as number;
+  const yData = (py: number) => sig(yd[0] + ((height - py) / height) * (yd[1] - yd[0]), 7) as number;
+  const rows: Row[] = points.map((p, i) => ({
+    policy: p.policy,
+    label: p.label,
+    wasted_gpu_s: sig(p.x),
+    p99_s: sig(p.y),
+    x_lo: sig(p.xlo),
+    x_hi: sig(p.xhi),
+    y_lo: sig(p.ylo),
+    y_hi: sig(p.yhi),
+    p99_text: secondsText(p.y),
+    wasted_text: gpuText(p.x),
+    label_y: yData(list.entries[i].y),
+  }));
   const names = data.summary.policies.map((p) => p.name);
   const color = {
     field: "policy",
@@ -197,30 +271,31 @@ export function costBenefitSpec(data: ReportData): Spec {
   const yScale = { domain: yd, nice: false, zero: false };
   const xTitle = "wasted GPU time per replication (GPU-s)";
   const yTitle = "p99 latency of completed requests (s)";
-  const labelLayer = (align: Align) => ({
-    transform: [{ filter: { field: "label_align", equal: align } }],
-    mark: {
-      type: "text" as const,
-      align,
-      baseline: "top" as const,
-      lineBreak: "\n",
-      fontSize: LABEL_SIZE,
-      color: "#222",
-    },
-    encoding: {
-      x: { field: "label_x", type: "quantitative" as const, scale: xScale },
-      y: { field: "label_y", type: "quantitative" as const, scale: yScale },
-      text: { field: "label", type: "nominal" as const },
-    },
+  const at = (px: number) => ({ datum: xData(px), type: "quantitative" as const, scale: xScale });
+  const labelY = { field: "label_y", type: "quantitative" as const, scale: yScale };
+  const text = (field: string, px: number, align: "left" | "right", extra: object = {}) => ({
+    mark: { type: "text" as const, align, baseline: "middle" as const, fontSize: LABEL_SIZE, color: "#222", ...extra },
+    encoding: { x: at(px), y: labelY, text: { field, type: "nominal" as const } },
   });
   return {
     $schema: SCHEMA,
     title: { text: title, subtitle },
     config: CONFIG,
     width: WIDTH,
-    height: HEIGHT,
+    height,
     data: { values: rows },
     layer: [
+      // leader lines, under everything else: from the point to its entry's dot
+      {
+        mark: { type: "rule", strokeWidth: 1, opacity: 0.55 },
+        encoding: {
+          x: { field: "wasted_gpu_s", type: "quantitative", scale: xScale, title: xTitle },
+          y: { field: "p99_s", type: "quantitative", scale: yScale, title: yTitle },
+          x2: { datum: xData(list.dotX) },
+          y2: { field: "label_y" },
+          color,
+        },
+      },
       {
         transform: [{ filter: "isValid(datum.x_lo) && isValid(datum.x_hi)" }],
         mark: { type: "rule", strokeWidth: 1.5 },
@@ -260,9 +335,30 @@ export function costBenefitSpec(data: ReportData): Spec {
           ],
         },
       },
-      labelLayer("left"),
-      labelLayer("right"),
-      labelLayer("center"),
+      // the list: a dot in the arm's colour, its name, its p99 and its wasted GPU-s
+      {
+        mark: { type: "point", filled: true, size: 60, opacity: 1 },
+        encoding: { x: at(list.dotX), y: labelY, color },
+      },
+      text("label", list.nameX, "left"),
+      text("p99_text", list.p99Right, "right"),
+      text("wasted_text", list.wastedRight, "right"),
+      ...list.headers.map((h) => ({
+        data: { values: [{ header: h.text, header_y: yData(list.headerY) }] },
+        mark: {
+          type: "text" as const,
+          align: h.align,
+          baseline: "middle" as const,
+          fontSize: HEADER_SIZE,
+          fontWeight: "bold" as const,
+          color: "#444",
+        },
+        encoding: {
+          x: at(h.x),
+          y: { field: "header_y", type: "quantitative" as const, scale: yScale },
+          text: { field: "header", type: "nominal" as const },
+        },
+      })),
     ],
   };
 }

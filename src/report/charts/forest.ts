@@ -1,5 +1,6 @@
-// forest: paired differences from the baseline (common random numbers) with 95 % intervals, for p99 latency
-// and for the failure rate, two panels with a zero rule. Left of zero is better in both.
+// forest: paired differences from the baseline (common random numbers) with 95 % intervals, for p99 latency,
+// the failure rate and the latency of the requests a failed job hit, one panel each with a zero rule. Every
+// metric is one where less is better, so left of zero is better in every panel.
 
 import type { ReportData } from "../read-results.js";
 import type { PairedDiff } from "../summary.js";
@@ -11,11 +12,26 @@ export const VERDICTS = [
   "no significant difference",
   "no interval",
 ] as const;
+const PANEL_WIDTH = 250;
 const VERDICT_COLORS = ["#2e7d32", "#c62828", "#757575", "#9e9e9e"];
 
+/** The panels, left to right: titles and axis titles are two lines each, so that the panels line up. */
 export const FOREST_PANELS = [
-  { metric: "p99", title: "p99 latency", axis: "Δ p99 latency vs baseline (s)" },
-  { metric: "fail", title: "failure rate", axis: "Δ failure rate vs baseline (percentage points)" },
+  {
+    metric: "p99",
+    title: ["p99 latency", "of completed requests"],
+    axis: ["Δ p99 latency vs baseline", "(s)"],
+  },
+  {
+    metric: "fail",
+    title: ["failure rate", "(faulted or expired)"],
+    axis: ["Δ failure rate vs baseline", "(percentage points)"],
+  },
+  {
+    metric: "affected",
+    title: ["latency of requests", "hit by a failed job"],
+    axis: ["Δ their mean latency vs baseline", "(s, submit to end)"],
+  },
 ] as const;
 
 function verdict(d: { diff: number; ci: [number, number] | null; significant: boolean | null }): string {
@@ -55,8 +71,9 @@ export function forestSpec(data: ReportData): Spec {
     const a = row(p.name, "p99", vs.latency_p99_s, 1);
     // the success rate's difference, turned into the failure rate's, in percentage points
     const b = row(p.name, "fail", vs.success_rate, -100);
-    if (a) rows.push(a);
-    if (b) rows.push(b);
+    // the mean submit-to-end latency of the requests at least one failed job hit: lower is better, as is
+    const c = row(p.name, "affected", vs.affected_latency_s, 1);
+    for (const r of [a, b, c]) if (r) rows.push(r);
   }
   if (policies.length < 2) {
     return messageChart(title, null, "only one policy was run: nothing to compare with the baseline");
@@ -70,7 +87,7 @@ export function forestSpec(data: ReportData): Spec {
     title: "difference",
     scale: { domain: usedVerdicts, range: usedVerdicts.map((v) => VERDICT_COLORS[VERDICTS.indexOf(v)]) },
   };
-  const panel = (metric: string, panelTitle: string, axisTitle: string, first: boolean) => {
+  const panel = (metric: string, panelTitle: readonly string[], axisTitle: string[], first: boolean) => {
     // zero inside the panel, with room on both sides, so that the reference line and its label show
     const extent = rows
       .filter((r) => r.metric === metric)
@@ -88,8 +105,8 @@ export function forestSpec(data: ReportData): Spec {
       axis: first ? { labelLimit: 220, labelFontSize: 12 } : { labels: false, ticks: false, domain: false },
     };
     return {
-      title: { text: panelTitle, fontSize: 13, anchor: "middle" as const },
-      width: 250,
+      title: { text: [...panelTitle], fontSize: 13, anchor: "middle" as const },
+      width: PANEL_WIDTH,
       height: { step: 32 },
       transform: [{ filter: { field: "metric", equal: metric } }],
       layer: [
@@ -135,7 +152,10 @@ export function forestSpec(data: ReportData): Spec {
     title: { text: title, subtitle },
     config: CONFIG,
     data: { values: rows },
-    hconcat: FOREST_PANELS.map((p, i) => panel(p.metric, p.title, p.axis, i === 0)),
+    // a panel only for a metric with differences (an older summary.json has no affected_latency_s)
+    hconcat: FOREST_PANELS.filter((p) => rows.some((r) => r.metric === p.metric)).map((p, i) =>
+      panel(p.metric, p.title, [...p.axis], i === 0),
+    ),
     spacing: 24,
     resolve: { scale: { y: "shared", color: "shared" } },
   };

@@ -47,14 +47,14 @@ export const CHARTS: readonly ChartDef[] = [
     name: "forest",
     heading: "Forest plot of the differences",
     caption:
-      "Paired differences from the first (baseline) policy over common-random-number replications, with 95 % confidence intervals: p99 latency and failure rate. Left of zero is better.",
+      "Paired differences from the first (baseline) policy over common-random-number replications, with 95 % confidence intervals: p99 latency, failure rate, and the mean latency of the requests hit by at least one failed job. Left of zero is better in every panel.",
     build: forestSpec,
   },
   {
     name: "timeline",
     heading: "Timeline of the worst requests",
     caption:
-      "The baseline arm's requests with the most jobs in its first replication: each job is a bar on the row of the worker that popped it, from pop to its end, coloured by how it ended; crosses mark stale aborts.",
+      "The baseline arm's worst requests in one replication: the one with a request faulted by three strikes if any, else the one with the most stale aborts. Faulted requests first, then those with the most aborts; each job is a bar on the row of the worker that popped it, from pop to its end, coloured by how it ended; crosses mark stale aborts.",
     build: timelineSpec,
   },
   {
@@ -72,7 +72,8 @@ export const CHARTS: readonly ChartDef[] = [
   {
     name: "cost-benefit",
     heading: "Cost against benefit",
-    caption: "Wasted GPU time (jobs whose result was not used) against p99 latency, one point per policy.",
+    caption:
+      "Wasted GPU time (jobs whose result was not used) against p99 latency, one point per policy; the list on the right names the points, highest p99 first, each joined to its point by a line.",
     build: costBenefitSpec,
   },
 ];

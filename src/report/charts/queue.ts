@@ -58,9 +58,12 @@ export function queueSpec(data: ReportData): Spec {
     }
   }
   const warmup = data.summary.warmup_s;
-  const subtitle = `Sampled every ${sampleInterval(samples)} of simulated time${
-    finite(warmup) && warmup > 0 ? "; grey band: warm-up (left out of the statistics)" : ""
-  }`;
+  const subtitle = [
+    `Sampled every ${sampleInterval(samples)} of simulated time${
+      finite(warmup) && warmup > 0 ? "; grey band: warm-up (left out of the statistics)" : ""
+    }`,
+    ...(policies.length > 1 ? overlapText(rows, policies) : []),
+  ];
   const color = {
     field: "policy",
     type: "nominal" as const,
@@ -115,6 +118,39 @@ export function queueSpec(data: ReportData): Spec {
     spacing: 16,
     resolve: { scale: { x: "shared", color: "shared" } },
   };
+}
+
+/** Whether every arm's series of a field is the same, point for point. */
+function identicalSeries(rows: Row[], policies: string[], field: "queued" | "in_flight"): boolean {
+  const series = policies.map((p) =>
+    rows
+      .filter((r) => r.policy === p)
+      .map((r) => `${r.t}:${r[field]}`)
+      .join(","),
+  );
+  return series.every((s) => s === series[0]);
+}
+
+/**
+ * The subtitle's warning that equal arms draw on top of each other (the last arm in the legend on top), and a
+ * line naming the panels in which all arms are identical: there one line stands for every arm.
+ */
+export function overlapText(rows: Row[], policies: string[]): string[] {
+  const same = (
+    [
+      ["queued", "queued requests"],
+      ["in_flight", "jobs in flight"],
+    ] as const
+  )
+    .filter(([f]) => identicalSeries(rows, policies, f))
+    .map(([, name]) => name);
+  const base = "Where arms have equal values their lines lie on top of each other, the last in the legend on top";
+  if (same.length === 0) return [base];
+  const panels = same.join(" and the ");
+  return [
+    `${base};`,
+    `the ${panels} are identical in all ${policies.length} arms: one line in the panel stands for every arm`,
+  ];
 }
 
 function sampleInterval(samples: QueueSample[]): string {
