@@ -39,6 +39,17 @@ export function workerName(group: string, index: number, count: number): string 
   return `${group}-${String(index + 1).padStart(String(count).length, "0")}`;
 }
 
+/**
+ * The pop filters that depend only on the worker's group and the request's template (size, model,
+ * extra-slow): false means no worker of the group may take such a request, whatever its state.
+ */
+function groupMayTake(g: WorkerGroup, t: RequestTemplate): boolean {
+  if (t.width * t.height > g.max_pixels) return false;
+  if (t.model !== null && !g.models.includes(t.model)) return false;
+  if (g.extra_slow_worker && !t.extra_slow_workers) return false;
+  return true;
+}
+
 /** The AI Horde: requests, the pop queue, workers and the server's sweep, under one policy. */
 export class HordeModel {
   readonly sim = new Simulator();
@@ -56,10 +67,10 @@ export class HordeModel {
   private readonly replication: number;
   private readonly policyName: string;
 
-  private readonly sleepers: Sleepers<Request>;
+  private readonly sleepers: Sleepers<Request, RequestTemplate>;
   private readonly deadlines = new EventQueue(256);
   /** Requests not yet deleted at expiry. */
-  private live: Request[] = [];
+  private readonly live: Request[] = [];
   private readonly strikeCandidates: Request[] = [];
   private readonly waitingByUser = new Map<string, number>();
   private readonly samplers = new Map<Distribution, (rng: Rng) => number>();
@@ -129,10 +140,11 @@ export class HordeModel {
     this.evPopAllowed = s.register("pop-allowed", (a) => this.onPopAllowed(a));
 
     this.buildFleet();
-    this.sleepers = new Sleepers<Request>(
+    this.sleepers = new Sleepers<Request, RequestTemplate>(
       this.workers,
       (w, r, now) => this.eligible(w, r, now),
-      (g, r) => this.groupMayTake(g, r),
+      (r) => r.template,
+      (g, t) => groupMayTake(g, t),
     );
   }
 
@@ -288,7 +300,7 @@ export class HordeModel {
     if (this.naive || !r.poppable) return;
     const now = this.sim.now;
     const coverer = r.coveredBy >= 0 ? this.workers[r.coveredBy] : null;
-    const bound = coverer !== null && coverer.pollPending ? coverer.pollAt : Number.POSITIVE_INFINITY;
+    const bound = coverer?.pollPending ? coverer.pollAt : Number.POSITIVE_INFINITY;
     // The eligible sleeper with the earliest tick before the bound, ties to the earliest to fall asleep
     // (exactly what a scan of the sleepers in list order keeping strictly earlier ticks would find).
     const best = this.sleepers.first(now, bound, r);
@@ -398,22 +410,13 @@ export class HordeModel {
       const original = this.jobs[r.hedgeOf];
       if (original === undefined || original.workerId === w.id) return false;
     }
-    if (!this.groupMayTake(g, r)) return false;
+    if (!this.sleepers.groupAdmits(w, r)) return false;
     const server = this.scenario.server;
     if (!t.slow_workers && w.measuredSpeed(server.speed.baseline) < server.speed.slow_gate) return false;
     if (w.maintenance && t.user !== g.owner) return false;
     for (const rule of this.policy.rules) {
       if (rule.mayTake && !rule.mayTake(w, r, now)) return false;
     }
-    return true;
-  }
-
-  /** The filters that depend only on the worker's group: false means no worker of the group may take r. */
-  private groupMayTake(g: WorkerGroup, r: Request): boolean {
-    const t = r.template;
-    if (r.pixels > g.max_pixels) return false;
-    if (t.model !== null && !g.models.includes(t.model)) return false;
-    if (g.extra_slow_worker && !t.extra_slow_workers) return false;
     return true;
   }
 
@@ -459,7 +462,7 @@ export class HordeModel {
     }
     if (!detector.periodic) {
       const at = job.fate === "hang" ? detector.silentDeadline(job, now) : detector.deadline(job);
-      if (Number.isFinite(at)) this.sim.schedule(at, this.evDeadline, job.id, ++job.deadlineGen);
+      if (Number.isFinite(at)) this.scheduleDeadline(job, at);
     }
     if (!hedge) {
       let delay = Number.POSITIVE_INFINITY;
@@ -732,6 +735,12 @@ export class HordeModel {
     }
   }
 
+  /** The detector's deadline for the job; one past the horizon could never run, so it is not even queued. */
+  private scheduleDeadline(job: Job, at: number): void {
+    const gen = ++job.deadlineGen;
+    if (at <= this.scenario.horizon) this.sim.schedule(at, this.evDeadline, job.id, gen);
+  }
+
   private onDeadline(jid: number, gen: number): void {
     const job = this.jobs[jid];
     if (gen !== job.deadlineGen || job.end !== "open") return;
@@ -795,7 +804,7 @@ export class HordeModel {
       if (job.end === "open" && !detector.periodic && Number.isNaN(job.silentSince)) {
         job.silentSince = now;
         const at = detector.silentDeadline(job, now);
-        if (Number.isFinite(at)) this.sim.schedule(at, this.evDeadline, job.id, ++job.deadlineGen);
+        if (Number.isFinite(at)) this.scheduleDeadline(job, at);
       }
       job.held = false;
       job.gen++;
@@ -823,12 +832,22 @@ export class HordeModel {
   /** check_waiting_prompts: delete expired requests, abort stale jobs (periodic detector), fault after 3 strikes. */
   private onSweep(): void {
     const now = this.sim.now;
-    const kept: Request[] = [];
-    for (const r of this.live) {
+    // `live` is in submission order and every write to r.expiry keeps r.expiry ≥ r.submitted + the shorter
+    // expiry (submit: + normal; pop: max(…, now + normal) or now + extra_slow; delivery: max(…)), so no
+    // request past the first one submitted less than that long ago can have expired: only the old head of
+    // the list is looked at (in order, as before), and the rest is kept without touching it.
+    const expiry = this.scenario.server.expiry;
+    const shortest = Math.min(expiry.normal, expiry.extra_slow);
+    const live = this.live;
+    let kept = 0;
+    let i = 0;
+    for (; i < live.length; i++) {
+      const r = live[i];
+      if (r.submitted + shortest >= now) break;
       if (r.expiry < now) this.deleteRequest(r);
-      else kept.push(r);
+      else live[kept++] = r;
     }
-    this.live = kept;
+    if (kept < i) live.splice(kept, i - kept);
     if (this.policy.detector.periodic) {
       const d = this.deadlines;
       while (d.size > 0 && d.peekTime() < now) {
@@ -845,9 +864,13 @@ export class HordeModel {
 
   private deleteRequest(r: Request): void {
     r.deleted = true;
-    for (const jid of r.jobIds) {
-      const job = this.jobs[jid];
-      if (job.end === "open") this.closeJob(job, "expired");
+    // processingJobs counts the request's open jobs: most requests are long done by now, and skipping
+    // the loop spares touching their jobs at all.
+    if (r.processingJobs > 0) {
+      for (const jid of r.jobIds) {
+        const job = this.jobs[jid];
+        if (job.end === "open") this.closeJob(job, "expired");
+      }
     }
     if (!r.done) {
       this.emit("request_expired", r.id, -1, -1);

@@ -14,16 +14,17 @@ import type { Worker } from "./worker.js";
  * one (group, interval) class the sleepers poll in the cyclic order of phase mod interval, starting from
  * the position of `now` on that circle. Each class holds its possible members sorted once by that key and
  * a bitset of who is asleep; a query binary-searches `now` and walks the set bits cyclically until the
- * next one cannot poll before the best found so far. A class is skipped whole when no worker of its group
- * could take the request whatever its state (size, model, extra-slow). Polls at interval 0 happen at `now`
- * itself, so such a class is walked in list order through a bitset indexed by list position.
+ * next one cannot poll before the best found so far. A group is skipped whole when none of its workers
+ * could take the request whatever their state (size, model, extra-slow: a function of the request's
+ * template, worked out once per template). Polls at interval 0 happen at `now` itself, so such a class is
+ * walked in list order through a bitset indexed by list position.
  *
  * Floating point: the walk order uses phase mod interval computed once, while ticks are compared exactly as
  * `Worker.nextTick` computes them; the walk stops only when a sleeper's key puts it more than a tolerance
  * (1e-9 of the magnitudes, far above rounding error) past the best tick, so rounding can never hide the
  * right worker: it can only make the walk look at a few more.
  */
-export class Sleepers<R> {
+export class Sleepers<R, K extends object> {
   /** Worker ids in list order (the order the plain scan would visit). */
   private readonly list: Int32Array;
   private readonly pos: Int32Array;
@@ -34,13 +35,17 @@ export class Sleepers<R> {
   private readonly groupOf: Int32Array;
   private readonly rankOf: Int32Array[];
   private readonly sleepingIn: Int32Array;
+  /** Per static key (the request's template): 1 where the group may take such requests, 0 where none can. */
+  private readonly masks = new Map<K, Uint8Array>();
 
   constructor(
     private readonly workers: readonly Worker[],
     /** The full test: may this worker take this request now? */
     private readonly eligible: (w: Worker, r: R, now: number) => boolean,
-    /** False only when no worker of the group could take the request, whatever its state. */
-    private readonly groupMayTake: (g: WorkerGroup, r: R) => boolean,
+    /** What the group filter depends on (the request's template). */
+    private readonly keyOf: (r: R) => K,
+    /** False only when no worker of the group could take a request with this key, whatever its state. */
+    private readonly groupMayTake: (g: WorkerGroup, key: K) => boolean,
   ) {
     const n = workers.length;
     this.list = new Int32Array(n);
@@ -130,13 +135,18 @@ export class Sleepers<R> {
    */
   first(now: number, bound: number, r: R): Worker | null {
     const workers = this.workers;
+    const mask = this.mask(r);
     let best = -1;
     let bestTick = bound;
     let bestPos = -1;
-    for (const g of this.groups) {
-      if (g.asleep === 0 || !this.groupMayTake(g.group, r)) continue;
-      for (const ci of g.classes) {
-        const c = this.classes[ci];
+    const groups = this.groups;
+    for (let gi = 0; gi < groups.length; gi++) {
+      const g = groups[gi];
+      if (g.asleep === 0 || mask[gi] === 0) continue;
+      const classes = g.classes;
+      // Index loops here: a for-of on this path allocated an iterator per call.
+      for (let k = 0; k < classes.length; k++) {
+        const c = this.classes[classes[k]];
         if (c.asleep === 0) continue;
         const bits = c.bits;
         if (c.interval <= 0) {
@@ -159,7 +169,7 @@ export class Sleepers<R> {
         const size = c.size;
         const tol = 1e-9 * (Math.abs(now) + c.scale);
         const nowKey = now - Math.floor(now / interval) * interval;
-        const start = lowerBound(keys, nowKey - tol);
+        const start = c.lowerBound(nowKey - tol);
         // Two passes over the circle: [start, size) then [0, start).
         for (let pass = 0; pass < 2; pass++) {
           const from = pass === 0 ? start : 0;
@@ -189,6 +199,22 @@ export class Sleepers<R> {
     }
     return best < 0 ? null : workers[best];
   }
+
+  /** groupMayTake(w.group, keyOf(r)), worked out once per key and group. */
+  groupAdmits(w: Worker, r: R): boolean {
+    return this.mask(r)[this.groupOf[w.id]] === 1;
+  }
+
+  private mask(r: R): Uint8Array {
+    const key = this.keyOf(r);
+    let m = this.masks.get(key);
+    if (m === undefined) {
+      m = new Uint8Array(this.groups.length);
+      for (let gi = 0; gi < m.length; gi++) m[gi] = this.groupMayTake(this.groups[gi].group, key) ? 1 : 0;
+      this.masks.set(key, m);
+    }
+    return m;
+  }
 }
 
 interface GroupClasses {
@@ -207,6 +233,12 @@ class SleeperClass {
   readonly keys: Float64Array;
   /** Magnitude of the phases and interval, for the rounding tolerance. */
   readonly scale: number;
+  /**
+   * Where each of `buckets` equal slices of [0, interval) starts in `keys`: a lower bound is found from its
+   * slice's start by a short walk (the phases are spread evenly) instead of a binary search.
+   */
+  private readonly buckets: number;
+  private readonly bucketStart: Int32Array;
   /** Asleep, by rank (interval > 0) or by list position (interval 0). */
   readonly bits: Uint32Array;
   asleep = 0;
@@ -220,6 +252,7 @@ class SleeperClass {
     this.members = new Int32Array(this.size);
     this.keys = new Float64Array(this.size);
     let scale = interval;
+    let buckets = 1;
     if (interval > 0) {
       const keyed = workers.map((w) => ({ id: w.id, key: w.phase - Math.floor(w.phase / interval) * interval }));
       keyed.sort((a, b) => a.key - b.key || a.id - b.id);
@@ -229,6 +262,7 @@ class SleeperClass {
       });
       for (const w of workers) scale = Math.max(scale, interval + Math.abs(w.phase));
       this.bits = new Uint32Array(Math.ceil(this.size / 32) + 1);
+      while (buckets < this.size) buckets *= 2;
     } else {
       workers.forEach((w, r) => {
         this.members[r] = w.id;
@@ -236,6 +270,29 @@ class SleeperClass {
       this.bits = new Uint32Array(Math.ceil(workerCount / 32) + 1);
     }
     this.scale = scale;
+    this.buckets = buckets;
+    this.bucketStart = new Int32Array(this.buckets);
+    // Slice 0 starts at 0 whatever the keys (a key may round to just below 0).
+    for (let k = 1; k < this.buckets; k++) this.bucketStart[k] = lowerBound(this.keys, this.edge(k));
+  }
+
+  /** The start of slice k of [0, interval). */
+  private edge(k: number): number {
+    return (k * this.interval) / this.buckets;
+  }
+
+  /** The first rank whose key is ≥ x. */
+  lowerBound(x: number): number {
+    let k = Math.floor((x * this.buckets) / this.interval);
+    if (!(k >= 0)) k = 0;
+    if (k >= this.buckets) k = this.buckets - 1;
+    // Every key before the slice's start is below its edge: move down until the edge is ≤ x.
+    while (k > 0 && this.edge(k) > x) k--;
+    const keys = this.keys;
+    const size = this.size;
+    let j = this.bucketStart[k];
+    while (j < size && keys[j] < x) j++;
+    return j;
   }
 }
 
