@@ -3,7 +3,6 @@ import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { runExperiment } from "../../experiment/run-scenario.js";
 import { formatComparisonTable } from "../../metrics/summary.js";
-import { HordeLogWriter } from "../../report/horde-log-writer.js";
 import { loadScenarioFile, scenarioSha256 } from "../../scenario/load.js";
 import { UserError } from "../errors.js";
 
@@ -16,7 +15,10 @@ interface RunArgs {
   "horde-log": boolean;
   policy?: string[];
   charts: boolean;
+  jobs?: string;
 }
+
+export const MAX_JOBS = 64;
 
 /** results/NAME, or the first free results/NAME-2, -3, ...: a default run never touches an earlier folder. */
 export function defaultOutDir(name: string): string {
@@ -25,41 +27,69 @@ export function defaultOutDir(name: string): string {
   for (let i = 2; ; i++) if (!existsSync(`${base}-${i}`)) return `${base}-${i}`;
 }
 
+/** The --jobs value: an integer from 1 to MAX_JOBS (1 when not given). */
+export function parseJobs(value: unknown): number {
+  if (value === undefined) return 1;
+  const text = String(value).trim();
+  const jobs = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isSafeInteger(jobs) || jobs < 1 || jobs > MAX_JOBS) {
+    throw new UserError(`--jobs must be an integer from 1 to ${MAX_JOBS}, got ${JSON.stringify(String(value))}`);
+  }
+  return jobs;
+}
+
 export const runCommand: CommandModule<object, RunArgs> = {
   command: "run <scenario>",
-  describe: "Run a scenario: every policy arm over the same replications; print the comparison and write a result folder",
+  describe:
+    "Run a scenario: every policy arm over the same replications; print the comparison and write a result folder",
   builder: (y) =>
     y
       .positional("scenario", { type: "string", demandOption: true, describe: "Scenario YAML file" })
       .option("seed", { type: "number", describe: "Base seed (default: the scenario's)" })
-      .option("replications", { alias: "r", type: "number", describe: "Replications per arm (default: the scenario's)" })
+      .option("replications", {
+        alias: "r",
+        type: "number",
+        describe: "Replications per arm (default: the scenario's)",
+      })
       .option("out", { alias: "o", type: "string", describe: "Result folder (default: results/NAME, never reused)" })
       .option("force", { type: "boolean", default: false, describe: "Replace an existing --out folder" })
       .option("horde-log", { type: "boolean", default: false, describe: "Also write horde.log in the server's format" })
       .option("policy", { alias: "p", type: "string", array: true, describe: "Run only this arm (repeatable)" })
-      .option("charts", { type: "boolean", default: true, describe: "Render charts and report.html (--no-charts to skip)" }),
+      .option("charts", {
+        type: "boolean",
+        default: true,
+        describe: "Render charts and report.html (--no-charts to skip)",
+      })
+      .option("jobs", {
+        alias: "j",
+        type: "string",
+        describe: `Worker threads running the replications, 1 to ${MAX_JOBS} (default 1; the result folder is the same for any value)`,
+      }),
   handler: async (argv) => {
     const scenario = loadScenarioFile(argv.scenario);
     const text = readFileSync(argv.scenario, "utf8");
     const seed = argv.seed ?? scenario.seed;
     const replications = argv.replications ?? scenario.replications;
-    if (!Number.isSafeInteger(seed) || seed < 0) throw new UserError(`--seed must be a non-negative integer, got ${argv.seed}`);
+    if (!Number.isSafeInteger(seed) || seed < 0)
+      throw new UserError(`--seed must be a non-negative integer, got ${argv.seed}`);
     if (!Number.isSafeInteger(replications) || replications < 1 || replications > 10000) {
       throw new UserError(`--replications must be an integer from 1 to 10000, got ${argv.replications}`);
     }
+    const jobs = parseJobs(argv.jobs);
     let arms = scenario.policies;
     if (argv.policy !== undefined && argv.policy.length > 0) {
       const names = new Set(arms.map((a) => a.name));
       const unknown = argv.policy.filter((p) => !names.has(p));
       if (unknown.length > 0) {
-        throw new UserError(`--policy ${unknown.join(", ")}: no such arm in ${argv.scenario} (arms: ${[...names].join(", ")})`);
+        throw new UserError(
+          `--policy ${unknown.join(", ")}: no such arm in ${argv.scenario} (arms: ${[...names].join(", ")})`,
+        );
       }
       arms = arms.filter((a) => argv.policy?.includes(a.name));
     }
     const out = argv.out ?? defaultOutDir(scenario.name);
     const started = performance.now();
     let events = 0;
-    let log: HordeLogWriter | null = null;
     const summary = await runExperiment({
       scenario,
       scenarioText: text,
@@ -69,19 +99,14 @@ export const runCommand: CommandModule<object, RunArgs> = {
       arms,
       out,
       force: argv.force,
+      jobs,
       onProgress: (done, total, ev) => {
         events += ev;
         if (process.stderr.isTTY) process.stderr.write(`\r  ${done}/${total} runs`);
       },
       // horde.log holds one run, as a server's log would: the first arm's first replication.
-      observeFor: (folder, arm, rep) => {
-        if (!argv["horde-log"] || arm !== arms[0] || rep !== 1) return undefined;
-        const writer = new HordeLogWriter(folder.path("horde.log"), scenario.start_time);
-        log = writer;
-        return (model) => writer.observer(model);
-      },
+      hordeLog: argv["horde-log"],
       afterRuns: async (folder) => {
-        (log as HordeLogWriter | null)?.close();
         if (argv.charts) {
           const { renderReport } = await import("../../report/render-report.js");
           await renderReport(folder.dir);
