@@ -2,9 +2,11 @@ import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { analyzeCommand } from "./commands/analyze.js";
 import { calibrateCommand } from "./commands/calibrate.js";
+import { mergeCommand } from "./commands/merge.js";
 import { reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
+import { sweepCommand } from "./commands/sweep.js";
 import { validateCommand } from "./commands/validate.js";
 import { UserError } from "./errors.js";
 
@@ -33,8 +35,10 @@ try {
     .command(reportCommand)
     .command(analyzeCommand)
     .command(calibrateCommand)
+    .command(sweepCommand)
+    .command(mergeCommand)
     .option("debug", { type: "boolean", default: false, describe: "Print stack traces of internal errors" })
-    .demandCommand(1, "Name a command: run, validate, schema or report.")
+    .demandCommand(1, "Name a command: run, sweep, merge, validate, schema, report, analyze or calibrate.")
     .strict()
     .help()
     .alias("h", "help")

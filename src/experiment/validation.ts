@@ -52,7 +52,11 @@ const serviceRate = (sc: Scenario) => {
   if (d.kind === "constant") return 1 / d.value;
   throw new Error(`${sc.name}: job_time must be exponential or constant`);
 };
-const quantileOf = (p: number) => (s: ReplicationSample) => quantileSorted([...s.sojourn].sort((a, b) => a - b), p);
+const quantileOf = (p: number) => (s: ReplicationSample) =>
+  quantileSorted(
+    [...s.sojourn].sort((a, b) => a - b),
+    p,
+  );
 
 export const VALIDATION_CASES: ValidationCase[] = [
   {
@@ -109,7 +113,12 @@ export const VALIDATION_CASES: ValidationCase[] = [
     exact: (samples) => {
       const times = samples.flatMap((s) => s.failureTimes);
       const worst = times.reduce((w, t) => Math.max(w, Math.abs(t - 90)), 0);
-      return { label: "every failure at 3τ = 90 s", theory: 90, observed: times.length > 0 ? 90 + worst : Number.NaN, ok: times.length > 0 && worst < 1e-6 };
+      return {
+        label: "every failure at 3τ = 90 s",
+        theory: 90,
+        observed: times.length > 0 ? 90 + worst : Number.NaN,
+        ok: times.length > 0 && worst < 1e-6,
+      };
     },
   },
 ];
@@ -184,7 +193,15 @@ export function runValidation(opts: ValidationOptions): ValidationRow[] {
     }
     if (c.exact) {
       const e = c.exact(samples);
-      rows.push({ scenario: sc.name, check: e.label, theory: e.theory, mean: e.observed, ci95: null, replications: reps, ok: e.ok });
+      rows.push({
+        scenario: sc.name,
+        check: e.label,
+        theory: e.theory,
+        mean: e.observed,
+        ci95: null,
+        replications: reps,
+        ok: e.ok,
+      });
     }
   }
   return rows;
@@ -203,6 +220,10 @@ export function formatValidation(rows: ValidationRow[]): string {
     r.ok ? "pass" : "FAIL",
   ]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i])).join("  ").trimEnd();
+  const line = (cells: string[]) =>
+    cells
+      .map((c, i) => c.padEnd(widths[i]))
+      .join("  ")
+      .trimEnd();
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
 }

@@ -33,7 +33,7 @@ export class ScenarioError extends UserError {
   }
 }
 
-type Segment = string | number;
+export type Segment = string | number;
 
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = "";
@@ -182,8 +182,16 @@ function fail(file: string, message: string, line = 0, col = 0): never {
   throw new ScenarioError([{ file, line, col, path: "", message }]);
 }
 
-/** Parses and validates scenario YAML; throws a ScenarioError listing every problem. */
-export function parseScenario(text: string, file: string): Scenario {
+/** A scenario file read as YAML, before validation: its document (for positions) and its plain data. */
+export interface ScenarioYaml {
+  file: string;
+  doc: Document;
+  lines: LineCounter;
+  data: unknown;
+}
+
+/** Parses scenario YAML into plain data; throws a ScenarioError for anything that is not one YAML mapping. */
+export function readScenarioYaml(text: string, file: string): ScenarioYaml {
   const nul = text.indexOf("\u0000");
   if (nul >= 0) {
     const { line, col } = positionOf(text, nul);
@@ -227,16 +235,35 @@ export function parseScenario(text: string, file: string): Scenario {
     const { line, col } = at < 0 ? { line: 0, col: 0 } : lines.linePos(at);
     fail(file, `YAML error: ${message}`, line, col);
   }
+  return { file, doc, lines, data };
+}
+
+/** The position (1-based line and column) of the value, or with `atKey` the key, at `path` in the file. */
+export function positionIn(yaml: ScenarioYaml, path: readonly Segment[], atKey = false): { line: number; col: number } {
+  return yaml.lines.linePos(locate(yaml.doc, path, atKey));
+}
+
+/**
+ * Validates plain scenario data. Problems are placed in `yaml`'s file by their path, or, where `place` gives
+ * one for a path, there instead (a swept value comes from elsewhere than the path it is set at).
+ */
+export function validateScenarioData(
+  data: unknown,
+  yaml: ScenarioYaml,
+  place?: (path: readonly Segment[]) => Omit<Problem, "message"> | undefined,
+): Scenario {
   const result = scenarioSchema.safeParse(data, { error: errorMap });
   if (result.success) return result.data;
-
   const flat: Flat[] = [];
   flatten(result.error.issues, [], data, flat);
   const seen = new Set<string>();
   const problems: Problem[] = [];
   for (const f of flat) {
-    const where = locate(doc, f.path, f.atKey);
-    const p = problemAt(file, lines, where, formatPath(f.path), f.message);
+    const placed = place?.(f.path);
+    const p =
+      placed === undefined
+        ? problemAt(yaml.file, yaml.lines, locate(yaml.doc, f.path, f.atKey), formatPath(f.path), f.message)
+        : { ...placed, message: f.message };
     const key = formatProblem(p);
     if (!seen.has(key)) {
       seen.add(key);
@@ -244,6 +271,12 @@ export function parseScenario(text: string, file: string): Scenario {
     }
   }
   throw new ScenarioError(problems);
+}
+
+/** Parses and validates scenario YAML; throws a ScenarioError listing every problem. */
+export function parseScenario(text: string, file: string): Scenario {
+  const yaml = readScenarioYaml(text, file);
+  return validateScenarioData(yaml.data, yaml);
 }
 
 function positionOf(text: string, offset: number): { line: number; col: number } {

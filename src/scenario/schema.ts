@@ -491,6 +491,28 @@ function requireUniqueNames(items: unknown, path: string, what: string, ctx: z.c
   });
 }
 
+// ---------------------------------------------------------------------------------------------------------------
+// Sweeps (read by `hordesim sweep`; `hordesim run` ignores them)
+
+const sweepValue = z.union([z.string(), z.number(), z.boolean()]);
+
+export const sweepGridSchema = strict({
+  arms: z
+    .array(z.string().min(1))
+    .min(1)
+    .optional()
+    .describe("The arms to run this grid for (default: the arms its policies[…] paths name, else every arm)"),
+  set: z
+    .record(z.string().min(1), z.array(sweepValue).min(1))
+    .refine((m) => Object.keys(m).length > 0, { message: "name at least one setting to sweep" })
+    .describe("PATH: [values]; the grid is the cross product of the value lists"),
+});
+
+export const sweepBlockSchema = z
+  .array(sweepGridSchema)
+  .min(1)
+  .describe("Grids of `hordesim sweep`: each runs the cross product of its values for each of its arms");
+
 export const scenarioSchema = strict({
   name: z.string().min(1),
   description: z.string().default(""),
@@ -517,6 +539,7 @@ export const scenarioSchema = strict({
     .min(1)
     .prefault([{ name: "horde" }])
     .describe("The arms to compare; the first is the baseline"),
+  sweep: sweepBlockSchema.optional(),
 })
   .superRefine(
     (s, ctx) => {

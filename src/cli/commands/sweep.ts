@@ -1,0 +1,214 @@
+import { existsSync } from "node:fs";
+import { join } from "node:path";
+import type { CommandModule } from "yargs";
+import { runSweep, type SweepOutcome } from "../../experiment/run-sweep.js";
+import type { Shard } from "../../experiment/sweep-folder.js";
+import {
+  describeGrids,
+  enumerateCells,
+  type GridInput,
+  gridsFromScenario,
+  parseSetOption,
+  resolveGrids,
+  validateCells,
+} from "../../experiment/sweep-grid.js";
+import { formatSweepTable } from "../../experiment/sweep-results.js";
+import { paretoCells } from "../../metrics/pareto.js";
+import { readScenarioText, readScenarioYaml, scenarioSha256, validateScenarioData } from "../../scenario/load.js";
+import { UserError } from "../errors.js";
+import { parseJobs } from "./run.js";
+import { SweepProgress } from "./sweep-progress.js";
+
+interface SweepArgs {
+  scenario: string;
+  set?: string[];
+  seed?: number;
+  replications?: number;
+  policy?: string[];
+  out?: string;
+  force: boolean;
+  resume: boolean;
+  shard?: string;
+  jobs?: string | number;
+  charts: boolean;
+}
+
+/** results/NAME, or the first of results/NAME-2, -3, … that neither exists nor has an interrupted sweep. */
+function freeOutDir(name: string): string {
+  const base = join("results", name.replace(/[^A-Za-z0-9._-]+/g, "-"));
+  const free = (p: string) => !existsSync(p) && !existsSync(`${p}.partial`);
+  if (free(base)) return base;
+  for (let i = 2; ; i++) if (free(`${base}-${i}`)) return `${base}-${i}`;
+}
+
+export function parseShard(text: string): Shard {
+  const m = /^\s*(\d+)\s*\/\s*(\d+)\s*$/.exec(text);
+  const index = m === null ? Number.NaN : Number(m[1]);
+  const count = m === null ? Number.NaN : Number(m[2]);
+  if (!(index >= 1 && count >= 1 && index <= count && count <= 100000))
+    throw new UserError(`--shard ${text}: expected I/N with 1 ≤ I ≤ N (e.g. --shard 2/8)`);
+  return { index, count };
+}
+
+function checkCount(name: string, value: number | undefined, fallback: number, min: number, max: number): number {
+  const v = value ?? fallback;
+  if (!Number.isSafeInteger(v) || v < min || v > max)
+    throw new UserError(`--${name} must be an integer from ${min} to ${max}, got ${value}`);
+  return v;
+}
+
+export const sweepCommand: CommandModule<object, SweepArgs> = {
+  command: "sweep <scenario>",
+  describe:
+    "Run a grid of settings for each policy arm (--set or the scenario's sweep: block); tables, intervals and charts",
+  builder: (y) =>
+    y
+      .positional("scenario", { type: "string", demandOption: true, describe: "Scenario YAML file" })
+      .option("set", {
+        type: "string",
+        array: true,
+        describe:
+          "PATH=V1,V2,… to sweep (repeatable; replaces the scenario's sweep: block), e.g. server.ttl.floor=60s,150s",
+      })
+      .option("replications", {
+        alias: "r",
+        type: "number",
+        describe: "Replications per cell (default: the scenario's)",
+      })
+      .option("seed", {
+        type: "number",
+        describe: "Base seed (default: the scenario's); every cell uses the same seeds",
+      })
+      .option("policy", { alias: "p", type: "string", array: true, describe: "Sweep only this arm (repeatable)" })
+      .option("out", {
+        alias: "o",
+        type: "string",
+        describe: "Result folder (default: results/NAME-sweep, never reused)",
+      })
+      .option("force", {
+        type: "boolean",
+        default: false,
+        describe: "Replace an existing --out folder or discard an interrupted one",
+      })
+      .option("resume", {
+        type: "boolean",
+        default: false,
+        describe: "Finish the interrupted sweep in --out, skipping its finished runs",
+      })
+      .option("shard", {
+        type: "string",
+        describe: "Run only share I of N (I/N) into a partial folder; join them with hordesim merge",
+      })
+      .option("jobs", {
+        alias: "j",
+        type: "string",
+        describe: "Worker threads (default 1); results are identical for every value",
+      })
+      .option("charts", { type: "boolean", default: true, describe: "Render the charts (--no-charts to skip)" }),
+  handler: async (argv) => {
+    const text = readScenarioText(argv.scenario);
+    const yaml = readScenarioYaml(text, argv.scenario);
+    const scenario = validateScenarioData(yaml.data, yaml);
+    const inputs: GridInput[] =
+      argv.set !== undefined && argv.set.length > 0
+        ? [{ params: argv.set.map(parseSetOption) }]
+        : gridsFromScenario(yaml);
+    if (inputs.length === 0)
+      throw new UserError(`${argv.scenario} has no sweep: block: give the settings to sweep with --set PATH=V1,V2,…`);
+    if (argv.policy !== undefined) {
+      const names = scenario.policies.map((a) => a.name);
+      const unknown = argv.policy.filter((p) => !names.includes(p));
+      if (unknown.length > 0)
+        throw new UserError(
+          `--policy ${unknown.join(", ")}: no such arm in ${argv.scenario} (arms: ${names.join(", ")})`,
+        );
+    }
+    const grids = resolveGrids(yaml, inputs, scenario.policies, argv.policy);
+    validateCells(yaml, grids, enumerateCells(describeGrids(grids)));
+    const seed = checkCount("seed", argv.seed, scenario.seed, 0, Number.MAX_SAFE_INTEGER);
+    const replications = checkCount("replications", argv.replications, scenario.replications, 1, 10000);
+    const shard = argv.shard === undefined ? { index: 1, count: 1 } : parseShard(argv.shard);
+    const jobs = parseJobs(argv.jobs);
+    if (argv.resume && argv.out === undefined)
+      throw new UserError("--resume needs --out: the folder of the sweep to finish");
+    if (argv.resume && argv.force) throw new UserError("--resume and --force contradict each other: choose one");
+    const suffix = shard.count > 1 ? `-sweep-shard-${shard.index}-of-${shard.count}` : "-sweep";
+    const out = argv.out ?? freeOutDir(`${scenario.name}${suffix}`);
+
+    const controller = new AbortController();
+    let interrupts = 0;
+    const onSignal = () => {
+      interrupts++;
+      if (interrupts > 1) process.exit(130);
+      controller.abort();
+      process.stderr.write(
+        "\nhordesim: stopping once the running run(s) finish (again to stop at once; finished runs are kept)\n",
+      );
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
+    const progress = new SweepProgress(process.stderr);
+    const started = performance.now();
+    let outcome: SweepOutcome;
+    try {
+      outcome = await runSweep({
+        yaml,
+        text,
+        sha256: scenarioSha256(text),
+        name: scenario.name,
+        grids,
+        seed,
+        replications,
+        shard,
+        out,
+        force: argv.force,
+        resume: argv.resume,
+        jobs,
+        charts: argv.charts,
+        signal: controller.signal,
+        onStart: (todo, total) => progress.start(todo, total),
+        onUnit: (u) => progress.tick(u.events),
+      });
+    } finally {
+      progress.stop();
+      process.removeListener("SIGINT", onSignal);
+      process.removeListener("SIGTERM", onSignal);
+    }
+    const seconds = (performance.now() - started) / 1000;
+    const rerun = `hordesim sweep ${process.argv
+      .slice(3)
+      .filter((a) => a !== "--resume")
+      .join(" ")}`;
+    switch (outcome.state) {
+      case "complete-already":
+        process.stderr.write(`${out} is already complete: nothing to do\n`);
+        return;
+      case "interrupted":
+        process.stderr.write(
+          `interrupted: ${outcome.done} of ${outcome.total} runs are saved in ${outcome.dir}; finish with:\n  ${rerun.includes("--out") ? rerun : `${rerun} --out ${out}`} --resume\n`,
+        );
+        process.exitCode = 130;
+        return;
+      case "shard-done":
+        process.stderr.write(`${summaryLine(outcome.units, outcome.resumed, outcome.events, seconds)}\n`);
+        process.stdout.write(
+          `shard ${shard.index}/${shard.count} in ${out}; join all shards with: hordesim merge DIR… --out OUT\n`,
+        );
+        return;
+      case "done": {
+        const front = paretoCells(outcome.summary.cells);
+        process.stdout.write(`${formatSweepTable(outcome.summary, front)}\n`);
+        process.stderr.write(
+          `${summaryLine(outcome.cells.length * replications, outcome.resumed, outcome.events, seconds)}\n`,
+        );
+        process.stdout.write(`results in ${out}\n`);
+        return;
+      }
+    }
+  },
+};
+
+function summaryLine(units: number, resumed: number, events: number, seconds: number): string {
+  const earlier = resumed > 0 ? ` (${resumed} from the interrupted try)` : "";
+  return `${units} run(s)${earlier}: ${events.toLocaleString("en-US")} events in ${seconds.toFixed(1)} s (${Math.round(events / Math.max(seconds, 1e-9)).toLocaleString("en-US")} events/s)`;
+}

@@ -1,0 +1,216 @@
+// The files of a finished sweep, derived only from the plan and the unit results (in canonical order), so an
+// unsharded run, a resumed run and a merge of shards write the same bytes.
+import { writeFileSync } from "node:fs";
+import { join } from "node:path";
+import { formatField } from "../metrics/csv.js";
+import { type Estimate, estimate } from "../metrics/intervals.js";
+import type { ReplicationStats } from "../metrics/replication-stats.js";
+import { jsonNumber } from "../metrics/summary.js";
+import type { PlannedCell } from "./sweep-grid.js";
+import type { CellSummary, SweepGrid, SweepSummary } from "./sweep-types.js";
+import type { UnitResult } from "./sweep-units.js";
+
+export interface SweepMeta {
+  scenario: { name: string; sha256: string };
+  hordesim_version: string;
+  seed: number;
+  replications: number;
+  grids: SweepGrid[];
+}
+
+/** Per-replication figures in sweep.csv, in column order. */
+const UNIT_COLUMNS: [string, (s: ReplicationStats) => number][] = [
+  ["requests", (s) => s.requests],
+  ["completed", (s) => s.completed],
+  ["faulted", (s) => s.faulted],
+  ["expired", (s) => s.expired],
+  ["open", (s) => s.open],
+  ["success_rate", (s) => s.success_rate],
+  ["latency_mean_s", (s) => s.latency.mean],
+  ["latency_p50_s", (s) => s.latency.p50],
+  ["latency_p90_s", (s) => s.latency.p90],
+  ["latency_p99_s", (s) => s.latency.p99],
+  ["latency_max_s", (s) => s.latency.max],
+  ["time_to_failure_s", (s) => s.time_to_failure_s],
+  ["attempts_per_request", (s) => s.attempts_per_request],
+  ["wasted_gpu_s", (s) => s.wasted_gpu_s],
+  ["hedges", (s) => s.hedges],
+  ["affected", (s) => s.affected],
+  ["affected_latency_s", (s) => s.affected_latency_s],
+  ["user_success_rate", (s) => s.user_success_rate],
+  ["user_latency_p99_s", (s) => s.user_latency.p99],
+  ["user_failure_latency_s", (s) => s.user_failure_latency_s],
+];
+
+type EstimateKey = Exclude<keyof CellSummary, "cell" | "grid" | "policy" | "label" | "values" | "replications">;
+
+const SUMMARY_FIGURES: [EstimateKey, (s: ReplicationStats) => number][] = [
+  ["success_rate", (s) => s.success_rate],
+  ["failure_rate", (s) => (Number.isNaN(s.success_rate) ? Number.NaN : 1 - s.success_rate)],
+  ["latency_mean_s", (s) => s.latency.mean],
+  ["latency_p50_s", (s) => s.latency.p50],
+  ["latency_p99_s", (s) => s.latency.p99],
+  ["wasted_gpu_s", (s) => s.wasted_gpu_s],
+  ["attempts_per_request", (s) => s.attempts_per_request],
+  ["affected_latency_s", (s) => s.affected_latency_s],
+  ["user_latency_p99_s", (s) => s.user_latency.p99],
+];
+
+/** Every swept path, in order of first appearance over the grids: one column each. */
+export function paramColumns(grids: readonly SweepGrid[]): string[] {
+  const out: string[] = [];
+  for (const g of grids) for (const p of g.params) if (!out.includes(p.path)) out.push(p.path);
+  return out;
+}
+
+/** Each cell's results, replication 1 first; throws if a unit is missing. */
+export function unitsByCell(
+  cells: readonly PlannedCell[],
+  units: readonly UnitResult[],
+  replications: number,
+): UnitResult[][] {
+  const byCell: (UnitResult | undefined)[][] = cells.map(() => new Array(replications).fill(undefined));
+  for (const u of units) byCell[u.cell][u.replication - 1] = u;
+  return byCell.map((reps, c) =>
+    reps.map((u, r) => {
+      if (u === undefined) throw new Error(`sweep results miss cell ${c} replication ${r + 1}`);
+      return u;
+    }),
+  );
+}
+
+function tidyEstimate(e: Estimate): Estimate {
+  return {
+    mean: e.mean === null ? null : jsonNumber(e.mean),
+    ci95: e.ci95 === null ? null : [jsonNumber(e.ci95[0]) ?? 0, jsonNumber(e.ci95[1]) ?? 0],
+  };
+}
+
+export function summarizeCells(cells: readonly PlannedCell[], byCell: UnitResult[][]): CellSummary[] {
+  return cells.map((cell, c) => {
+    const reps = byCell[c].map((u) => u.stats);
+    const out = {
+      cell: cell.index,
+      grid: cell.grid,
+      policy: cell.policy,
+      label: cell.label,
+      values: { ...cell.values },
+      replications: reps.length,
+    } as CellSummary;
+    for (const [key, pick] of SUMMARY_FIGURES) out[key] = tidyEstimate(estimate(reps.map(pick)));
+    return out;
+  });
+}
+
+function csvLine(fields: unknown[]): string {
+  return `${fields.map(formatField).join(",")}\n`;
+}
+
+export function sweepCsv(meta: SweepMeta, cells: readonly PlannedCell[], byCell: UnitResult[][]): string {
+  const params = paramColumns(meta.grids);
+  const lines = [csvLine(["cell", "policy", ...params, "replication", ...UNIT_COLUMNS.map(([name]) => name)])];
+  cells.forEach((cell, c) => {
+    for (const u of byCell[c]) {
+      lines.push(
+        csvLine([
+          cell.index,
+          cell.policy,
+          ...params.map((p) => cell.values[p] ?? ""),
+          u.replication,
+          ...UNIT_COLUMNS.map(([, pick]) => pick(u.stats)),
+        ]),
+      );
+    }
+  });
+  return lines.join("");
+}
+
+export function sweepSummaryCsv(meta: SweepMeta, summaries: readonly CellSummary[]): string {
+  const params = paramColumns(meta.grids);
+  const figures = SUMMARY_FIGURES.map(([k]) => k);
+  const header = ["cell", "policy", ...params, "replications"];
+  for (const f of figures) header.push(f, `${f}_lo`, `${f}_hi`);
+  const lines = [csvLine(header)];
+  for (const s of summaries) {
+    const row: unknown[] = [s.cell, s.policy, ...params.map((p) => s.values[p] ?? ""), s.replications];
+    for (const f of figures) {
+      const e = s[f];
+      row.push(e.mean, e.ci95?.[0] ?? null, e.ci95?.[1] ?? null);
+    }
+    lines.push(csvLine(row));
+  }
+  return lines.join("");
+}
+
+/** Writes sweep.csv, sweep-summary.csv, sweep.json and scenario.yaml into `dir`; returns the summary. */
+export function writeSweepTables(
+  dir: string,
+  meta: SweepMeta,
+  scenarioText: string,
+  cells: readonly PlannedCell[],
+  units: readonly UnitResult[],
+): SweepSummary {
+  const byCell = unitsByCell(cells, units, meta.replications);
+  const summary: SweepSummary = { ...meta, cells: summarizeCells(cells, byCell) };
+  writeFileSync(join(dir, "sweep.csv"), sweepCsv(meta, cells, byCell));
+  writeFileSync(join(dir, "sweep-summary.csv"), sweepSummaryCsv(meta, summary.cells));
+  writeFileSync(join(dir, "sweep.json"), `${JSON.stringify(summary, null, 2)}\n`);
+  writeFileSync(join(dir, "scenario.yaml"), scenarioText);
+  return summary;
+}
+
+function cellText(e: Estimate, scale: number, digits: number): string {
+  if (e.mean === null) return "—";
+  const m = (e.mean * scale).toFixed(digits);
+  if (e.ci95 === null) return m;
+  return `${m} ±${(((e.ci95[1] - e.ci95[0]) / 2) * scale).toFixed(digits)}`;
+}
+
+/** The shortest dotted suffix of each path that tells it apart from the others (`floor`, `period`). */
+export function shortNames(paths: readonly string[]): string[] {
+  const parts = paths.map((p) => p.split("."));
+  return parts.map((segs, i) => {
+    for (let k = 1; k <= segs.length; k++) {
+      const tail = segs.slice(-k).join(".");
+      if (parts.every((other, j) => j === i || other.slice(-k).join(".") !== tail)) return tail;
+    }
+    return paths[i];
+  });
+}
+
+/** The table printed at the end of a sweep, one block per grid; `front` marks the Pareto-optimal cells. */
+export function formatSweepTable(summary: SweepSummary, front: ReadonlySet<number>): string {
+  const lines = [
+    `${summary.scenario.name}: sweep of ${summary.cells.length} cell(s) × ${summary.replications} replication(s), seed ${summary.seed}`,
+  ];
+  summary.grids.forEach((grid, gi) => {
+    const paths = grid.params.map((p) => p.path);
+    const names = shortNames(paths);
+    const head = ["arm", ...names, "p99 latency s", "failed %", "wasted GPU-s", "hit-by-failure latency s", ""];
+    const rows = summary.cells
+      .filter((c) => c.grid === gi)
+      .map((c) => [
+        c.policy,
+        ...paths.map((p) => c.values[p] ?? ""),
+        cellText(c.latency_p99_s, 1, 1),
+        cellText(c.failure_rate, 100, 3),
+        cellText(c.wasted_gpu_s, 1, 0),
+        cellText(c.affected_latency_s, 1, 1),
+        front.has(c.cell) ? "◆" : "",
+      ]);
+    const widths = head.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i].length)));
+    const fmt = (r: string[]) =>
+      r
+        .map((x, i) => (i <= paths.length ? x.padEnd(widths[i]) : x.padStart(widths[i])))
+        .join("  ")
+        .trimEnd();
+    lines.push("", `grid ${gi + 1}: ${paths.map((p, i) => (names[i] === p ? p : `${names[i]} = ${p}`)).join(", ")}`);
+    lines.push(fmt(head), ...rows.map(fmt));
+  });
+  lines.push(
+    "",
+    "cells: mean ±half-width of the 95 % Student t interval over replications (common random numbers across cells);",
+    "◆: on the Pareto front: no other cell has both a lower mean p99 latency and fewer mean wasted GPU-seconds",
+  );
+  return lines.join("\n");
+}

@@ -1,0 +1,422 @@
+// sweep Pareto chart: every cell of every grid as a point, mean wasted GPU-seconds (cost) against mean p99
+// latency, coloured by arm, with 95 % CI whiskers on both axes. The cells no other cell beats on both (the
+// Pareto front, minimising both) are drawn larger with a dark ring and joined by a step line. Every point is
+// labelled with its values only ("60s · 10s"); the subtitle says which parameter each value is. Both scales
+// have fixed domains, so data and pixels convert exactly: labels are placed here, in pixels, with the
+// font's own widths — next to their point when there is room, else at the nearest free spot with a leader
+// line — so that no label overlaps another label or a point, and all stay inside the plot.
+
+import type { SweepSummary } from "../../experiment/sweep-types.js";
+import { paretoFront } from "../../metrics/pareto.js";
+import {
+  CONFIG,
+  messageChart,
+  policyColors,
+  type Row,
+  replicationsText,
+  SCHEMA,
+  type Spec,
+  sig,
+  textWidth,
+  whiskersText,
+} from "./common.js";
+import {
+  cellsText,
+  figure,
+  gpuText,
+  orderedCells,
+  secondsText,
+  shortNames,
+  sweepArms,
+  sweptPaths,
+  valuesText,
+} from "./sweep-common.js";
+
+export const PARETO_WIDTH = 620;
+export const PARETO_MIN_HEIGHT = 420;
+/** Plot height per cell beyond the minimum. */
+const PARETO_CELL_HEIGHT = 16;
+export const PARETO_LABEL_SIZE = 11;
+/** The height of a label's box: the font's ascent plus descent at PARETO_LABEL_SIZE. */
+export const PARETO_LABEL_HEIGHT = 13;
+/** Clearance kept between two labels, and between a label and a point. */
+export const LABEL_GAP = 2;
+const FRONT_RADIUS = 7;
+const POINT_RADIUS = 5;
+/** A label further than this from its point's edge gets a leader line. */
+const LEADER_AFTER = 7;
+/** How far from its point a label may go to avoid crossing whiskers before it may cross them instead. */
+const SOFT_RADIUS = 24;
+/** A label by its point must be this much nearer (edge to edge, px) its own point than any other. */
+const AMBIGUITY_MARGIN = 8;
+
+export interface LabelBox {
+  x0: number;
+  y0: number;
+  x1: number;
+  y1: number;
+}
+
+export interface LabelRequest {
+  /** The point's centre in px from the plot's top left. */
+  px: number;
+  py: number;
+  /** The label's width in px. */
+  w: number;
+  /** The point's radius in px. */
+  r: number;
+}
+
+function hits(a: LabelBox, b: LabelBox, gap: number): boolean {
+  return a.x0 < b.x1 + gap && b.x0 < a.x1 + gap && a.y0 < b.y1 + gap && b.y0 < a.y1 + gap;
+}
+
+/** The point of a box nearest to (x, y). */
+function nearestOnBox(b: LabelBox, x: number, y: number): [number, number] {
+  return [Math.max(b.x0, Math.min(b.x1, x)), Math.max(b.y0, Math.min(b.y1, y))];
+}
+
+/**
+ * Lines the labels should not cover: `hard` never (the front's step line), `soft` when a spot near the point
+ * avoids them (the whiskers, its own included).
+ */
+export interface Obstacles {
+  hard: LabelBox[];
+  soft: LabelBox[];
+}
+
+/**
+ * Places a label of height `h` for each point, in the order given by `order`: the first free spot among
+ * right of the point, left, above, below and the four diagonals, then rings of growing distance around the
+ * point. A spot is free when the box lies inside the plot and keeps LABEL_GAP from every label already
+ * placed and from every point, and does not cross a hard obstacle; spots within SOFT_RADIUS of the point
+ * that also clear the soft obstacles are tried first. Returns the boxes, indexed like `reqs`; null where no
+ * spot was free.
+ */
+export function placePointLabels(
+  reqs: readonly LabelRequest[],
+  width: number,
+  height: number,
+  order: readonly number[],
+  obstacles: Obstacles = { hard: [], soft: [] },
+  h = PARETO_LABEL_HEIGHT,
+): (LabelBox | null)[] {
+  const markers: LabelBox[] = reqs.map((q) => ({ x0: q.px - q.r, y0: q.py - q.r, x1: q.px + q.r, y1: q.py + q.r }));
+  const placed: LabelBox[] = [];
+  const out: (LabelBox | null)[] = reqs.map(() => null);
+  const dist = (b: LabelBox, q: LabelRequest) => {
+    const [x, y] = nearestOnBox(b, q.px, q.py);
+    return Math.hypot(x - q.px, y - q.py);
+  };
+  // a label without a leader line must be nearer its own point than any other, or it reads as theirs
+  const ambiguous = (b: LabelBox, i: number) => {
+    const own = dist(b, reqs[i]) - reqs[i].r;
+    return own <= LEADER_AFTER && reqs.some((q, j) => j !== i && dist(b, q) - q.r < own + AMBIGUITY_MARGIN);
+  };
+  const free = (b: LabelBox, i: number, strict: boolean) =>
+    !ambiguous(b, i) &&
+    b.x0 >= 0 &&
+    b.y0 >= 0 &&
+    b.x1 <= width &&
+    b.y1 <= height &&
+    !placed.some((p) => hits(b, p, LABEL_GAP)) &&
+    !markers.some((m) => hits(b, m, LABEL_GAP)) &&
+    !obstacles.hard.some((o) => hits(b, o, 0)) &&
+    !(strict && obstacles.soft.some((o) => hits(b, o, 0)));
+  const maxRadius = Math.hypot(width, height);
+  for (const i of order) {
+    const { px, py, w, r } = reqs[i];
+    const g = r + 3;
+    const at = (x0: number, y0: number): LabelBox => ({ x0, y0, x1: x0 + w, y1: y0 + h });
+    // right, the right diagonals (just clear of a vertical whisker), left, the left diagonals, above, below
+    const v = r + LABEL_GAP + 0.5;
+    const near = [
+      at(px + g, py - h / 2),
+      at(px + 3, py - v - h),
+      at(px + 3, py + v),
+      at(px - g - w, py - h / 2),
+      at(px - 3 - w, py - v - h),
+      at(px - 3 - w, py + v),
+      at(px - w / 2, py - g - h),
+      at(px - w / 2, py + g),
+    ];
+    const ring = function* (limit: number) {
+      for (let d = 8; d < limit; d += 5) {
+        const n = Math.max(16, Math.ceil((2 * Math.PI * d) / 10));
+        for (let k = 0; k < n; k++) {
+          // start to the right and go round both ways alternately: angles nearest "right of the point" first
+          const a = (Math.ceil(k / 2) * (k % 2 === 0 ? 1 : -1) * 2 * Math.PI) / n;
+          const cx = px + Math.cos(a) * (d + w / 2);
+          const cy = py + Math.sin(a) * (d + h / 2);
+          yield at(cx - w / 2, cy - h / 2);
+        }
+      }
+    };
+    const search = (cands: Iterable<LabelBox>, strict: boolean): LabelBox | null => {
+      for (const b of cands) if (free(b, i, strict)) return b;
+      return null;
+    };
+    const found =
+      search(near, true) ?? search(ring(SOFT_RADIUS), true) ?? search(near, false) ?? search(ring(maxRadius), false);
+    if (found) {
+      placed.push(found);
+      out[i] = found;
+    }
+  }
+  return out;
+}
+
+/** A domain fitted to the values with a margin of 8 % each side (not below 0 when no value is). */
+function domain(values: number[]): [number, number] {
+  const lo = Math.min(...values);
+  const hi = Math.max(...values);
+  const pad = (hi - lo || Math.max(1, Math.abs(hi) * 0.1)) * 0.08;
+  const from = lo >= 0 ? Math.max(0, lo - pad) : lo - pad;
+  return [sig(from, 6) as number, sig(hi + pad, 6) as number];
+}
+
+interface Point {
+  cell: number;
+  policy: string;
+  label: string;
+  full: string;
+  x: number;
+  y: number;
+  xlo: number | null;
+  xhi: number | null;
+  ylo: number | null;
+  yhi: number | null;
+}
+
+export function sweepParetoSpec(summary: SweepSummary): Spec {
+  const title = "Pareto front: wasted GPU time against p99 latency, every cell";
+  const short = shortNames(sweptPaths(summary));
+  const cells = orderedCells(summary);
+  const points: Point[] = [];
+  for (const c of cells) {
+    const x = figure(c, "wasted");
+    const y = figure(c, "p99");
+    if (x.mean === null || y.mean === null) continue;
+    points.push({
+      cell: c.cell,
+      policy: c.policy,
+      label: valuesText(summary, c),
+      full: c.label,
+      x: x.mean,
+      y: y.mean,
+      xlo: x.lo,
+      xhi: x.hi,
+      ylo: y.lo,
+      yhi: y.hi,
+    });
+  }
+  const missing = cells.length - points.length;
+  const subtitle = [
+    `Mean over ${replicationsText(summary.replications)}; ${whiskersText(summary.replications)}; lower left is better; axes not from 0`,
+    "ringed points joined by the step line: the Pareto front (no other cell has both less waste and lower p99)",
+    ...summary.grids.map(
+      (g, i) =>
+        `labels, grid ${i + 1} (${g.arms.join(", ")}): ${g.params.map((p) => short.get(p.path) ?? p.path).join(" · ")}`,
+    ),
+  ];
+  if (missing > 0) subtitle.push(`left out for lack of data: ${cellsText(missing)}`);
+  if (points.length === 0) return messageChart(title, subtitle, "no cell has both wasted GPU time and a p99 latency");
+
+  const front = paretoFront(points);
+  const onFront = new Set(front);
+  const xd = domain(points.flatMap((p) => [p.x, p.xlo ?? p.x, p.xhi ?? p.x]));
+  const yd = domain(points.flatMap((p) => [p.y, p.ylo ?? p.y, p.yhi ?? p.y]));
+  const widthOf = (p: Point, i: number) => textWidth(p.label, PARETO_LABEL_SIZE, onFront.has(i));
+  // front points first, along the front; then the others in cell order
+  const order = [...front, ...points.map((_, i) => i).filter((i) => !onFront.has(i))];
+  const layout = (height: number, which: number[]) => {
+    const toPx = (x: number) => ((x - xd[0]) / (xd[1] - xd[0])) * PARETO_WIDTH;
+    const toPy = (y: number) => height - ((y - yd[0]) / (yd[1] - yd[0])) * height;
+    const reqs = points.map((p, i) => ({
+      px: toPx(p.x),
+      py: toPy(p.y),
+      w: widthOf(p, i),
+      r: onFront.has(i) ? FRONT_RADIUS : POINT_RADIUS,
+    }));
+    const line = (x0: number, y0: number, x1: number, y1: number): LabelBox => ({
+      x0: Math.min(x0, x1) - 1,
+      y0: Math.min(y0, y1) - 1,
+      x1: Math.max(x0, x1) + 1,
+      y1: Math.max(y0, y1) + 1,
+    });
+    // the step line: across at a front point's height to the next one's x, then down to it
+    const hard = front.slice(1).flatMap((j, k) => {
+      const a = reqs[front[k]];
+      const b = reqs[j];
+      return [line(a.px, a.py, b.px, a.py), line(b.px, a.py, b.px, b.py)];
+    });
+    const soft = points.flatMap((p, i) => [
+      ...(p.xlo !== null && p.xhi !== null ? [line(toPx(p.xlo), reqs[i].py, toPx(p.xhi), reqs[i].py)] : []),
+      ...(p.ylo !== null && p.yhi !== null ? [line(reqs[i].px, toPy(p.ylo), reqs[i].px, toPy(p.yhi))] : []),
+    ]);
+    return { reqs, boxes: placePointLabels(reqs, PARETO_WIDTH, height, which, { hard, soft }) };
+  };
+  // a taller plot for many cells, so that their labels find room near them
+  const startHeight = Math.max(PARETO_MIN_HEIGHT, Math.min(PARETO_CELL_HEIGHT * points.length, 900));
+  let height = startHeight;
+  let labelled = order;
+  let placed = layout(height, labelled);
+  // too crowded: a taller plot spreads the points; failing that, only the front is labelled
+  for (let k = 0; k < 8 && placed.boxes.some((b, i) => b === null && labelled.includes(i)); k++) {
+    height = Math.round(height * 1.2);
+    placed = layout(height, labelled);
+  }
+  if (placed.boxes.some((b, i) => b === null && labelled.includes(i))) {
+    labelled = front;
+    height = startHeight;
+    placed = layout(height, labelled);
+    subtitle.push("too many cells to label them all: only the front is labelled");
+  }
+  const xData = (px: number) => sig(xd[0] + (px / PARETO_WIDTH) * (xd[1] - xd[0]), 8) as number;
+  const yData = (py: number) => sig(yd[0] + ((height - py) / height) * (yd[1] - yd[0]), 8) as number;
+  const frontRank = new Map(front.map((i, k) => [i, k]));
+  const rows: Row[] = points.map((p, i) => {
+    const b = placed.boxes[i];
+    const q = placed.reqs[i];
+    let leader: [number, number] | null = null;
+    if (b) {
+      const [nx, ny] = nearestOnBox(b, q.px, q.py);
+      if (Math.hypot(nx - q.px, ny - q.py) > q.r + LEADER_AFTER) leader = [nx, ny];
+    }
+    return {
+      arm: p.policy,
+      label: b ? p.label : null,
+      front: onFront.has(i),
+      front_rank: frontRank.get(i) ?? null,
+      wasted_gpu_s: sig(p.x),
+      p99_s: sig(p.y),
+      x_lo: sig(p.xlo),
+      x_hi: sig(p.xhi),
+      y_lo: sig(p.ylo),
+      y_hi: sig(p.yhi),
+      label_x: b ? xData(b.x0) : null,
+      label_y: b ? yData((b.y0 + b.y1) / 2) : null,
+      leader_x: leader ? xData(leader[0]) : null,
+      leader_y: leader ? yData(leader[1]) : null,
+      wasted_text: gpuText(p.x),
+      p99_text: `${secondsText(p.y)} s`,
+      cell: p.full,
+    };
+  });
+
+  const arms = sweepArms(summary).filter((a) => points.some((p) => p.policy === a));
+  const allArms = sweepArms(summary);
+  const colors = policyColors(allArms);
+  const color = {
+    field: "arm",
+    type: "nominal" as const,
+    scale: { domain: arms, range: arms.map((a) => colors[allArms.indexOf(a)]) },
+    legend: { title: "arm", orient: "right" as const, symbolStrokeWidth: 0, symbolOpacity: 1, symbolType: "circle" },
+  };
+  const xScale = { domain: xd, nice: false, zero: false };
+  const yScale = { domain: yd, nice: false, zero: false };
+  const xTitle = "wasted GPU time per replication (GPU-s)";
+  const yTitle = "p99 latency of completed requests (s)";
+  const X = (field: string) => ({ field, type: "quantitative" as const, scale: xScale, title: xTitle });
+  const Y = (field: string) => ({ field, type: "quantitative" as const, scale: yScale, title: yTitle });
+  const xAxis = { ...X("wasted_gpu_s"), axis: { format: xd[1] >= 10 ? ",.0f" : ".2~f" } };
+  const tooltip = [
+    { field: "cell", type: "nominal" as const },
+    { field: "wasted_text", type: "nominal" as const, title: "wasted GPU-s" },
+    { field: "p99_text", type: "nominal" as const, title: "p99 latency" },
+  ];
+  const labelLayers = (isFront: boolean) => {
+    const filter = `isValid(datum.label_x) && ${isFront ? "datum.front" : "!datum.front"}`;
+    const base = {
+      type: "text" as const,
+      align: "left" as const,
+      baseline: "middle" as const,
+      fontSize: PARETO_LABEL_SIZE,
+      fontWeight: isFront ? ("bold" as const) : ("normal" as const),
+    };
+    const encoding = { x: X("label_x"), y: Y("label_y"), text: { field: "label", type: "nominal" as const } };
+    return [
+      // a white halo first, so that whiskers and leader lines never cross the letters
+      {
+        transform: [{ filter }],
+        mark: { ...base, color: "white", stroke: "white", strokeWidth: 3, strokeJoin: "round" as const },
+        encoding,
+      },
+      { transform: [{ filter }], mark: { ...base, color: isFront ? "#111" : "#444" }, encoding },
+    ];
+  };
+  const hasXci = rows.some((r) => r.x_lo !== null && r.x_hi !== null);
+  const hasYci = rows.some((r) => r.y_lo !== null && r.y_hi !== null);
+  const hasLeaders = rows.some((r) => r.leader_x !== null);
+  return {
+    $schema: SCHEMA,
+    title: { text: title, subtitle },
+    config: CONFIG,
+    width: PARETO_WIDTH,
+    height,
+    data: { values: rows },
+    layer: [
+      ...(hasXci
+        ? [
+            {
+              transform: [{ filter: "isValid(datum.x_lo) && isValid(datum.x_hi)" }],
+              mark: { type: "rule" as const, strokeWidth: 1.2, opacity: 0.55 },
+              encoding: { x: X("x_lo"), x2: { field: "x_hi" }, y: Y("p99_s"), color },
+            },
+          ]
+        : []),
+      ...(hasYci
+        ? [
+            {
+              transform: [{ filter: "isValid(datum.y_lo) && isValid(datum.y_hi)" }],
+              mark: { type: "rule" as const, strokeWidth: 1.2, opacity: 0.55 },
+              encoding: { x: X("wasted_gpu_s"), y: Y("y_lo"), y2: { field: "y_hi" }, color },
+            },
+          ]
+        : []),
+      {
+        transform: [{ filter: "datum.front" }],
+        mark: {
+          type: "line" as const,
+          interpolate: "step-after" as const,
+          color: "#333",
+          strokeWidth: 1.6,
+          strokeDash: [6, 3],
+        },
+        encoding: { x: xAxis, y: Y("p99_s"), order: { field: "front_rank", type: "quantitative" as const } },
+      },
+      ...(hasLeaders
+        ? [
+            {
+              transform: [{ filter: "isValid(datum.leader_x)" }],
+              mark: { type: "rule" as const, strokeWidth: 0.9, opacity: 0.8 },
+              encoding: {
+                x: X("wasted_gpu_s"),
+                y: Y("p99_s"),
+                x2: { field: "leader_x" },
+                y2: { field: "leader_y" },
+                color,
+              },
+            },
+          ]
+        : []),
+      {
+        transform: [{ filter: "!datum.front" }],
+        mark: { type: "point" as const, filled: true, size: 55, opacity: 0.9 },
+        encoding: { x: xAxis, y: Y("p99_s"), color, tooltip },
+      },
+      {
+        transform: [{ filter: "datum.front" }],
+        mark: { type: "point" as const, filled: true, size: 120, opacity: 1, stroke: "#111", strokeWidth: 1.8 },
+        encoding: {
+          x: xAxis,
+          y: Y("p99_s"),
+          color,
+          tooltip,
+        },
+      },
+      ...labelLayers(false),
+      ...labelLayers(true),
+    ],
+  } as Spec;
+}

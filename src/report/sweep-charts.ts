@@ -1,0 +1,127 @@
+// The charts of a finished sweep (`hordesim sweep`), built from its summary alone:
+//   sweep-PARAM          per swept parameter: p99 latency and failure rate against its values, a line per
+//                        arm and setting of the grid's other parameters (charts/sweep-lines.ts);
+//   sweep-heatmap-G      per grid of two or more parameters: the p99 latency of every cell as a heatmap,
+//   sweep-heatmap-G-failure-rate   and the same for the failure rate (charts/sweep-heatmap.ts);
+//   sweep-pareto         every cell's wasted GPU time against its p99 latency with the Pareto front
+//                        (charts/sweep-pareto.ts).
+// renderSweepCharts writes charts/NAME.vl.json, .svg and .png for each, every file under a temporary name
+// then renamed; the same summary gives byte-identical files.
+import { mkdir } from "node:fs/promises";
+import { join } from "node:path";
+import type { SweepSummary } from "../experiment/sweep-types.js";
+import { paretoFront } from "../metrics/pareto.js";
+import { type SweepChart, shortNames, slug, sweptPaths } from "./charts/sweep-common.js";
+import { sweepHeatmapSpec } from "./charts/sweep-heatmap.js";
+import { sweepLineSpec } from "./charts/sweep-lines.js";
+import { sweepParetoSpec } from "./charts/sweep-pareto.js";
+import { renderChart } from "./render.js";
+import { specJson, writeAtomic } from "./render-report.js";
+
+export type { SweepChart };
+export { paretoFront };
+
+export const PARETO_CHART = "sweep-pareto";
+
+/** The heatmap charts' names for a grid (0-based index): p99 latency, then failure rate. */
+export function heatmapNames(gridIndex: number): { p99: string; fail: string } {
+  const base = `sweep-heatmap-${gridIndex + 1}`;
+  return { p99: base, fail: `${base}-failure-rate` };
+}
+
+/**
+ * The chart name of each swept path: `sweep-` and the path's slug, made unique by a numeric suffix when two
+ * paths share a slug or a slug would take the name of the Pareto chart or a heatmap.
+ */
+export function paramChartNames(summary: SweepSummary): Map<string, string> {
+  const taken = new Set<string>([PARETO_CHART]);
+  summary.grids.forEach((_, i) => {
+    const h = heatmapNames(i);
+    taken.add(h.p99).add(h.fail);
+  });
+  const out = new Map<string, string>();
+  for (const path of sweptPaths(summary)) {
+    const base = `sweep-${slug(path)}`;
+    let name = base;
+    for (let k = 2; taken.has(name); k++) name = `${base}-${k}`;
+    taken.add(name);
+    out.set(path, name);
+  }
+  return out;
+}
+
+/** Every chart of a sweep, in order: per parameter, per grid's heatmaps, then the Pareto front. Pure. */
+export function buildSweepCharts(summary: SweepSummary): SweepChart[] {
+  const charts: SweepChart[] = [];
+  const names = paramChartNames(summary);
+  const short = shortNames(sweptPaths(summary));
+  for (const path of sweptPaths(summary)) {
+    charts.push({
+      name: names.get(path) as string,
+      heading: `Sweep of ${path}`,
+      caption:
+        `p99 latency (left) and failure rate (right) of each cell against the values of ${path}, in the order ` +
+        "the sweep gave them: mean over replications with 95 % confidence intervals. One line per arm and setting " +
+        "of its grid's other parameters; an arm's lines share its colour, darker to lighter through those settings.",
+      spec: sweepLineSpec(summary, path),
+    });
+  }
+  summary.grids.forEach((g, i) => {
+    if (g.params.length < 2) return;
+    const [px, py, ...rest] = g.params;
+    const layout =
+      `${px.path} across, ${py.path} up` +
+      (g.arms.length > 1 ? ", a block of squares per arm" : "") +
+      (rest.length > 0
+        ? `, a row of blocks per combination of ${rest.map((p) => p.path).join(" and ")} (nothing is averaged)`
+        : "");
+    const names = heatmapNames(i);
+    charts.push({
+      name: names.p99,
+      heading: `Grid ${i + 1}: p99 latency per cell`,
+      caption: `Mean p99 latency of completed requests of every cell of grid ${i + 1} (${g.arms.join(", ")}): ${layout}. Pale is better.`,
+      spec: sweepHeatmapSpec(summary, i, "p99"),
+    });
+    charts.push({
+      name: names.fail,
+      heading: `Grid ${i + 1}: failure rate per cell`,
+      caption: `Mean failure rate (faulted or expired requests) of every cell of grid ${i + 1} (${g.arms.join(", ")}): ${layout}. Pale is better.`,
+      spec: sweepHeatmapSpec(summary, i, "fail"),
+    });
+  });
+  charts.push({
+    name: PARETO_CHART,
+    heading: "Pareto front of the sweep",
+    caption:
+      "Wasted GPU time against p99 latency, one point per cell of every grid, coloured by arm, with 95 % confidence " +
+      "intervals on both axes. Ringed points joined by the step line form the Pareto front: no other cell has both " +
+      `less waste and lower p99. Each point is labelled with its values (${summary.grids
+        .map((g) => g.params.map((p) => short.get(p.path)).join(" · "))
+        .join("; ")}).`,
+    spec: sweepParetoSpec(summary),
+  });
+  return charts;
+}
+
+/** Renders every sweep chart into DIR/charts; returns the paths written (three files per chart). */
+export async function renderSweepCharts(dir: string, summary: SweepSummary): Promise<string[]> {
+  const charts = buildSweepCharts(summary);
+  const chartsDir = join(dir, "charts");
+  await mkdir(chartsDir, { recursive: true });
+  const written: string[] = [];
+  for (const c of charts) {
+    const r = await renderChart(c.spec);
+    for (const w of r.warnings) process.stderr.write(`hordesim: chart ${c.name}: ${w}\n`);
+    const files: [string, string | Buffer][] = [
+      [`${c.name}.vl.json`, specJson(c.spec)],
+      [`${c.name}.svg`, r.svg],
+      [`${c.name}.png`, r.png],
+    ];
+    for (const [file, content] of files) {
+      const path = join(chartsDir, file);
+      await writeAtomic(path, content);
+      written.push(path);
+    }
+  }
+  return written;
+}
