@@ -89,6 +89,7 @@ describe("hordesim sweep", () => {
   });
 
   it("gives byte-identical folders for --jobs 1 and --jobs 2", () => {
+    expect(noCharts.code, noCharts.stderr).toBe(0);
     expect(twoJobs.code, twoJobs.stderr).toBe(0);
     expect(snapshot(at("jobs2"))).toEqual(snapshot(at("plain")));
   });
