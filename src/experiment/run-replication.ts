@@ -14,6 +14,12 @@ export interface ReplicationRun {
   /** Builds an observer that may read the model's entities (the horde.log writer). */
   observe?: (model: HordeModel) => TraceObserver;
   naivePolling?: boolean;
+  /**
+   * Keep every request and job in the model to the end of the run (`HordeModel.requests` / `jobs`), for an
+   * observer that looks entities up after the event that named them. By default only with `observe`; an
+   * observer that reads entities only while it is told of an event (the horde.log writer) may pass false.
+   */
+  retainEnded?: boolean;
 }
 
 export interface ReplicationResult {
@@ -32,6 +38,7 @@ export function runReplication(run: ReplicationRun): ReplicationResult {
     sink: run.sink,
     trace: run.trace,
     naivePolling: run.naivePolling,
+    retainEnded: run.retainEnded ?? run.observe !== undefined,
   });
   if (run.observe) model.trace = run.observe(model);
   model.run();

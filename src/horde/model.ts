@@ -31,6 +31,11 @@ export interface ModelOptions {
   naivePolling?: boolean;
   /** Overrides the scenario's seed. */
   seed?: number;
+  /**
+   * Keep every request and job in `requests` / `jobs` until the end of the run (for tests and observers that
+   * look entities up after the fact). By default an ended entity is let go once nothing can refer to it.
+   */
+  retainEnded?: boolean;
 }
 
 /** Worker names: the group's name for a group of one, else name-001, name-002, ... */
@@ -50,10 +55,34 @@ function groupMayTake(g: WorkerGroup, t: RequestTemplate): boolean {
   return true;
 }
 
-/** The AI Horde: requests, the pop queue, workers and the server's sweep, under one policy. */
+/** Removes the first occurrence of the value from the array in place (no array allocated, unlike splice). */
+function removeValue(a: number[], v: number): void {
+  const i = a.indexOf(v);
+  if (i < 0) return;
+  for (let j = i + 1; j < a.length; j++) a[j - 1] = a[j];
+  a.pop();
+}
+
+/**
+ * The AI Horde: requests, the pop queue, workers and the server's sweep, under one policy.
+ *
+ * The per-event paths loop over arrays by index: a for-of there allocated an iterator result per element
+ * where V8 did not optimize it away (a day of a million requests allocated tens of MB doing so).
+ */
 export class HordeModel {
   readonly sim = new Simulator();
+  /**
+   * Requests by id; `length` is the number submitted. Unless `retainEnded`, a request's slot is emptied
+   * (reads undefined) once it has ended, its record has been emitted, all its jobs have been let go and no
+   * resubmission still has to read it; the slot is emptied at the start of the next event, so an observer
+   * told of an event always finds the request and the job it names.
+   */
   readonly requests: Request[] = [];
+  /**
+   * Jobs by id; `length` is the number popped. Unless `retainEnded`, a job's slot is emptied once it has
+   * ended on the server, its worker has let go of it and its attempt record has been emitted (at the start
+   * of the next event, as for requests).
+   */
   readonly jobs: Job[] = [];
   readonly workers: Worker[] = [];
   readonly queue: WaitingQueue;
@@ -64,13 +93,26 @@ export class HordeModel {
   /** Told of every state change that matters to an observer; set before run(). */
   trace: TraceObserver | undefined;
   private readonly naive: boolean;
+  private readonly retain: boolean;
+  /** Ids let go during the current event, emptied from `requests` / `jobs` at the start of the next one. */
+  private readonly freedRequests: number[] = [];
+  private freedRequestCount = 0;
+  private readonly freedJobs: number[] = [];
+  private freedJobCount = 0;
+  private liveRequestCount = 0;
+  private liveJobCount = 0;
   private readonly replication: number;
   private readonly policyName: string;
 
   private readonly sleepers: Sleepers<Request, RequestTemplate>;
   private readonly deadlines = new EventQueue(256);
-  /** Requests not yet deleted at expiry. */
-  private readonly live: Request[] = [];
+  /**
+   * Ids of the requests not yet deleted at expiry, in submission order from `liveHead` on. Ids, not the
+   * requests: a request let go of (done, nothing left open) would do nothing when deleted, so the sweep
+   * drops its id, and the list does not keep it alive until its expiry.
+   */
+  private readonly live: number[] = [];
+  private liveHead = 0;
   private readonly strikeCandidates: Request[] = [];
   private readonly waitingByUser = new Map<string, number>();
   private readonly samplers = new Map<Distribution, (rng: Rng) => number>();
@@ -108,6 +150,7 @@ export class HordeModel {
     this.sink = opts.sink;
     this.trace = opts.trace;
     this.naive = opts.naivePolling ?? false;
+    this.retain = opts.retainEnded ?? false;
     this.replication = opts.replication;
     const seed = opts.seed ?? opts.scenario.seed;
     this.streams = new RandomStreams(seed, opts.replication);
@@ -125,19 +168,25 @@ export class HordeModel {
     this.policyName = this.policy.name;
 
     const s = this.sim;
-    this.evArrive = s.register("arrive", (a, b) => this.onArrive(a, b));
-    this.evResubmit = s.register("resubmit", (a) => this.onResubmit(a));
-    this.evPoll = s.register("poll", (a, b) => this.onPoll(a, b));
-    this.evRunEnd = s.register("run-end", (a, b) => this.onRunEnd(a, b));
-    this.evRelease = s.register("hang-release", (a, b) => this.onHangRelease(a, b));
-    this.evCrash = s.register("crash", (a, b) => this.onCrash(a, b));
-    this.evOnline = s.register("online", (a, b) => this.onOnline(a, b));
-    this.evFlap = s.register("flap", (a) => this.onFlap(a));
-    this.evSweep = s.register("sweep", () => this.onSweep());
-    this.evDeadline = s.register("deadline", (a, b) => this.onDeadline(a, b));
-    this.evHedge = s.register("hedge", (a, b) => this.onHedge(a, b));
-    this.evSample = s.register("sample", () => this.onSample());
-    this.evPopAllowed = s.register("pop-allowed", (a) => this.onPopAllowed(a));
+    // Every handler first empties the slots of the entities let go during the previous event.
+    const on = (name: string, handler: (a: number, b: number) => void) =>
+      s.register(name, (a, b) => {
+        if (this.freedRequestCount + this.freedJobCount > 0) this.collect();
+        handler(a, b);
+      });
+    this.evArrive = on("arrive", (a, b) => this.onArrive(a, b));
+    this.evResubmit = on("resubmit", (a) => this.onResubmit(a));
+    this.evPoll = on("poll", (a, b) => this.onPoll(a, b));
+    this.evRunEnd = on("run-end", (a, b) => this.onRunEnd(a, b));
+    this.evRelease = on("hang-release", (a, b) => this.onHangRelease(a, b));
+    this.evCrash = on("crash", (a, b) => this.onCrash(a, b));
+    this.evOnline = on("online", (a, b) => this.onOnline(a, b));
+    this.evFlap = on("flap", (a) => this.onFlap(a));
+    this.evSweep = on("sweep", () => this.onSweep());
+    this.evDeadline = on("deadline", (a, b) => this.onDeadline(a, b));
+    this.evHedge = on("hedge", (a, b) => this.onHedge(a, b));
+    this.evSample = on("sample", () => this.onSample());
+    this.evPopAllowed = on("pop-allowed", (a) => this.onPopAllowed(a));
 
     this.buildFleet();
     this.sleepers = new Sleepers<Request, RequestTemplate>(
@@ -235,7 +284,7 @@ export class HordeModel {
       }
       u -= t.weight;
     }
-    this.submit(template, arrivals.name, -1, 0);
+    this.submit(template, arrivals.name, -1, now, 0);
     const times = arrivals.times;
     const next = times !== null ? (times[index + 1] ?? Number.POSITIVE_INFINITY) : this.nextArrival(stream, now);
     if (next <= this.scenario.horizon) this.sim.schedule(Math.max(now, next), this.evArrive, stream, index + 1);
@@ -243,10 +292,18 @@ export class HordeModel {
 
   private onResubmit(previous: number): void {
     const p = this.requests[previous];
-    this.submit(p.template, p.stream, p.originId, p.resubmission + 1);
+    p.resubmitPending = false;
+    this.submit(p.template, p.stream, p.originId, p.originSubmitted, p.resubmission + 1);
+    this.maybeFree(p);
   }
 
-  private submit(template: RequestTemplate, stream: string, origin: number, resubmission: number): Request {
+  private submit(
+    template: RequestTemplate,
+    stream: string,
+    origin: number,
+    originSubmitted: number,
+    resubmission: number,
+  ): Request {
     const now = this.sim.now;
     const id = this.requests.length;
     const r = new Request(
@@ -257,9 +314,11 @@ export class HordeModel {
       origin < 0 ? id : origin,
       resubmission,
       now + this.scenario.server.expiry.normal,
+      origin < 0 ? now : originSubmitted,
     );
     this.requests.push(r);
-    this.live.push(r);
+    this.liveRequestCount++;
+    this.live.push(id);
     this.emit("submit", id, -1, -1);
     this.syncQueue(r);
     return r;
@@ -346,6 +405,8 @@ export class HordeModel {
     if (c < 0) return;
     w.covering = -1;
     const r = this.requests[c];
+    // A request let go of is done: nobody need cover it.
+    if (r === undefined) return;
     if (r.coveredBy === w.id) r.coveredBy = -1;
     this.ensureCovered(r);
   }
@@ -360,7 +421,8 @@ export class HordeModel {
       return;
     }
     let allowedAt = now;
-    for (const rule of this.policy.rules) {
+    for (let i = 0, rules = this.policy.rules; i < rules.length; i++) {
+      const rule = rules[i];
       if (rule.popAllowedAt) allowedAt = Math.max(allowedAt, rule.popAllowedAt(w, now));
     }
     if (allowedAt > now) {
@@ -391,7 +453,8 @@ export class HordeModel {
     const owner = w.group.owner;
     const ownerWaiting = (this.waitingByUser.get(owner) ?? 0) > 0;
     let fallback: Request | null = null;
-    for (const r of this.queue.items) {
+    for (let i = 0, items = this.queue.items; i < items.length; i++) {
+      const r = items[i];
       if (!this.eligible(w, r, now)) continue;
       if (!ownerWaiting || r.template.user === owner) return r;
       if (fallback === null) fallback = r;
@@ -414,7 +477,8 @@ export class HordeModel {
     const server = this.scenario.server;
     if (!t.slow_workers && w.measuredSpeed(server.speed.baseline) < server.speed.slow_gate) return false;
     if (w.maintenance && t.user !== g.owner) return false;
-    for (const rule of this.policy.rules) {
+    for (let i = 0, rules = this.policy.rules; i < rules.length; i++) {
+      const rule = rules[i];
       if (rule.mayTake && !rule.mayTake(w, r, now)) return false;
     }
     return true;
@@ -436,7 +500,9 @@ export class HordeModel {
     const job = new Job(this.jobs.length, r.id, w.id, r.attempts, now, ttl, hedge);
     job.reissued = r.failures > 0;
     this.jobs.push(job);
-    r.jobIds.push(job.id);
+    this.liveJobCount++;
+    r.addJob(job.id);
+    r.liveJobs++;
     if (hedge) {
       const original = this.jobs[r.hedgeOf];
       original.twin = job.id;
@@ -449,7 +515,10 @@ export class HordeModel {
     w.pops++;
     this.decideFate(w, r, job, now);
     this.emit("pop", r.id, job.id, w.id);
-    for (const rule of this.policy.rules) rule.onPop?.(job, r, w, now);
+    for (let i = 0, rules = this.policy.rules; i < rules.length; i++) {
+      const rule = rules[i];
+      rule.onPop?.(job, r, w, now);
+    }
 
     const detector = this.policy.detector;
     if (detector.periodic) this.deadlines.push(job.popped + job.ttl, 0, job.id, 0);
@@ -466,7 +535,8 @@ export class HordeModel {
     }
     if (!hedge) {
       let delay = Number.POSITIVE_INFINITY;
-      for (const rule of this.policy.rules) {
+      for (let i = 0, rules = this.policy.rules; i < rules.length; i++) {
+        const rule = rules[i];
         if (rule.hedgeDelay) delay = Math.min(delay, rule.hedgeDelay(job, r, w, now));
       }
       if (Number.isFinite(delay)) this.sim.schedule(now + delay, this.evHedge, job.id, job.gen);
@@ -495,7 +565,8 @@ export class HordeModel {
     const jitter = w.group.jitter;
     job.jitter = jitter > 0 ? Math.exp(jitter * standardNormal(rng)) : 1;
     let cumulative = 0;
-    for (const m of w.failures) {
+    for (let i = 0, modes = w.failures; i < modes.length; i++) {
+      const m = modes[i];
       if (!this.modeApplies(m, r, now)) continue;
       cumulative += m.probability;
       if (u >= cumulative) continue;
@@ -529,7 +600,8 @@ export class HordeModel {
     const now = this.sim.now;
     while (w.running < w.group.threads && w.localQueue.length > 0) {
       const job = this.jobs[w.localQueue.shift() as number];
-      if (!job.held) continue;
+      // A job dropped while it waited (cancelled twin) may have been let go of already.
+      if (job === undefined || !job.held) continue;
       const r = this.requests[job.requestId];
       const g = w.group;
       const t = r.template;
@@ -553,9 +625,12 @@ export class HordeModel {
     }
   }
 
+  // An event naming a job the model has let go of is stale: such a job has ended and is not held, so the
+  // handler would return at its generation or state check anyway.
+
   private onRunEnd(jid: number, gen: number): void {
     const job = this.jobs[jid];
-    if (gen !== job.gen || !job.running) return;
+    if (job === undefined || gen !== job.gen || !job.running) return;
     const w = this.workers[job.workerId];
     this.stopRunning(job, w);
     if (job.fate === "fault") this.reportFault(job);
@@ -578,17 +653,20 @@ export class HordeModel {
     job.held = false;
     job.gen++;
     w.held--;
-    w.heldJobs.splice(w.heldJobs.indexOf(job.id), 1);
+    removeValue(w.heldJobs, job.id);
     this.stopRunning(job, w);
     this.emit("drop", job.requestId, job.id, w.id);
-    if (job.end !== "open") this.emitAttempt(job);
+    if (job.end !== "open") {
+      this.emitAttempt(job);
+      this.freeJob(job);
+    }
     this.startJobs(w);
     this.schedulePoll(w);
   }
 
   private onHangRelease(jid: number, gen: number): void {
     const job = this.jobs[jid];
-    if (gen !== job.gen) return;
+    if (job === undefined || gen !== job.gen) return;
     this.dropJob(job, this.workers[job.workerId]);
   }
 
@@ -613,7 +691,10 @@ export class HordeModel {
     const elapsed = now - job.popped;
     if (elapsed > 0) w.recordSpeed(r.mps / elapsed);
     this.policy.timeout.onDelivered?.(job, r, elapsed);
-    for (const rule of this.policy.rules) rule.onJobEnd?.(job, r, w, "success", now);
+    for (let i = 0, rules = this.policy.rules; i < rules.length; i++) {
+      const rule = rules[i];
+      rule.onJobEnd?.(job, r, w, "success", now);
+    }
     r.expiry = Math.max(r.expiry, now + this.scenario.server.expiry.normal);
     this.emit("deliver", r.id, job.id, w.id);
     if (job.twin >= 0) this.cancelTwin(job);
@@ -640,7 +721,10 @@ export class HordeModel {
     this.openJobs--;
     const r = this.requests[job.requestId];
     r.processingJobs--;
-    if (!job.held) this.emitAttempt(job);
+    if (!job.held) {
+      this.emitAttempt(job);
+      this.freeJob(job);
+    }
   }
 
   /** A failed copy whose twin is still running: the twin carries the image, no requeue and no strike. */
@@ -690,9 +774,12 @@ export class HordeModel {
 
   private afterFailure(job: Job, r: Request, w: Worker, now: number): void {
     r.failures++;
-    if (!r.failedWorkers.includes(w.id)) r.failedWorkers.push(w.id);
+    r.addFailedWorker(w.id);
     if (r.hedgeOf === job.id) this.dropHedgeWant(r);
-    for (const rule of this.policy.rules) rule.onJobEnd?.(job, r, w, "failure", now);
+    for (let i = 0, rules = this.policy.rules; i < rules.length; i++) {
+      const rule = rules[i];
+      rule.onJobEnd?.(job, r, w, "failure", now);
+    }
     this.countAbortForMaintenance(w, now);
     if (this.policy.detector.periodic) this.strikeCandidates.push(r);
     else this.checkStrikes(r);
@@ -743,16 +830,17 @@ export class HordeModel {
 
   private onDeadline(jid: number, gen: number): void {
     const job = this.jobs[jid];
-    if (gen !== job.deadlineGen || job.end !== "open") return;
+    if (job === undefined || gen !== job.deadlineGen || job.end !== "open") return;
     this.abortStale(job);
   }
 
   private onHedge(jid: number, gen: number): void {
     const job = this.jobs[jid];
-    if (gen !== job.gen || job.end !== "open" || job.twin >= 0) return;
+    if (job === undefined || gen !== job.gen || job.end !== "open" || job.twin >= 0) return;
     const r = this.requests[job.requestId];
     if (r.done || r.faulted || r.deleted || r.hedgesWanted > 0) return;
-    for (const rule of this.policy.rules) {
+    for (let i = 0, rules = this.policy.rules; i < rules.length; i++) {
+      const rule = rules[i];
       if (rule.mayHedge && !rule.mayHedge(this.jobsIssued, this.hedgesIssued)) return;
     }
     r.hedgesWanted = 1;
@@ -810,7 +898,10 @@ export class HordeModel {
       job.gen++;
       this.stopRunning(job, w);
       this.emit("drop", job.requestId, job.id, w.id);
-      if (job.end !== "open") this.emitAttempt(job);
+      if (job.end !== "open") {
+        this.emitAttempt(job);
+        this.freeJob(job);
+      }
     }
     w.heldJobs.length = 0;
     w.held = 0;
@@ -835,25 +926,41 @@ export class HordeModel {
     // `live` is in submission order and every write to r.expiry keeps r.expiry ≥ r.submitted + the shorter
     // expiry (submit: + normal; pop: max(…, now + normal) or now + extra_slow; delivery: max(…)), so no
     // request past the first one submitted less than that long ago can have expired: only the old head of
-    // the list is looked at (in order, as before), and the rest is kept without touching it.
+    // the list is looked at (in order, as before, plus the ids of requests let go of, which are dropped),
+    // and the rest is kept without touching it.
     const expiry = this.scenario.server.expiry;
     const shortest = Math.min(expiry.normal, expiry.extra_slow);
+    // A request let go of is skipped and dropped (its deletion would do nothing: it is done and has no open
+    // job). The survivors of the head are packed at its end and the head moves past the rest: no array is
+    // rebuilt and nothing past the head is touched (the list is compacted once half of it is dead).
     const live = this.live;
-    let kept = 0;
-    let i = 0;
+    const requests = this.requests;
+    const head = this.liveHead;
+    let i = head;
     for (; i < live.length; i++) {
-      const r = live[i];
+      const r = requests[live[i]];
+      if (r === undefined) continue;
       if (r.submitted + shortest >= now) break;
       if (r.expiry < now) this.deleteRequest(r);
-      else live[kept++] = r;
     }
-    if (kept < i) live.splice(kept, i - kept);
+    let top = i;
+    for (let j = i - 1; j >= head; j--) {
+      const id = live[j];
+      const r = requests[id];
+      if (r !== undefined && !r.deleted) live[--top] = id;
+    }
+    this.liveHead = top;
+    if (top > 1024 && top * 2 > live.length) {
+      live.copyWithin(0, top);
+      live.length -= top;
+      this.liveHead = 0;
+    }
     if (this.policy.detector.periodic) {
       const d = this.deadlines;
       while (d.size > 0 && d.peekTime() < now) {
         d.pop();
         const job = this.jobs[d.a];
-        if (job.end === "open") this.abortStale(job);
+        if (job !== undefined && job.end === "open") this.abortStale(job);
       }
     }
     for (const r of this.strikeCandidates) this.checkStrikes(r);
@@ -867,16 +974,68 @@ export class HordeModel {
     // processingJobs counts the request's open jobs: most requests are long done by now, and skipping
     // the loop spares touching their jobs at all.
     if (r.processingJobs > 0) {
-      for (const jid of r.jobIds) {
-        const job = this.jobs[jid];
-        if (job.end === "open") this.closeJob(job, "expired");
-      }
+      this.expireJob(r.firstJob);
+      const later = r.laterJobs;
+      if (later !== null) for (let k = 0; k < later.length; k++) this.expireJob(later[k]);
     }
     if (!r.done) {
       this.emit("request_expired", r.id, -1, -1);
       this.finishRequest(r, "expired");
     }
     this.syncQueue(r);
+  }
+
+  /** Closes the job as expired with its request, if it is still open (a job let go of has ended). */
+  private expireJob(jid: number): void {
+    const job = this.jobs[jid];
+    if (job !== undefined && job.end === "open") this.closeJob(job, "expired");
+  }
+
+  // ---------------------------------------------------------------- letting go of ended entities
+
+  /** The job has ended on the server, its worker has let go of it and its record is out. */
+  private freeJob(job: Job): void {
+    const r = this.requests[job.requestId];
+    r.liveJobs--;
+    if (this.retain) return;
+    this.freedJobs[this.freedJobCount++] = job.id;
+    this.maybeFree(r);
+  }
+
+  /** Lets go of the request if nothing can refer to it any more. */
+  private maybeFree(r: Request): void {
+    if (this.retain || !r.done || r.liveJobs > 0 || r.resubmitPending) return;
+    this.freedRequests[this.freedRequestCount++] = r.id;
+  }
+
+  /** Empties the slots of the entities let go during the last event. */
+  private collect(): void {
+    const requests = this.requests as (Request | undefined)[];
+    const jobs = this.jobs as (Job | undefined)[];
+    for (let i = 0; i < this.freedJobCount; i++) {
+      const id = this.freedJobs[i];
+      if (jobs[id] === undefined) continue;
+      jobs[id] = undefined;
+      this.liveJobCount--;
+    }
+    this.freedJobCount = 0;
+    for (let i = 0; i < this.freedRequestCount; i++) {
+      const id = this.freedRequests[i];
+      if (requests[id] === undefined) continue;
+      requests[id] = undefined;
+      this.liveRequestCount--;
+    }
+    this.freedRequestCount = 0;
+  }
+
+  /** Requests the model still holds (all of them with `retainEnded`). */
+  get liveRequests(): number {
+    return this.liveRequestCount;
+  }
+
+  /** Jobs the model still holds (all of them with `retainEnded`). */
+  get liveJobs(): number {
+    return this.liveJobCount;
   }
 
   // ---------------------------------------------------------------- records
@@ -893,11 +1052,13 @@ export class HordeModel {
     if (outcome !== "completed" && r.resubmission < client.resubmit.max) {
       const at = seen + this.sampler(client.resubmit.delay)(this.clientRng);
       if (at <= this.scenario.horizon) {
+        r.resubmitPending = true;
         this.sim.schedule(at, this.evResubmit, r.id, 0);
         return;
       }
     }
     this.emitUser(r, outcome, seen);
+    this.maybeFree(r);
   }
 
   /** When the user's client, checking every poll interval since submission, sees the end. */
@@ -908,17 +1069,17 @@ export class HordeModel {
   }
 
   private emitUser(r: Request, outcome: UserRecord["outcome"], final: number): void {
-    const origin = this.requests[r.originId];
+    const submitted = r.originSubmitted;
     this.sink.user({
       policy: this.policyName,
       replication: this.replication,
-      origin_id: origin.id,
-      submitted_s: origin.submitted,
+      origin_id: r.originId,
+      submitted_s: submitted,
       final_s: final,
       outcome,
       submissions: r.resubmission + 1,
-      latency_s: final - origin.submitted,
-      warmup: origin.submitted < this.scenario.warmup,
+      latency_s: final - submitted,
+      warmup: submitted < this.scenario.warmup,
     });
   }
 
@@ -985,7 +1146,13 @@ export class HordeModel {
   /** At the horizon: what is still open is reported as open. */
   private finish(): void {
     const now = this.sim.now;
-    for (const job of this.jobs) {
+    this.collect();
+    // Index loops: most slots are empty by now, and a for-of over a million of them allocated an iterator
+    // result per slot.
+    const jobs = this.jobs;
+    for (let i = 0; i < jobs.length; i++) {
+      const job = jobs[i];
+      if (job === undefined) continue;
       if (job.held && job.running) {
         const spent = now - job.startedAt;
         job.gpuSeconds += spent;
@@ -998,8 +1165,10 @@ export class HordeModel {
         this.emitAttempt(job);
       }
     }
-    for (const r of this.requests) {
-      if (!r.done) {
+    const requests = this.requests;
+    for (let i = 0; i < requests.length; i++) {
+      const r = requests[i];
+      if (r !== undefined && !r.done) {
         this.sink.request(this.requestRecord(r, Number.NaN));
         this.emitUser(r, "open", Number.NaN);
       }

@@ -21,6 +21,9 @@ export function megapixelSteps(width: number, height: number, steps: number, sam
   return (width * height * accurateSteps(steps, sampler)) / 1e6;
 }
 
+/** Shared by every request no worker has failed yet (most of them): no array per request. */
+const NO_WORKERS: readonly number[] = [];
+
 /** A WaitingPrompt: one user request for `jobs` images. */
 export class Request {
   /** Images still to hand out (the Horde's `n`). */
@@ -47,16 +50,24 @@ export class Request {
   done = false;
   doneAt = Number.NaN;
   outcome: "completed" | "faulted" | "expired" | "open" = "open";
-  /** Jobs popped for this request, in order. */
-  readonly jobIds: number[] = [];
+  /** The first job popped for this request, −1 for none. */
+  firstJob = -1;
+  /** The jobs popped after the first, in order (null until there is a second: most requests have one). */
+  laterJobs: number[] | null = null;
   /** The job a wanted hedge copy duplicates, −1 for none. */
   hedgeOf = -1;
   /** Workers that failed a job of this request (for exclude-failed and the trace). */
-  failedWorkers: number[] = [];
+  failedWorkers: readonly number[] = NO_WORKERS;
   /** Failed attempts so far, for the adaptive timeout's doubling. */
   failures = 0;
   /** The worker currently woken on this request's behalf (lazy polling), −1 for none. */
   coveredBy = -1;
+  /** Jobs of this request the model still holds (not both ended on the server and let go by their worker). */
+  liveJobs = 0;
+  /** When the origin request (the user's first submission) was submitted. */
+  readonly originSubmitted: number;
+  /** A resubmission of this request is scheduled (the client's retry reads it when it fires). */
+  resubmitPending = false;
 
   constructor(
     readonly id: number,
@@ -66,12 +77,32 @@ export class Request {
     readonly originId: number,
     readonly resubmission: number,
     expiry: number,
+    /** When the origin request (the user's first submission) was submitted; this one's time by default. */
+    originSubmitted?: number,
   ) {
+    this.originSubmitted = originSubmitted ?? submitted;
     this.n = template.n;
     this.jobs = template.n;
     this.mps = megapixelSteps(template.width, template.height, template.steps, template.sampler);
     this.accumulated = template.kudos;
     this.expiry = expiry;
+  }
+
+  /** Every job popped for this request, in order. */
+  jobIds(): number[] {
+    if (this.firstJob < 0) return [];
+    return this.laterJobs === null ? [this.firstJob] : [this.firstJob, ...this.laterJobs];
+  }
+
+  addJob(id: number): void {
+    if (this.firstJob < 0) this.firstJob = id;
+    else if (this.laterJobs === null) this.laterJobs = [id];
+    else this.laterJobs.push(id);
+  }
+
+  addFailedWorker(id: number): void {
+    if (this.failedWorkers === NO_WORKERS) this.failedWorkers = [id];
+    else if (!this.failedWorkers.includes(id)) (this.failedWorkers as number[]).push(id);
   }
 
   get pixels(): number {

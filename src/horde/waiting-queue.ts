@@ -46,8 +46,16 @@ export class WaitingQueue {
       if (o.key > r.key || (o.key === r.key && o.id < r.id)) lo = mid + 1;
       else hi = mid;
     }
-    items.splice(lo, 0, r);
-    for (let i = lo; i < items.length; i++) items[i].queueIndex = i;
+    // Shift the tail up by one and drop r in (splice would allocate the array of removed items).
+    let i = items.length;
+    items.push(r);
+    for (; i > lo; i--) {
+      const o = items[i - 1];
+      items[i] = o;
+      o.queueIndex = i;
+    }
+    items[lo] = r;
+    r.queueIndex = lo;
   }
 
   /** Ends the waiting spell at time t, freezing the aging it earned. */
@@ -56,8 +64,13 @@ export class WaitingQueue {
     if (i < 0) return;
     r.accumulated = this.priority(r, t);
     const items = this.items;
-    items.splice(i, 1);
-    for (let j = i; j < items.length; j++) items[j].queueIndex = j;
+    const last = items.length - 1;
+    for (let j = i; j < last; j++) {
+      const o = items[j + 1];
+      items[j] = o;
+      o.queueIndex = j;
+    }
+    items.pop();
     r.queueIndex = -1;
   }
 }
