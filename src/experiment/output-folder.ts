@@ -7,6 +7,27 @@ function isNonEmptyDir(path: string): boolean {
 }
 
 /**
+ * Renames the finished folder `from` to `final`. An existing `final` is first moved aside to
+ * `${final}.old-<pid>` and deleted only once `from` is in place (put back if the rename fails).
+ */
+export function putInPlace(from: string, final: string): void {
+  if (!existsSync(final)) {
+    renameSync(from, final);
+    return;
+  }
+  const old = `${final}.old-${process.pid}`;
+  rmSync(old, { recursive: true, force: true });
+  renameSync(final, old);
+  try {
+    renameSync(from, final);
+  } catch (err) {
+    renameSync(old, final);
+    throw err;
+  }
+  rmSync(old, { recursive: true, force: true });
+}
+
+/**
  * A result folder written in the sibling `${dir}.partial-<pid>` and renamed into place whole at commit(), so
  * neither an error nor a crash leaves a half-written folder under the final name. An earlier non-empty folder
  * is refused unless `force`; with `force` it is replaced only once the new one is complete (moved aside to
@@ -65,21 +86,9 @@ export class OutputFolder {
         this.abort();
         throw new UserError(`${this.final} appeared while the run was writing: left untouched, nothing was written.`);
       }
-      const old = `${this.final}.old-${process.pid}`;
-      rmSync(old, { recursive: true, force: true });
-      renameSync(this.final, old);
-      try {
-        renameSync(this.dir, this.final);
-      } catch (err) {
-        renameSync(old, this.final);
-        throw err;
-      }
-      this.settle("committed");
-      rmSync(old, { recursive: true, force: true });
-    } else {
-      renameSync(this.dir, this.final);
-      this.settle("committed");
     }
+    putInPlace(this.dir, this.final);
+    this.settle("committed");
   }
 
   /** Removes the temporary folder; the final one is left as it was. Does nothing after commit(). */

@@ -9,7 +9,6 @@ import {
   openSync,
   readdirSync,
   readFileSync,
-  renameSync,
   rmSync,
   statSync,
   writeFileSync,
@@ -17,6 +16,7 @@ import {
 } from "node:fs";
 import { join, resolve } from "node:path";
 import { UserError } from "../cli/errors.js";
+import { putInPlace } from "./output-folder.js";
 import type { SweepMeta } from "./sweep-results.js";
 import { decodeUnit, encodeUnit, type UnitResult } from "./sweep-units.js";
 
@@ -174,25 +174,12 @@ export class SweepFolder {
   /** Removes the progress files and renames the work folder to its final name. */
   commit(): void {
     this.close();
+    if (existsSync(this.final) && !this.replace && isNonEmptyDir(this.final))
+      throw new UserError(
+        `${this.final} appeared while the sweep ran: left untouched; the results stay in ${this.dir}`,
+      );
     rmSync(join(this.dir, PROGRESS_FILE), { force: true });
-    if (existsSync(this.final)) {
-      if (!this.replace && isNonEmptyDir(this.final))
-        throw new UserError(
-          `${this.final} appeared while the sweep ran: left untouched; the results stay in ${this.dir}`,
-        );
-      const old = `${this.final}.old-${process.pid}`;
-      rmSync(old, { recursive: true, force: true });
-      renameSync(this.final, old);
-      try {
-        renameSync(this.dir, this.final);
-      } catch (err) {
-        renameSync(old, this.final);
-        throw err;
-      }
-      rmSync(old, { recursive: true, force: true });
-    } else {
-      renameSync(this.dir, this.final);
-    }
+    putInPlace(this.dir, this.final);
   }
 }
 

@@ -1,29 +1,11 @@
-import { execFileSync, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { execFileSync, } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { bin, cli, snapshot } from "../helpers/cli.js";
 
-const root = join(import.meta.dirname, "..", "..");
-const bin = join(root, "bin", "hordesim.js");
 const small = join(import.meta.dirname, "fixtures", "small.yaml");
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string, prefix: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name), `${prefix}${e.name}/`);
-      else out[`${prefix}${e.name}`] = readFileSync(join(d, e.name)).toString("base64");
-    }
-  };
-  walk(dir, "");
-  return out;
-}
 
 const tmp = () => mkdtempSync(join(tmpdir(), "hordesim-cli-"));
 
@@ -38,7 +20,16 @@ describe("hordesim run", () => {
     expect(first.stdout).toContain("horde");
     expect(first.stdout).toContain("exclude");
     expect(first.stdout).toMatch(/Δ latency p99 s/);
-    for (const f of ["summary.json", "requests.csv", "attempts.csv", "workers.csv", "users.csv", "samples.csv", "scenario.yaml", "horde.log"]) {
+    for (const f of [
+      "summary.json",
+      "requests.csv",
+      "attempts.csv",
+      "workers.csv",
+      "users.csv",
+      "samples.csv",
+      "scenario.yaml",
+      "horde.log",
+    ]) {
       expect(existsSync(join(out1, f)), f).toBe(true);
     }
   });
@@ -66,7 +57,9 @@ describe("hordesim run", () => {
       "policy,replication,request_id,origin_id,resubmission,stream,width,height,steps,sampler,model,submitted_s,done_s,outcome,images_requested,images_delivered,attempts,latency_s,seen_s,warmup",
     );
     const att = readFileSync(join(out1, "attempts.csv"), "utf8").split("\n")[0];
-    expect(att).toBe("policy,replication,request_id,job_id,attempt,worker_id,worker_name,popped_s,ended_s,end,ttl_s,hedge,wasted_gpu_s");
+    expect(att).toBe(
+      "policy,replication,request_id,job_id,attempt,worker_id,worker_name,popped_s,ended_s,end,ttl_s,hedge,wasted_gpu_s",
+    );
   });
 
   it("writes horde.log in the server's line formats", () => {
@@ -75,7 +68,13 @@ describe("hordesim run", () => {
     expect(log.length).toBeGreaterThan(10);
     for (const l of log) expect(l).toMatch(line);
     expect(log.some((l) => /Procgen with ID [0-9a-f-]{36} popped from WP [0-9a-f-]{36} by worker/.test(l))).toBe(true);
-    expect(log.some((l) => /Aborted Stale Generation [0-9a-f-]{36} of wp [0-9a-f-]{36} \(1024x1024x4@k_euler\) from by worker: bad/.test(l))).toBe(true);
+    expect(
+      log.some((l) =>
+        /Aborted Stale Generation [0-9a-f-]{36} of wp [0-9a-f-]{36} \(1024x1024x4@k_euler\) from by worker: bad/.test(
+          l,
+        ),
+      ),
+    ).toBe(true);
   });
 
   it("refuses to write into an existing folder without --force and leaves it as it was", () => {
@@ -98,7 +97,9 @@ describe("hordesim run", () => {
     const dir = join(tmp(), "d");
     const r = cli("run", small, "--out", dir, "--no-charts", "--policy", "exclude", "--replications", "1");
     expect(r.code).toBe(0);
-    expect(JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")).policies.map((p: { name: string }) => p.name)).toEqual(["exclude"]);
+    expect(
+      JSON.parse(readFileSync(join(dir, "summary.json"), "utf8")).policies.map((p: { name: string }) => p.name),
+    ).toEqual(["exclude"]);
   });
 });
 
@@ -109,7 +110,11 @@ describe("bad input: one clear message, exit 2, no stack trace, nothing written"
     expect(r.code).toBe(2);
     const lines = r.stderr.trim().split("\n");
     expect(lines.some((l) => /three-problems\.yaml:5:11: arrivals\[0\]\.rate: /.test(l))).toBe(true);
-    expect(lines.some((l) => /three-problems\.yaml:9:5: workers\[0\]\.max_pixel: unknown key .*did you mean "max_pixels"/.test(l))).toBe(true);
+    expect(
+      lines.some((l) =>
+        /three-problems\.yaml:9:5: workers\[0\]\.max_pixel: unknown key .*did you mean "max_pixels"/.test(l),
+      ),
+    ).toBe(true);
     expect(lines.some((l) => /three-problems\.yaml:10:12: workers\[0\]\.slots: expected a number/.test(l))).toBe(true);
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });

@@ -1,32 +1,11 @@
-// `hordesim run --jobs N`: the replications run on worker threads and the result folder is byte-identical for
-// every N. Runs the built launcher (`npm test` builds dist/ first). Never asserts a speed-up.
-import { spawnSync } from "node:child_process";
+
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { cli, snapshot } from "../helpers/cli.js";
 
-const root = join(import.meta.dirname, "..", "..");
-const bin = join(root, "bin", "hordesim.js");
 const small = join(import.meta.dirname, "fixtures", "small.yaml");
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** Every file under `dir` (hidden ones too), path → bytes as base64. */
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string, prefix: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name), `${prefix}${e.name}/`);
-      else out[`${prefix}${e.name}`] = readFileSync(join(d, e.name)).toString("base64");
-    }
-  };
-  walk(dir, "");
-  return out;
-}
 
 const parent = mkdtempSync(join(tmpdir(), "hordesim-jobs-"));
 afterAll(() => rmSync(parent, { recursive: true, force: true }));

@@ -1,33 +1,15 @@
 // `hordesim sweep` and `hordesim merge` through the built launcher (`npm test` builds dist/ first): the same
 // folder whatever the number of jobs, shards or interruptions, and one clear line for bad input.
-import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { spawn, } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { readCsv } from "../../src/metrics/csv.js";
 import { tInterval } from "../../src/metrics/intervals.js";
+import { bin, cli, root, snapshot } from "../helpers/cli.js";
 
-const root = join(import.meta.dirname, "..", "..");
-const bin = join(root, "bin", "hordesim.js");
 const scenario = join(import.meta.dirname, "fixtures", "small-sweep.yaml");
-
-function cli(...args: string[]) {
-  const r = spawnSync(process.execPath, [bin, ...args], { cwd: root, encoding: "utf8" });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string, prefix: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name), `${prefix}${e.name}/`);
-      else out[`${prefix}${e.name}`] = readFileSync(join(d, e.name)).toString("base64");
-    }
-  };
-  walk(dir, "");
-  return out;
-}
 
 const parent = mkdtempSync(join(tmpdir(), "hordesim-sweep-"));
 afterAll(() => rmSync(parent, { recursive: true, force: true }));

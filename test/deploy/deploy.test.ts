@@ -3,29 +3,16 @@
 // The merged folder must be the folder an unsharded sweep writes. Paths are pointed at a small scenario and a
 // temporary folder; the commands themselves are the shipped ones.
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parse } from "yaml";
+import { bin, root, snapshot } from "../helpers/cli.js";
 
-const root = join(import.meta.dirname, "..", "..");
-const bin = join(root, "bin", "hordesim.js");
 const scenario = join(root, "test", "cli", "fixtures", "small-sweep.yaml");
 const parent = mkdtempSync(join(tmpdir(), "hordesim-deploy-"));
 afterAll(() => rmSync(parent, { recursive: true, force: true }));
-
-function snapshot(dir: string): Record<string, string> {
-  const out: Record<string, string> = {};
-  const walk = (d: string, prefix: string) => {
-    for (const e of readdirSync(d, { withFileTypes: true })) {
-      if (e.isDirectory()) walk(join(d, e.name), `${prefix}${e.name}/`);
-      else out[`${prefix}${e.name}`] = readFileSync(join(d, e.name)).toString("base64");
-    }
-  };
-  walk(dir, "");
-  return out;
-}
 
 function sh(shell: string, script: string, env: Record<string, string>) {
   const r = spawnSync(shell, ["-c", script], { cwd: root, encoding: "utf8", env: { ...process.env, ...env } });
