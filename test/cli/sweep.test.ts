@@ -1,6 +1,6 @@
 // `hordesim sweep` and `hordesim merge` through the built launcher (`npm test` builds dist/ first): the same
 // folder whatever the number of jobs, shards or interruptions, and one clear line for bad input.
-import { spawn, } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -155,6 +155,26 @@ describe("hordesim sweep", () => {
     expect(snapshot(out)).toEqual(snapshot(at("straight")));
     expect(existsSync(`${out}.partial`)).toBe(false);
   }, 120000);
+
+  it("shows a progress bar on a terminal only; a log gets just the summary line", () => {
+    // a pseudo-terminal from util-linux's script(1)
+    const out = at("tty");
+    const r = spawnSync(
+      "script",
+      ["-qec", `${process.execPath} ${bin} sweep ${scenario} --no-charts --out ${out}`, "/dev/null"],
+      {
+        cwd: root,
+        encoding: "utf8",
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    const screen = r.stdout.replaceAll("\r", "\n");
+    expect(screen).toMatch(/sweep \[[█░]+\] 18\/18 runs \| [\d,]+ events\/s \| \d+s left/);
+    expect(twoJobs.stderr).not.toMatch(/sweep \[|\u001b\[/);
+    expect(twoJobs.stderr.trim().split("\n")).toEqual([
+      expect.stringMatching(/^18 run\(s\): [\d,]+ events in [\d.]+ s \([\d,]+ events\/s\)$/),
+    ]);
+  });
 
   it("an earlier folder is never overwritten without --force", () => {
     const before = snapshot(at("plain"));
