@@ -2,20 +2,12 @@
 // The log shows neither the model named by the request, ControlNet, nor extra_slow_worker: they are taken
 // as absent (no ×3, ×2 or ×3), which can only make the TTL too short, never too long.
 import { hordeTtl } from "../horde/ttl.js";
+import { DEFAULT_TTL } from "../scenario/schema.js";
 import type { TtlConfig } from "../scenario/types.js";
 import type { JobConfig } from "./events.js";
 
-/** The real server's constants (horde-model.md §3.2); the same as a scenario's defaults. */
-export const HORDE_TTL: TtlConfig = {
-  floor: 150,
-  base: 30,
-  per_step: 2,
-  reference_pixels: 512 * 512,
-  controlnet_multiplier: 2,
-  heavy_model_multiplier: 3,
-  heavy_models: ["flux_1", "qwen_image", "z_image_turbo"],
-  extra_slow_multiplier: 3,
-};
+/** The real server's constants (horde-model.md §3.2): a scenario's defaults. */
+export const HORDE_TTL: TtlConfig = DEFAULT_TTL;
 
 export function ttlOf(config: JobConfig): number {
   return hordeTtl({ ...config, model: null, controlnet: false }, false, HORDE_TTL);

@@ -1,11 +1,10 @@
 // The shape of summary.json (the run's headline figures) as the report reads it, and a tolerant normaliser:
 // a missing or null number becomes null, so that every chart and table can show "n/a" instead of throwing.
 
+import type { Estimate } from "../metrics/intervals.js";
+
 /** A figure averaged over replications, with its 95 % Student-t interval (null with one replication). */
-export interface Estimate {
-  mean: number | null;
-  ci95: [number, number] | null;
-}
+export type { Estimate };
 
 export interface LatencyEstimates {
   mean: Estimate;

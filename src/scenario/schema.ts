@@ -419,6 +419,9 @@ const ttlConfig = strict({
   extra_slow_multiplier: z.number().positive().default(3).describe("Applied after the floor"),
 });
 
+/** The real server's TTL constants: the defaults of a scenario's server.ttl. */
+export const DEFAULT_TTL = ttlConfig.parse({}) as Scenario["server"]["ttl"];
+
 const serverConfig = strict({
   ttl: ttlConfig
     .prefault({})
