@@ -1,6 +1,6 @@
-// A small RFC 4180 CSV reader: quoted fields, doubled quotes, CR LF or LF line ends, newlines inside quotes.
-// Kept in one module so that it can be swapped for a shared one (src/metrics) without touching the report.
-import { createReadStream } from "node:fs";
+// The CSV reader (RFC 4180): quoted fields, doubled quotes, CR LF or LF line ends, newlines inside quotes.
+// An empty line is a row of one empty field (a one-column file's empty value); a final line end adds no row.
+import { createReadStream, readFileSync } from "node:fs";
 
 /** Incremental parser: feed text in chunks of any size, get whole rows back through the callback. */
 export class CsvParser {
@@ -89,8 +89,6 @@ export class CsvParser {
     this.row = [];
     this.field = "";
     this.sawAny = false;
-    // a blank line is no row
-    if (row.length === 1 && row[0] === "") return;
     this.onRow(row);
   }
 }
@@ -99,9 +97,20 @@ export class CsvParser {
 export function parseCsv(text: string): string[][] {
   const rows: string[][] = [];
   const p = new CsvParser((r) => rows.push(r));
-  p.push(text);
+  p.push(text.charCodeAt(0) === 0xfeff ? text.slice(1) : text);
   p.end();
   return rows;
+}
+
+/** Reads a small CSV file with a header row into one object per row (every value a string; missing fields ""). */
+export function readCsv(path: string): Record<string, string>[] {
+  const [header, ...body] = parseCsv(readFileSync(path, "utf8"));
+  if (header === undefined) return [];
+  return body.map((fields) => {
+    const row: Record<string, string> = {};
+    for (let i = 0; i < header.length; i++) row[header[i]] = fields[i] ?? "";
+    return row;
+  });
 }
 
 /** Streams a CSV file: calls onHeader once with the header row, then onRow for every data row. */

@@ -1,4 +1,4 @@
-import { closeSync, openSync, readFileSync, writeSync } from "node:fs";
+import { closeSync, openSync, writeSync } from "node:fs";
 
 /** A number as CSV text: integers as is, others rounded to 6 decimals without trailing zeros; NaN and ±∞ empty. */
 export function formatNumber(value: number): string {
@@ -62,62 +62,4 @@ export class CsvWriter<T> {
       this.fd = -1;
     }
   }
-}
-
-/** Splits CSV text into rows of fields (RFC 4180; LF or CRLF line ends; the last line end is optional). */
-export function parseCsvText(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let field = "";
-  let atFieldStart = true;
-  let i = text.charCodeAt(0) === 0xfeff ? 1 : 0;
-  const n = text.length;
-  while (i < n) {
-    const c = text[i];
-    if (c === '"' && atFieldStart) {
-      atFieldStart = false;
-      i++;
-      for (;;) {
-        const q = text.indexOf('"', i);
-        if (q < 0) throw new Error("CSV: unterminated quoted field");
-        field += text.slice(i, q);
-        i = q + 1;
-        if (text[i] !== '"') break;
-        field += '"';
-        i++;
-      }
-    } else if (c === ",") {
-      row.push(field);
-      field = "";
-      atFieldStart = true;
-      i++;
-    } else if (c === "\n" || (c === "\r" && text[i + 1] === "\n")) {
-      row.push(field);
-      rows.push(row);
-      row = [];
-      field = "";
-      atFieldStart = true;
-      i += c === "\r" ? 2 : 1;
-    } else {
-      field += c;
-      atFieldStart = false;
-      i++;
-    }
-  }
-  if (!atFieldStart || row.length > 0) {
-    row.push(field);
-    rows.push(row);
-  }
-  return rows;
-}
-
-/** Reads a small CSV file with a header row into one object per row (every value a string; missing fields ""). */
-export function readCsv(path: string): Record<string, string>[] {
-  const [header, ...body] = parseCsvText(readFileSync(path, "utf8"));
-  if (header === undefined) return [];
-  return body.map((fields) => {
-    const row: Record<string, string> = {};
-    for (let i = 0; i < header.length; i++) row[header[i]] = fields[i] ?? "";
-    return row;
-  });
 }

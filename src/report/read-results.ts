@@ -15,7 +15,7 @@ import type {
   RequestRecord,
   WorkerRecord,
 } from "../metrics/records.js";
-import { csvBoolean, csvNumber, readCsvFile } from "./csv.js";
+import { csvBoolean, csvNumber, readCsvFile } from "../metrics/csv-read.js";
 import { normalizeSummary, type Summary } from "./summary.js";
 
 export interface ScenarioInfo {

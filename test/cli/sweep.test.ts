@@ -5,7 +5,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readCsv } from "../../src/metrics/csv.js";
+import { readCsv } from "../../src/metrics/csv-read.js";
 import { tInterval } from "../../src/metrics/intervals.js";
 import { bin, cli, root, snapshot } from "../helpers/cli.js";
 

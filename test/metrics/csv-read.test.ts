@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CsvParser, csvBoolean, csvNumber, parseCsv, readCsvFile } from "../../src/report/csv.js";
+import { CsvParser, csvBoolean, csvNumber, parseCsv, readCsvFile } from "../../src/metrics/csv-read.js";
 
 describe("CSV reader (RFC 4180)", () => {
   it("reads plain, quoted and empty fields with LF or CRLF line ends", () => {
@@ -33,8 +33,8 @@ describe("CSV reader (RFC 4180)", () => {
     ]);
   });
 
-  it("skips blank lines and rejects an unterminated quote", () => {
-    expect(parseCsv("a\n\nb\n")).toEqual([["a"], ["b"]]);
+  it("reads a blank line as one empty field and rejects an unterminated quote", () => {
+    expect(parseCsv("a\n\nb\n")).toEqual([["a"], [""], ["b"]]);
     expect(() => parseCsv('a,"b')).toThrow(/unterminated/);
   });
 

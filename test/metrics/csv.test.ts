@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { CsvWriter, formatField, formatNumber, parseCsvText, readCsv } from "../../src/metrics/csv.js";
+import { CsvWriter, formatField, formatNumber } from "../../src/metrics/csv.js";
+import { parseCsv, readCsv } from "../../src/metrics/csv-read.js";
 
 const root = mkdtempSync(join(tmpdir(), "hordesim-csv-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -52,15 +53,15 @@ describe("CSV fields", () => {
 
 describe("CSV parsing", () => {
   it("reads quoted fields, doubled quotes, embedded line ends, CRLF and a missing last line end", () => {
-    expect(parseCsvText('a,b\r\n"x,1","say ""hi"""\n"two\nlines",\n,last')).toEqual([
+    expect(parseCsv('a,b\r\n"x,1","say ""hi"""\n"two\nlines",\n,last')).toEqual([
       ["a", "b"],
       ["x,1", 'say "hi"'],
       ["two\nlines", ""],
       ["", "last"],
     ]);
-    expect(parseCsvText("")).toEqual([]);
-    expect(parseCsvText('""')).toEqual([[""]]);
-    expect(() => parseCsvText('"open')).toThrow(/unterminated/);
+    expect(parseCsv("")).toEqual([]);
+    expect(parseCsv('""')).toEqual([[""]]);
+    expect(() => parseCsv('"open')).toThrow(/unterminated/);
   });
 
   it("readCsv maps rows to the header, skips a BOM and fills missing fields with empty text", () => {
