@@ -4,6 +4,13 @@
 // requests and long tails. Arms differ in their TTL and in whether a failed worker may take the request again.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import {
+  ATTEMPT_COLUMNS,
+  REQUEST_COLUMNS,
+  SAMPLE_COLUMNS,
+  USER_COLUMNS,
+  WORKER_COLUMNS,
+} from "../../src/experiment/run-scenario.js";
 import type { AttemptRecord, QueueSample, RequestRecord, UserRecord, WorkerRecord } from "../../src/metrics/records.js";
 
 export interface FixtureOptions {
@@ -369,76 +376,11 @@ export function writeFixture(dir: string, opts: FixtureOptions = {}): Fixture {
     }),
   };
   writeFileSync(join(dir, "summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
-  writeCsv<RequestRecord>(
-    join(dir, "requests.csv"),
-    [
-      "policy",
-      "replication",
-      "request_id",
-      "origin_id",
-      "resubmission",
-      "stream",
-      "width",
-      "height",
-      "steps",
-      "sampler",
-      "model",
-      "submitted_s",
-      "done_s",
-      "outcome",
-      "images_requested",
-      "images_delivered",
-      "attempts",
-      "latency_s",
-      "seen_s",
-      "warmup",
-    ],
-    requests,
-  );
-  writeCsv<UserRecord>(
-    join(dir, "users.csv"),
-    ["policy", "replication", "origin_id", "submitted_s", "final_s", "outcome", "submissions", "latency_s", "warmup"],
-    users,
-  );
-  writeCsv<AttemptRecord>(
-    join(dir, "attempts.csv"),
-    [
-      "policy",
-      "replication",
-      "request_id",
-      "job_id",
-      "attempt",
-      "worker_id",
-      "worker_name",
-      "popped_s",
-      "ended_s",
-      "end",
-      "ttl_s",
-      "hedge",
-      "wasted_gpu_s",
-    ],
-    attempts,
-  );
-  writeCsv<WorkerRecord>(
-    join(dir, "workers.csv"),
-    [
-      "policy",
-      "replication",
-      "worker_id",
-      "worker_name",
-      "group",
-      "pops",
-      "completed",
-      "stale_aborts",
-      "reported_faults",
-      "late_discarded",
-      "maintenance_entries",
-      "busy_s",
-      "wasted_gpu_s",
-    ],
-    workers,
-  );
-  writeCsv<QueueSample>(join(dir, "samples.csv"), ["policy", "replication", "t_s", "queued", "in_flight"], samples);
+  writeCsv<RequestRecord>(join(dir, "requests.csv"), REQUEST_COLUMNS, requests);
+  writeCsv<UserRecord>(join(dir, "users.csv"), USER_COLUMNS, users);
+  writeCsv<AttemptRecord>(join(dir, "attempts.csv"), ATTEMPT_COLUMNS, attempts);
+  writeCsv<WorkerRecord>(join(dir, "workers.csv"), WORKER_COLUMNS, workers);
+  writeCsv<QueueSample>(join(dir, "samples.csv"), SAMPLE_COLUMNS, samples);
   writeFileSync(
     join(dir, "scenario.yaml"),
     [
