@@ -1,7 +1,8 @@
 // worker-aborts: stale aborts per worker in the baseline arm, summed over replications, with each worker's
 // share of all aborts: the incident report's table ("15 failures: ameli0x …, 71 %") as a bar chart.
 import type { ReportData } from "../read-results.js";
-import { CONFIG, finite, messageChart, type Row, replicationsText, SCHEMA, type Spec } from "./common.js";
+import { abortBarsSpec, shareLabel } from "./abort-bars.js";
+import { finite, messageChart, type Row, replicationsText, type Spec } from "./common.js";
 
 export const MAX_WORKERS = 15;
 
@@ -50,58 +51,25 @@ export function workerAbortsSpec(data: ReportData): Spec {
       data.workers.length === 0 ? "no worker records (workers.csv)" : `no stale aborts in the ${policy} arm`,
     );
   }
-  const values: Row[] = shown.map((r) => ({
+  const bars: Row[] = shown.map((r) => ({
     worker: r.worker,
     group: r.group,
     stale_aborts: r.stale_aborts,
     pops: r.pops,
     share: r.share,
-    label: `${r.stale_aborts} (${(r.share * 100).toFixed(r.share < 0.1 ? 1 : 0)}%)`,
+    label: shareLabel(r.stale_aborts, r.share),
   }));
-  const y = {
-    field: "worker",
-    type: "nominal" as const,
-    title: null,
-    sort: shown.map((r) => r.worker),
-    axis: { labelLimit: 260, labelFontSize: 11.5 },
-  };
-  const max = shown[0].stale_aborts;
-  return {
-    $schema: SCHEMA,
-    title: { text: title, subtitle },
-    config: CONFIG,
-    data: { values },
-    width: 480,
-    height: { step: 24 },
-    encoding: { y },
-    layer: [
-      {
-        mark: { type: "bar", color: "#e15759", height: { band: 0.72 } },
-        encoding: {
-          x: {
-            field: "stale_aborts",
-            type: "quantitative",
-            title: "stale aborts (jobs lost and timed out)",
-            // room on the right for the labels
-            scale: { domain: [0, max * 1.22] },
-            axis: { tickMinStep: 1, format: "d" },
-          },
-          tooltip: [
-            { field: "worker", type: "nominal" },
-            { field: "group", type: "nominal", title: "worker class" },
-            { field: "stale_aborts", type: "quantitative", title: "stale aborts" },
-            { field: "share", type: "quantitative", title: "share of aborts", format: ".1%" },
-            { field: "pops", type: "quantitative", title: "jobs popped" },
-          ],
-        },
-      },
-      {
-        mark: { type: "text", align: "left", dx: 4, fontSize: 11, color: "#222" },
-        encoding: {
-          x: { field: "stale_aborts", type: "quantitative" },
-          text: { field: "label", type: "nominal" },
-        },
-      },
+  return abortBarsSpec({
+    title,
+    subtitle,
+    rows: bars,
+    countField: "stale_aborts",
+    xTitle: "stale aborts (jobs lost and timed out)",
+    tooltip: [
+      { field: "group", type: "nominal", title: "worker class" },
+      { field: "stale_aborts", type: "quantitative", title: "stale aborts" },
+      { field: "share", type: "quantitative", title: "share of aborts", format: ".1%" },
+      { field: "pops", type: "quantitative", title: "jobs popped" },
     ],
-  };
+  });
 }
