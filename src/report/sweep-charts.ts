@@ -1,9 +1,13 @@
 // The charts of a finished sweep (`hordesim sweep`), built from its summary alone:
-//   sweep-PARAM          per swept parameter: p99 latency and failure rate against its values, a line per
-//                        arm and setting of the grid's other parameters (charts/sweep-lines.ts);
+//   sweep-PARAM          per swept parameter: p99 latency, failure rate and the latency of the requests hit
+//                        by a failed job against its values, a line per arm and setting of the grid's other
+//                        parameters (charts/sweep-lines.ts);
 //   sweep-heatmap-G      per grid of two or more parameters: the p99 latency of every cell as a heatmap,
-//   sweep-heatmap-G-failure-rate   and the same for the failure rate (charts/sweep-heatmap.ts);
-//   sweep-pareto         every cell's wasted GPU time against its p99 latency with the Pareto front
+//   sweep-heatmap-G-failure-rate   the same for the failure rate,
+//   sweep-heatmap-G-hit-latency    and for the latency of the requests hit by a failed job
+//                        (charts/sweep-heatmap.ts);
+//   sweep-pareto         every cell's wasted GPU time against its p99 latency with the Pareto front, and
+//   sweep-pareto-failures   its failure rate against the latency of its requests hit by a failed job
 //                        (charts/sweep-pareto.ts).
 // renderSweepCharts writes charts/NAME.vl.json, .svg and .png for each, every file under a temporary name
 // then renamed; the same summary gives byte-identical files.
@@ -22,11 +26,15 @@ export type { SweepChart };
 export { paretoFront };
 
 export const PARETO_CHART = "sweep-pareto";
+export const PARETO_FAILURES_CHART = "sweep-pareto-failures";
 
-/** The heatmap charts' names for a grid (0-based index): p99 latency, then failure rate. */
-export function heatmapNames(gridIndex: number): { p99: string; fail: string } {
+/**
+ * The heatmap charts' names for a grid (0-based index): p99 latency, failure rate, then the latency of the
+ * requests hit by a failed job.
+ */
+export function heatmapNames(gridIndex: number): { p99: string; fail: string; hit: string } {
   const base = `sweep-heatmap-${gridIndex + 1}`;
-  return { p99: base, fail: `${base}-failure-rate` };
+  return { p99: base, fail: `${base}-failure-rate`, hit: `${base}-hit-latency` };
 }
 
 /**
@@ -34,10 +42,10 @@ export function heatmapNames(gridIndex: number): { p99: string; fail: string } {
  * paths share a slug or a slug would take the name of the Pareto chart or a heatmap.
  */
 export function paramChartNames(summary: SweepSummary): Map<string, string> {
-  const taken = new Set<string>([PARETO_CHART]);
+  const taken = new Set<string>([PARETO_CHART, PARETO_FAILURES_CHART]);
   summary.grids.forEach((_, i) => {
     const h = heatmapNames(i);
-    taken.add(h.p99).add(h.fail);
+    taken.add(h.p99).add(h.fail).add(h.hit);
   });
   const out = new Map<string, string>();
   for (const path of sweptPaths(summary)) {
@@ -50,7 +58,7 @@ export function paramChartNames(summary: SweepSummary): Map<string, string> {
   return out;
 }
 
-/** Every chart of a sweep, in order: per parameter, per grid's heatmaps, then the Pareto front. Pure. */
+/** Every chart of a sweep, in order: per parameter, per grid's heatmaps, then the Pareto fronts. Pure. */
 export function buildSweepCharts(summary: SweepSummary): SweepChart[] {
   const charts: SweepChart[] = [];
   const names = paramChartNames(summary);
@@ -60,9 +68,10 @@ export function buildSweepCharts(summary: SweepSummary): SweepChart[] {
       name: names.get(path) as string,
       heading: `Sweep of ${path}`,
       caption:
-        `p99 latency (left) and failure rate (right) of each cell against the values of ${path}, in the order ` +
-        "the sweep gave them: mean over replications with 95 % confidence intervals. One line per arm and setting " +
-        "of its grid's other parameters; an arm's lines share its colour, darker to lighter through those settings.",
+        `p99 latency (left), failure rate (middle) and latency of the requests hit by a failed job (right) of each ` +
+        `cell against the values of ${path}, in the order the sweep gave them: mean over replications with 95 % ` +
+        "confidence intervals. One line per arm and setting of its grid's other parameters; an arm's lines share " +
+        "its colour, darker to lighter through those settings.",
       spec: sweepLineSpec(summary, path),
     });
   }
@@ -76,29 +85,52 @@ export function buildSweepCharts(summary: SweepSummary): SweepChart[] {
         ? `, a row of blocks per combination of ${rest.map((p) => p.path).join(" and ")} (nothing is averaged)`
         : "");
     const names = heatmapNames(i);
+    const ci =
+      "Under each mean, ± the half-width of its 95 % confidence interval; the colours span the cells' own range, " +
+      "so when that range is smaller than the intervals (the subtitle says so) they show noise.";
+    const arms = g.arms.join(", ");
     charts.push({
       name: names.p99,
       heading: `Grid ${i + 1}: p99 latency per cell`,
-      caption: `Mean p99 latency of completed requests of every cell of grid ${i + 1} (${g.arms.join(", ")}): ${layout}. Pale is better.`,
+      caption: `Mean p99 latency of completed requests of every cell of grid ${i + 1} (${arms}): ${layout}. Pale is better. ${ci}`,
       spec: sweepHeatmapSpec(summary, i, "p99"),
     });
     charts.push({
       name: names.fail,
       heading: `Grid ${i + 1}: failure rate per cell`,
-      caption: `Mean failure rate (faulted or expired requests) of every cell of grid ${i + 1} (${g.arms.join(", ")}): ${layout}. Pale is better.`,
+      caption: `Mean failure rate (faulted or expired requests) of every cell of grid ${i + 1} (${arms}): ${layout}. Pale is better. ${ci}`,
       spec: sweepHeatmapSpec(summary, i, "fail"),
     });
+    charts.push({
+      name: names.hit,
+      heading: `Grid ${i + 1}: latency of requests hit by a failed job per cell`,
+      caption:
+        `Mean submit-to-end latency of the requests hit by at least one failed job, every cell of grid ${i + 1} ` +
+        `(${arms}): ${layout}. This is where the timeout rules matter most. Pale is better. ${ci}`,
+      spec: sweepHeatmapSpec(summary, i, "hit"),
+    });
   });
+  const labelsText = summary.grids.map((g) => g.params.map((p) => short.get(p.path)).join(" · ")).join("; ");
   charts.push({
     name: PARETO_CHART,
     heading: "Pareto front of the sweep",
     caption:
       "Wasted GPU time against p99 latency, one point per cell of every grid, coloured by arm, with 95 % confidence " +
       "intervals on both axes. Ringed points joined by the step line form the Pareto front: no other cell has both " +
-      `less waste and lower p99. Each point is labelled with its values (${summary.grids
-        .map((g) => g.params.map((p) => short.get(p.path)).join(" · "))
-        .join("; ")}).`,
-    spec: sweepParetoSpec(summary),
+      `less waste and lower p99. Each point is labelled with its values (${labelsText}).`,
+    spec: sweepParetoSpec(summary, "waste"),
+  });
+  charts.push({
+    name: PARETO_FAILURES_CHART,
+    heading: "Pareto front of failures against the wait of requests hit by a failed job",
+    caption:
+      "Failure rate against the mean latency of the requests hit by a failed job, one point per cell of every " +
+      "grid, coloured by arm, with 95 % confidence intervals on both axes; lower left is better. Ringed points " +
+      "joined by the step line form the Pareto front: no other cell has both fewer failures and a shorter wait " +
+      "for the hit requests. A short TTL and a fast sweep cut the wait of the requests a lost job hits, but give " +
+      "a black-hole worker more strikes per hour, so more requests fail. Each point is labelled with its values " +
+      `(${labelsText}).`,
+    spec: sweepParetoSpec(summary, "failures"),
   });
   return charts;
 }

@@ -9,8 +9,8 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { CellSummary, SweepSummary } from "../../src/experiment/sweep-types.js";
 import { textWidth } from "../../src/report/charts/common.js";
-import { HEAT_RANGE } from "../../src/report/charts/sweep-common.js";
-import { axisValues } from "../../src/report/charts/sweep-lines.js";
+import { HEAT_RANGE, niceTicks } from "../../src/report/charts/sweep-common.js";
+import { axisValues, wrapWords } from "../../src/report/charts/sweep-lines.js";
 import {
   LABEL_GAP,
   PARETO_LABEL_HEIGHT,
@@ -78,6 +78,68 @@ function hexRgb(hex: string): [number, number, number] {
 function contrastRgb(a: [number, number, number], b: [number, number, number]): number {
   const [x, y] = [lum(a), lum(b)].sort((p, q) => q - p);
   return (x + 0.05) / (y + 0.05);
+}
+
+/** The texts of a rendered chart's legend labels, in drawing order. */
+function legendLabels(svg: string): string[] {
+  const group = /<g class="mark-text role-legend-label"[^>]*>(.*?)<\/g>/s.exec(svg);
+  return group ? [...group[1].matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]) : [];
+}
+
+/**
+ * The label boxes of a Pareto chart in plot pixels, with the plot's size and its x and y fields: checks that
+ * no label overlaps another label or a point and that each stays inside the plot, and that a label away
+ * from its point has a leader line ending on its box.
+ */
+function checkParetoLabels(spec: J, xField: string, yField: string): void {
+  const rows: J[] = spec.data.values;
+  const text = layers(spec).find((l) => markType(l) === "text");
+  const xd: [number, number] = text.encoding.x.scale.domain;
+  const yd: [number, number] = text.encoding.y.scale.domain;
+  const W: number = spec.width;
+  const H: number = spec.height;
+  const px = (x: number) => ((x - xd[0]) / (xd[1] - xd[0])) * W;
+  const py = (y: number) => H - ((y - yd[0]) / (yd[1] - yd[0])) * H;
+  const labelled = rows.filter((r) => r.label_x !== null);
+  const boxes = labelled.map((r) => {
+    const w = textWidth(r.label, PARETO_LABEL_SIZE, r.front);
+    const x0 = px(r.label_x);
+    const yc = py(r.label_y);
+    return { x0, x1: x0 + w, y0: yc - PARETO_LABEL_HEIGHT / 2, y1: yc + PARETO_LABEL_HEIGHT / 2 };
+  });
+  const overlap = (a: J, b: J) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
+  for (let i = 0; i < boxes.length; i++) {
+    const b = boxes[i];
+    expect(b.x0).toBeGreaterThanOrEqual(-0.01);
+    expect(b.x1).toBeLessThanOrEqual(W + 0.01);
+    expect(b.y0).toBeGreaterThanOrEqual(-0.01);
+    expect(b.y1).toBeLessThanOrEqual(H + 0.01);
+    for (let j = i + 1; j < boxes.length; j++) {
+      expect(overlap(b, boxes[j]), `${labelled[i].label} / ${labelled[j].label}`).toBe(false);
+    }
+    for (const r of rows) {
+      const cx = px(r[xField]);
+      const cy = py(r[yField]);
+      const rad = 4; // the smaller marker's radius (size 55 ≈ 4.2 px)
+      expect(overlap(b, { x0: cx - rad, x1: cx + rad, y0: cy - rad, y1: cy + rad }), labelled[i].label).toBe(false);
+    }
+  }
+  // a label away from its point is joined to it by a leader line that ends on the label's box
+  for (let i = 0; i < labelled.length; i++) {
+    const r = labelled[i];
+    const b = boxes[i];
+    const cx = px(r[xField]);
+    const cy = py(r[yField]);
+    const gapX = Math.max(b.x0 - cx, 0, cx - b.x1);
+    const gapY = Math.max(b.y0 - cy, 0, cy - b.y1);
+    if (Math.hypot(gapX, gapY) > 16) expect(r.leader_x, r.label).not.toBeNull();
+    if (r.leader_x !== null) {
+      expect(px(r.leader_x)).toBeGreaterThanOrEqual(b.x0 - 0.05);
+      expect(px(r.leader_x)).toBeLessThanOrEqual(b.x1 + 0.05);
+      expect(py(r.leader_y)).toBeGreaterThanOrEqual(b.y0 - 0.05);
+      expect(py(r.leader_y)).toBeLessThanOrEqual(b.y1 + 0.05);
+    }
+  }
 }
 
 const fixture = sweepFixture();
@@ -158,7 +220,7 @@ describe("paretoFront", () => {
 });
 
 describe("the charts of the fixture sweep", () => {
-  it("are a line chart per swept parameter, two heatmaps per grid, then the Pareto chart", () => {
+  it("are a line chart per swept parameter, three heatmaps per grid, then the two Pareto charts", () => {
     expect(charts.map((c) => c.name)).toEqual([
       "sweep-server-ttl-floor",
       "sweep-server-sweep-period",
@@ -166,10 +228,16 @@ describe("the charts of the fixture sweep", () => {
       "sweep-policies-backoff-reassignment-1-cap",
       "sweep-heatmap-1",
       "sweep-heatmap-1-failure-rate",
+      "sweep-heatmap-1-hit-latency",
       "sweep-heatmap-2",
       "sweep-heatmap-2-failure-rate",
+      "sweep-heatmap-2-hit-latency",
       "sweep-pareto",
+      "sweep-pareto-failures",
     ]);
+    const failures = charts.find((c) => c.name === "sweep-pareto-failures") as SweepChart;
+    expect(failures.caption).toMatch(/lower left is better/);
+    expect(failures.caption).toMatch(/short TTL and a fast sweep cut the wait .* more strikes per hour/);
     for (const c of charts) {
       expect(c.heading.length).toBeGreaterThan(5);
       expect(c.caption.length).toBeGreaterThan(40);
@@ -187,12 +255,16 @@ describe("the charts of the fixture sweep", () => {
         params: [
           { path: "pareto", values: ["1", "2"] },
           { path: "heatmap[1]", values: ["x", "y"] },
+          { path: "pareto.failures", values: ["p", "q"] },
+          { path: "heatmap[1].hit-latency", values: ["u", "v"] },
         ],
       },
     ]);
     const names = paramChartNames(s);
     expect(names.get("pareto")).toBe("sweep-pareto-2");
     expect(names.get("heatmap[1]")).toBe("sweep-heatmap-1-2");
+    expect(names.get("pareto.failures")).toBe("sweep-pareto-failures-2");
+    expect(names.get("heatmap[1].hit-latency")).toBe("sweep-heatmap-1-hit-latency-2");
     const all = buildSweepCharts(s).map((c) => c.name);
     expect(new Set(all).size).toBe(all.length);
   });
@@ -203,9 +275,9 @@ describe("a parameter's line chart", () => {
   const rows: J[] = spec.data.values;
   const ttl = SWEEP_GRIDS[0].params[0];
 
-  it("has a p99 and a failure rate row for each cell of the grids with the parameter, and only those", () => {
+  it("has a p99, a failure rate and a hit-request latency row for each cell of the grids with the parameter, and only those", () => {
     const horde = cellsOf(fixture, 0);
-    expect(rows).toHaveLength(horde.length * 2);
+    expect(rows).toHaveLength(horde.length * 3);
     expect(rows.every((r) => r.cell.startsWith("horde "))).toBe(true);
     for (const c of horde) {
       const p99 = rows.find((r) => r.cell === c.label && r.metric === "p99");
@@ -215,6 +287,12 @@ describe("a parameter's line chart", () => {
       expect(p99.hi).toBeCloseTo((c.latency_p99_s.ci95 as [number, number])[1], 1);
       // the failure rate in percent
       expect(fail.mean).toBeCloseTo((c.failure_rate.mean as number) * 100, 3);
+      const hit = rows.find((r) => r.cell === c.label && r.metric === "hit");
+      expect(hit.mean).toBeCloseTo(c.affected_latency_s.mean as number, 1);
+      expect(hit.lo).toBeCloseTo((c.affected_latency_s.ci95 as [number, number])[0], 1);
+      expect(hit.hi).toBeCloseTo((c.affected_latency_s.ci95 as [number, number])[1], 1);
+      const h = c.affected_latency_s.mean as number;
+      expect(hit.text).toBe(`${h >= 100 ? Math.round(h) : h.toFixed(1)} s`);
     }
   });
 
@@ -241,9 +319,15 @@ describe("a parameter's line chart", () => {
   });
 
   it("has a panel per metric with units on its y axis, and one legend entry per series", () => {
-    const titles = spec.hconcat.map((p: J) => p.layer.find((l: J) => markType(l) === "point").encoding.y.title);
+    const titles = spec.hconcat.map((p: J) =>
+      [p.layer.find((l: J) => markType(l) === "point").encoding.y.title].flat().join(" "),
+    );
+    expect(titles).toHaveLength(3);
     expect(titles[0]).toMatch(/p99.*\(s\)/);
     expect(titles[1]).toMatch(/failure rate.*\(%\)/);
+    expect(titles[2]).toBe("latency of requests hit by a failed job (s)");
+    // each panel shows its own metric only
+    expect(spec.hconcat.map((p: J) => p.transform[0].filter.equal)).toEqual(["p99", "fail", "hit"]);
     const color = spec.hconcat[0].layer.find((l: J) => markType(l) === "point").encoding.color;
     expect(color.scale.domain).toHaveLength(3);
     expect(new Set(color.scale.range).size).toBe(3);
@@ -291,9 +375,11 @@ describe("a grid's heatmap", () => {
     ];
     expect(paths).toHaveLength(9);
     const byCell = new Map(rows.map((q) => [q.cell, q]));
+    // the cell's label in a mark's aria-label ("cell: horde …; p99 latency: …; …")
+    const cellOf = (aria: string) => /(?:^|; )cell: ([^;]*)/.exec(aria)?.[1] as string;
     let light = 0;
     for (const m of paths) {
-      const label = /cell: ([^;]*)$/.exec(m[1])?.[1] as string;
+      const label = cellOf(m[1]);
       const row = byCell.get(label);
       expect(row, label).toBeDefined();
       const fill: [number, number, number] = [Number(m[2]), Number(m[3]), Number(m[4])];
@@ -308,19 +394,71 @@ describe("a grid's heatmap", () => {
     const max = rows.reduce((a, b) => (b.value > a.value ? b : a));
     expect(
       paths
-        .find((m) => m[1].endsWith(min.cell))
+        .find((m) => cellOf(m[1]) === min.cell)
         ?.slice(2)
         .map(Number),
     ).toEqual(hexRgb(HEAT_RANGE[0]));
     expect(
       paths
-        .find((m) => m[1].endsWith(max.cell))
+        .find((m) => cellOf(m[1]) === max.cell)
         ?.slice(2)
         .map(Number),
     ).toEqual(hexRgb(HEAT_RANGE[8]));
     expect(min.text_color).toBe("#111111");
     expect(max.text_color).toBe("#ffffff");
     expect(light).toBeGreaterThan(0);
+  });
+
+  it("writes each cell's 95 % half-width under its mean in smaller text", () => {
+    for (const c of cellsOf(fixture, 1)) {
+      const r = rows.find((q) => q.cell === c.label);
+      const [lo, hi] = c.latency_p99_s.ci95 as [number, number];
+      expect(r.ci_text).toBe(`±${((hi - lo) / 2).toFixed(1)}`);
+    }
+    const texts = layers(spec).filter((l) => markType(l) === "text");
+    const means = texts.filter((l) => l.encoding.text.field === "text");
+    const cis = texts.filter((l) => l.encoding.text.field === "ci_text");
+    expect(cis.length).toBeGreaterThan(0);
+    for (const m of means) expect(m.mark.dy).toBeLessThan(0);
+    for (const c of cis) {
+      expect(c.mark.dy).toBeGreaterThan(0);
+      expect(c.mark.fontSize).toBeLessThan(means[0].mark.fontSize);
+    }
+    expect(subtitle(spec)).toMatch(/under each mean: ± the half-width of its 95 % confidence interval/);
+  });
+
+  it("shows the latency of requests hit by a failed job in its third chart", () => {
+    const h = chart(charts, "sweep-heatmap-2-hit-latency");
+    const hit: J[] = h.data.values;
+    expect(hit).toHaveLength(cellsOf(fixture, 1).length);
+    for (const c of cellsOf(fixture, 1)) {
+      const r = hit.find((q) => q.x === c.values[base.path] && q.y === c.values[cap.path]);
+      expect(r.cell).toBe(c.label);
+      expect(r.value).toBeCloseTo(c.affected_latency_s.mean as number, 1);
+      const [lo, hi] = c.affected_latency_s.ci95 as [number, number];
+      expect(r.half_width).toBeCloseTo((hi - lo) / 2, 2);
+    }
+    expect(h.title.text).toMatch(/latency of requests hit by a failed job/);
+    const rect = layers(h).find((l) => markType(l) === "rect");
+    expect([rect.encoding.color.title].flat().join(" ")).toBe("latency of requests hit by a failed job (s)");
+    const values = cellsOf(fixture, 1).map((c) => c.affected_latency_s.mean as number);
+    expect(subtitle(h)).toContain(
+      `colours from pale at ${Math.round(Math.min(...values))} s to dark at ${Math.round(Math.max(...values))} s`,
+    );
+  });
+
+  it("gives the legend round labels that all read differently", async () => {
+    const rect = layers(spec).find((l) => markType(l) === "rect");
+    const legend = rect.encoding.color.legend;
+    const [lo, hi] = [rect.encoding.color.scale.domain[0], rect.encoding.color.scale.domain.at(-1)];
+    expect(legend.values.length).toBeGreaterThanOrEqual(3);
+    for (const v of legend.values) {
+      expect(v).toBeGreaterThanOrEqual(lo);
+      expect(v).toBeLessThanOrEqual(hi);
+    }
+    const labels = legendLabels((await renderChart(spec)).svg);
+    expect(labels.length).toBe(legend.values.length);
+    expect(new Set(labels).size).toBe(labels.length);
   });
 
   it("shows the failure rate in percent in its second chart", () => {
@@ -382,52 +520,8 @@ describe("the Pareto chart", () => {
   });
 
   it("places labels that overlap no other label and no point, inside the plot", () => {
-    const text = layers(spec).find((l) => markType(l) === "text");
-    const xd: [number, number] = text.encoding.x.scale.domain;
-    const yd: [number, number] = text.encoding.y.scale.domain;
-    const W: number = spec.width;
-    const H: number = spec.height;
-    const px = (x: number) => ((x - xd[0]) / (xd[1] - xd[0])) * W;
-    const py = (y: number) => H - ((y - yd[0]) / (yd[1] - yd[0])) * H;
-    const boxes = rows.map((r) => {
-      const w = textWidth(r.label, PARETO_LABEL_SIZE, r.front);
-      const x0 = px(r.label_x);
-      const yc = py(r.label_y);
-      return { x0, x1: x0 + w, y0: yc - PARETO_LABEL_HEIGHT / 2, y1: yc + PARETO_LABEL_HEIGHT / 2 };
-    });
-    const overlap = (a: J, b: J) => a.x0 < b.x1 && b.x0 < a.x1 && a.y0 < b.y1 && b.y0 < a.y1;
-    for (let i = 0; i < boxes.length; i++) {
-      const b = boxes[i];
-      expect(b.x0).toBeGreaterThanOrEqual(-0.01);
-      expect(b.x1).toBeLessThanOrEqual(W + 0.01);
-      expect(b.y0).toBeGreaterThanOrEqual(-0.01);
-      expect(b.y1).toBeLessThanOrEqual(H + 0.01);
-      for (let j = i + 1; j < boxes.length; j++) {
-        expect(overlap(b, boxes[j]), `${rows[i].label} / ${rows[j].label}`).toBe(false);
-      }
-      for (const r of rows) {
-        const cx = px(r.wasted_gpu_s);
-        const cy = py(r.p99_s);
-        const rad = 4; // the smaller marker's radius (size 55 ≈ 4.2 px)
-        expect(overlap(b, { x0: cx - rad, x1: cx + rad, y0: cy - rad, y1: cy + rad })).toBe(false);
-      }
-    }
-    // a label away from its point is joined to it by a leader line that ends on the label's box
-    for (let i = 0; i < rows.length; i++) {
-      const r = rows[i];
-      const b = boxes[i];
-      const cx = px(r.wasted_gpu_s);
-      const cy = py(r.p99_s);
-      const gapX = Math.max(b.x0 - cx, 0, cx - b.x1);
-      const gapY = Math.max(b.y0 - cy, 0, cy - b.y1);
-      if (Math.hypot(gapX, gapY) > 16) expect(r.leader_x, r.label).not.toBeNull();
-      if (r.leader_x !== null) {
-        expect(px(r.leader_x)).toBeGreaterThanOrEqual(b.x0 - 0.05);
-        expect(px(r.leader_x)).toBeLessThanOrEqual(b.x1 + 0.05);
-        expect(py(r.leader_y)).toBeGreaterThanOrEqual(b.y0 - 0.05);
-        expect(py(r.leader_y)).toBeLessThanOrEqual(b.y1 + 0.05);
-      }
-    }
+    expect(rows.every((r) => r.label_x !== null)).toBe(true);
+    checkParetoLabels(spec, "wasted_gpu_s", "p99_s");
   });
 
   it("places labels apart even for many points in a heap (property)", () => {
@@ -474,6 +568,215 @@ describe("the Pareto chart", () => {
   });
 });
 
+describe("the Pareto chart of failures against the wait of hit requests", () => {
+  const spec = chart(charts, "sweep-pareto-failures");
+  const rows: J[] = spec.data.values;
+
+  it("has a point per cell at its failure rate (%) and hit-request latency, the front as computed independently", () => {
+    expect(rows).toHaveLength(fixture.cells.length);
+    for (const c of fixture.cells) {
+      const r = rows.find((q) => q.cell === c.label);
+      expect(r.failure_pct).toBeCloseTo((c.failure_rate.mean as number) * 100, 4);
+      expect(r.hit_latency_s).toBeCloseTo(c.affected_latency_s.mean as number, 1);
+      // a rate cannot be negative: the whisker is cut at 0
+      expect(r.x_lo).toBeCloseTo(Math.max(0, (c.failure_rate.ci95 as [number, number])[0] * 100), 4);
+      expect(r.x_lo).toBeGreaterThanOrEqual(0);
+    }
+    const pts = fixture.cells.map((c) => ({
+      x: (c.failure_rate.mean as number) * 100,
+      y: c.affected_latency_s.mean as number,
+    }));
+    const front = bruteFront(pts);
+    expect(front.size).toBeGreaterThan(1);
+    expect(front.size).toBeLessThan(pts.length);
+    expect(new Set(rows.filter((r) => r.front).map((r) => r.cell))).toEqual(
+      new Set([...front].map((i) => fixture.cells[i].label)),
+    );
+    // the step line runs along the front: increasing failure rate, decreasing latency
+    const along = rows.filter((r) => r.front).sort((a, b) => a.front_rank - b.front_rank);
+    for (let k = 1; k < along.length; k++) {
+      expect(along[k].failure_pct).toBeGreaterThanOrEqual(along[k - 1].failure_pct);
+      expect(along[k].hit_latency_s).toBeLessThanOrEqual(along[k - 1].hit_latency_s);
+    }
+  });
+
+  it("is drawn by the same code as the other Pareto chart: the same layers, other fields and titles", () => {
+    const waste = chart(charts, "sweep-pareto");
+    expect(layers(spec).map(markType)).toEqual(layers(waste).map(markType));
+    expect(spec.width).toBe(waste.width);
+    const point = layers(spec).find((l) => markType(l) === "point");
+    expect(point.encoding.x.field).toBe("failure_pct");
+    expect(point.encoding.x.title).toMatch(/failure rate.*\(%\)/);
+    expect(point.encoding.y.field).toBe("hit_latency_s");
+    expect(point.encoding.y.title).toBe("latency of requests hit by a failed job (s)");
+    expect(spec.title.text).toMatch(/failure rate/);
+    expect(subtitle(spec)).toMatch(/lower left is better/);
+  });
+
+  it("labels every cell with its values, no label over another or over a point", () => {
+    for (const c of fixture.cells) {
+      const r = rows.find((q) => q.cell === c.label);
+      expect(r.label).toBe(SWEEP_GRIDS[c.grid].params.map((p) => c.values[p.path]).join(" · "));
+    }
+    expect(rows.every((r) => r.label_x !== null)).toBe(true);
+    checkParetoLabels(spec, "failure_pct", "hit_latency_s");
+  });
+
+  it("has x ticks at round rates whose labels differ, even for rates of a few in 100,000", async () => {
+    const tiny = sweepFixture();
+    tiny.cells.forEach((c, i) => {
+      const m = (i % 4) * 0.0000013;
+      c.failure_rate = { mean: m, ci95: [m - 0.000004, m + 0.000004] };
+    });
+    const t = chart(buildSweepCharts(tiny), "sweep-pareto-failures");
+    const axis = layers(t).find((l) => markType(l) === "line").encoding.x.axis;
+    const decimals = Number(/^,\.(\d+)f$/.exec(axis.format)?.[1]);
+    const texts = axis.values.map((v: number) => v.toFixed(decimals));
+    expect(texts.length).toBeGreaterThanOrEqual(3);
+    expect(new Set(texts).size).toBe(texts.length);
+    expect(axis.values[0]).toBe(0);
+    expect(subtitle(t)).toMatch(/whiskers below 0 % cut at 0: 18 cells/);
+    const r = await renderChart(t);
+    expect(r.warnings).toEqual([]);
+  });
+});
+
+describe("cells on top of one another in a Pareto chart", () => {
+  // the backoff grid's cap never binds: cells 9–11 (base 10s) alike, and cells 13 and 17 alike by chance
+  const s = sweepFixture();
+  for (const i of [10, 11])
+    Object.assign(s.cells[i], { ...s.cells[9], cell: i, label: s.cells[i].label, values: s.cells[i].values });
+  Object.assign(s.cells[17], { ...s.cells[13], cell: 17, label: s.cells[17].label, values: s.cells[17].values });
+  const built = buildSweepCharts(s);
+
+  for (const [name, xField, yField] of [
+    ["sweep-pareto", "wasted_gpu_s", "p99_s"],
+    ["sweep-pareto-failures", "failure_pct", "hit_latency_s"],
+  ]) {
+    it(`share one label in ${name}: a cross product of values shortened, else a list`, () => {
+      const spec = chart(built, name);
+      const rows: J[] = spec.data.values;
+      const row = (i: number) => rows.find((r) => r.cell === s.cells[i].label);
+      expect(row(9).label).toBe("10s · 5m/15m/60m");
+      expect(row(9).label_x).not.toBeNull();
+      for (const i of [10, 11]) expect(row(i).label_x).toBeNull();
+      expect(row(13).label).toBe("30s · 15m, 90s · 60m");
+      expect(row(17).label_x).toBeNull();
+      // every other cell keeps its own label
+      const shared = new Set([10, 11, 17]);
+      for (const c of s.cells) if (!shared.has(c.cell)) expect(row(c.cell).label_x, c.label).not.toBeNull();
+      checkParetoLabels(spec, xField, yField);
+    });
+  }
+});
+
+describe("a heatmap over a narrow range", () => {
+  // every p99 of grid 1 within 0.64 s, every interval ±3 s: as in a real sweep whose constants do not matter
+  const s = sweepFixture();
+  cellsOf(s, 0).forEach((c, k) => {
+    const m = 50.6 + 0.08 * k;
+    c.latency_p99_s = { mean: m, ci95: [m - 3, m + 3] };
+  });
+  // the hit-request latency of grid 2 within 1.2 s around 193 s, failure rates of a few in a million
+  cellsOf(s, 1).forEach((c, k) => {
+    const m = 192.9 + 0.15 * k;
+    c.affected_latency_s = { mean: m, ci95: [m - 2.5, m + 2.5] };
+    const f = k < 3 ? 0.0000039 : 0;
+    const h = k < 3 ? 0.0000088 : 0;
+    c.failure_rate = { mean: f, ci95: [f - h, f + h] };
+  });
+  const built = buildSweepCharts(s);
+
+  it("labels its legend with distinct numbers inside the range, with the decimals they need", async () => {
+    for (const [name, lo, hi] of [
+      ["sweep-heatmap-1", 50.6, 51.24],
+      ["sweep-heatmap-2-hit-latency", 192.9, 194.1],
+      ["sweep-heatmap-2-failure-rate", 0, 0.00039],
+    ] as const) {
+      const spec = chart(built, name);
+      const labels = legendLabels((await renderChart(spec)).svg);
+      expect(labels.length, name).toBeGreaterThanOrEqual(3);
+      expect(new Set(labels).size, `${name}: ${labels.join(", ")}`).toBe(labels.length);
+      for (const l of labels) {
+        const v = Number(l.replace(/,/g, ""));
+        expect(v, name).toBeGreaterThanOrEqual(lo - 1e-9);
+        expect(v, name).toBeLessThanOrEqual(hi + 1e-9);
+      }
+    }
+  });
+
+  it("says the colours span less than the noise, and gives the range", () => {
+    const h = chart(built, "sweep-heatmap-1");
+    expect(subtitle(h)).toContain("colours from pale at 50.6 s to dark at 51.2 s");
+    expect(subtitle(h)).toMatch(/typically ±3\.0 s/);
+    expect(subtitle(h)).toMatch(/the cell means span 0\.6 s, less than a typical half-width: .*within the noise/);
+    for (const r of h.data.values) expect(r.ci_text).toBe("±3.0");
+    // a wide range with narrow intervals says nothing of the kind
+    expect(subtitle(chart(charts, "sweep-heatmap-1-hit-latency"))).not.toMatch(/noise/);
+  });
+
+  it("writes the cells' means with enough decimals to tell them apart", () => {
+    const rows: J[] = chart(built, "sweep-heatmap-2-hit-latency").data.values;
+    for (const c of cellsOf(s, 1)) {
+      const r = rows.find((q) => q.cell === c.label);
+      expect(r.text).toBe((c.affected_latency_s.mean as number).toFixed(1));
+    }
+    expect(new Set(rows.map((r) => r.text)).size).toBe(rows.length);
+  });
+
+  it("says when the extreme cells' intervals reach each other's means though a typical interval is narrower", () => {
+    // six cells without a failure, interval 0; three at 0.00039 % ± 0.00088 %
+    const f = chart(built, "sweep-heatmap-2-failure-rate");
+    expect(subtitle(f)).toMatch(/typically ±0%/);
+    expect(subtitle(f)).toMatch(/reaches the other's mean: the differences are within the noise/);
+  });
+});
+
+describe("niceTicks and wrapWords", () => {
+  it("property: round ticks inside the range, increasing, exactly and distinctly written with their decimals", () => {
+    fc.assert(
+      fc.property(
+        fc.double({ min: -1e6, max: 1e6, noNaN: true }),
+        fc.double({ min: 1e-7, max: 1e6, noNaN: true }),
+        fc.integer({ min: 3, max: 5 }),
+        (lo, span, count) => {
+          const hi = lo + span;
+          fc.pre(hi - lo > Math.abs(lo) * 1e-9);
+          const { values, decimals } = niceTicks(lo, hi, count);
+          expect(values.length).toBeGreaterThanOrEqual(2);
+          expect(values.length).toBeLessThanOrEqual(2 * count + 1);
+          const tol = span * 1e-6;
+          for (const v of values) {
+            expect(v).toBeGreaterThanOrEqual(lo - tol);
+            expect(v).toBeLessThanOrEqual(hi + tol);
+            expect(Number(v.toFixed(decimals))).toBe(v);
+          }
+          for (let k = 1; k < values.length; k++) expect(values[k]).toBeGreaterThan(values[k - 1]);
+          const texts = values.map((v) => v.toFixed(decimals));
+          expect(new Set(texts).size).toBe(texts.length);
+        },
+      ),
+      { numRuns: 500 },
+    );
+    expect(niceTicks(50.634, 51.254, 3)).toEqual({ values: [50.8, 51, 51.2], decimals: 1 });
+    expect(niceTicks(0, 0.0058, 5)).toEqual({ values: [0, 0.001, 0.002, 0.003, 0.004, 0.005], decimals: 3 });
+    // a span just short of two multiples of the nearest step (0.05) takes the next smaller one (found by fast-check)
+    expect(niceTicks(-0.04486832985505139, 0.04999999995, 3)).toEqual({
+      values: [-0.04, -0.02, 0, 0.02, 0.04],
+      decimals: 2,
+    });
+  });
+
+  it("breaks a long axis title into two lines of about equal width", () => {
+    const w = (t: string) => t.length;
+    expect(wrapWords("short", 10, w)).toEqual(["short"]);
+    expect(wrapWords("latency of requests hit by a failed job (s)", 30, w)).toEqual([
+      "latency of requests",
+      "hit by a failed job (s)",
+    ]);
+  });
+});
+
 describe("cells without data", () => {
   // cell 4: nothing at all; cell 12: every request failed, so a failure rate but no latency
   const s = sweepFixture({ emptyCells: [4], allFailedCells: [12] });
@@ -483,16 +786,25 @@ describe("cells without data", () => {
     const ttl = chart(built, "sweep-server-ttl-floor");
     expect(ttl.data.values.filter((r: J) => r.metric === "p99")).toHaveLength(8);
     expect(ttl.data.values.filter((r: J) => r.metric === "fail")).toHaveLength(8);
+    expect(ttl.data.values.filter((r: J) => r.metric === "hit")).toHaveLength(8);
     expect(subtitle(ttl)).toMatch(
-      /left out for lack of data: 1 cell without a p99 latency, 1 cell without a failure rate/,
+      /left out for lack of data: 1 cell without a p99 latency, 1 cell without a failure rate, 1 cell without a latency of requests hit by a failed job$/m,
     );
     const base = chart(built, "sweep-policies-backoff-reassignment-1-base");
     expect(base.data.values.filter((r: J) => r.metric === "p99")).toHaveLength(8);
     expect(base.data.values.filter((r: J) => r.metric === "fail")).toHaveLength(9);
-    expect(subtitle(base)).toMatch(/1 cell without a p99 latency$/m);
-    const pareto = chart(built, "sweep-pareto");
-    expect(pareto.data.values).toHaveLength(16);
-    expect(subtitle(pareto)).toMatch(/left out for lack of data: 2 cells/);
+    expect(base.data.values.filter((r: J) => r.metric === "hit")).toHaveLength(8);
+    expect(subtitle(base)).toMatch(
+      /: 1 cell without a p99 latency, 1 cell without a latency of requests hit by a failed job$/m,
+    );
+    for (const name of ["sweep-pareto", "sweep-pareto-failures"]) {
+      const pareto = chart(built, name);
+      expect(pareto.data.values, name).toHaveLength(16);
+      expect(subtitle(pareto)).toMatch(/left out for lack of data: 2 cells/);
+    }
+    const hit = chart(built, "sweep-heatmap-2-hit-latency");
+    expect(hit.data.values.filter((r: J) => r.value !== null)).toHaveLength(8);
+    expect(hit.data.values.find((r: J) => r.value === null).ci_text).toBeNull();
     const heat = chart(built, "sweep-heatmap-1");
     expect(heat.data.values.filter((r: J) => r.value !== null)).toHaveLength(8);
     expect(heat.data.values.find((r: J) => r.value === null).text).toBe("no data");

@@ -3,8 +3,11 @@
 //   grid 2, backoff: policies[backoff].reassignment[1].base [10s, 30s, 90s] × ….cap [5m, 15m, 60m]
 // Invented but plausible figures: a shorter TTL floor frees requests from hung workers sooner (lower p99) but
 // aborts more slow jobs that would have finished (more wasted GPU time, more strikes, so more faulted
-// requests); a longer sweep period leaves stale jobs running longer. Backoff with a short base retries sooner (lower p99, more waste), a long
-// cap holds a failed request back longer. A little deterministic jitter keeps the surfaces from being planes.
+// requests); a longer sweep period leaves stale jobs running longer. Backoff with a short base retries sooner
+// (lower p99, more waste), a long cap holds a failed request back longer. The latency of the requests hit by
+// a failed job grows with the TTL floor and the sweep period (a lost job is noticed at the first sweep after
+// its TTL), and barely moves with the backoff constants. A little deterministic jitter keeps the surfaces
+// from being planes.
 
 import type { CellSummary, SweepGrid, SweepSummary } from "../../src/experiment/sweep-types.js";
 import type { Estimate } from "../../src/metrics/intervals.js";
@@ -60,6 +63,7 @@ function figures(grid: number, a: number, b: number) {
       p99: 95 + 0.55 * a + 0.35 * b,
       fail: 0.004 + 0.9 / a + 0.00005 * b,
       wasted: 1200 + 240000 / a + 15 * b,
+      hit: 30 + 1.05 * a + 0.8 * b,
     };
   }
   // a = backoff base (s), b = backoff cap (s)
@@ -67,6 +71,7 @@ function figures(grid: number, a: number, b: number) {
     p99: 118 + 0.62 * a + 0.013 * b,
     fail: 0.011 - 0.00003 * a + 0.0000006 * b,
     wasted: 2500 + 21000 / a + 0.28 * b,
+    hit: 190 + 0.04 * a + 0.002 * b,
   };
 }
 
@@ -90,6 +95,7 @@ export function sweepFixture(opts: SweepFixtureOptions = {}): SweepSummary {
           const p99 = f.p99 * (1 + 0.04 * jitter(index, 1));
           const fail = f.fail * (1 + 0.1 * jitter(index, 2));
           const wasted = f.wasted * (1 + 0.05 * jitter(index, 3));
+          const hit = f.hit * (1 + 0.02 * jitter(index, 4));
           const empty = opts.emptyCells?.includes(index) ?? false;
           const allFailed = opts.allFailedCells?.includes(index) ?? false;
           const none = empty || allFailed;
@@ -107,7 +113,7 @@ export function sweepFixture(opts: SweepFixtureOptions = {}): SweepSummary {
             latency_p99_s: none ? NONE : est(p99, 0.07),
             wasted_gpu_s: empty ? NONE : est(wasted, 0.06),
             attempts_per_request: none ? NONE : est(1 + fail * 4, 0.03),
-            affected_latency_s: none ? NONE : est(p99 * 0.8, 0.1),
+            affected_latency_s: none ? NONE : est(hit, 0.04),
             user_latency_p99_s: none ? NONE : est(p99 * 1.1, 0.08),
           });
         }

@@ -71,11 +71,22 @@ export function valuesText(summary: SweepSummary, c: CellSummary): string {
   return vals.length > 0 ? vals.join(" · ") : c.policy;
 }
 
-export type Metric = "p99" | "fail" | "wasted";
+/**
+ * The figures the sweep charts show: p99 latency of completed requests, failure rate, wasted GPU time, and
+ * `hit`, the mean submit-to-end latency of the requests hit by at least one failed job.
+ */
+export type Metric = "p99" | "fail" | "wasted" | "hit";
+
+const ESTIMATE = {
+  p99: "latency_p99_s",
+  fail: "failure_rate",
+  wasted: "wasted_gpu_s",
+  hit: "affected_latency_s",
+} as const satisfies Record<Metric, keyof CellSummary>;
 
 /** A cell's mean and 95 % interval for a metric, in the charts' units (failure rate in percent). */
 export function figure(c: CellSummary, m: Metric): { mean: number | null; lo: number | null; hi: number | null } {
-  const e = m === "p99" ? c.latency_p99_s : m === "fail" ? c.failure_rate : c.wasted_gpu_s;
+  const e = c[ESTIMATE[m]];
   const k = m === "fail" ? 100 : 1;
   const mean = finite(e?.mean) ? e.mean * k : null;
   const ci = e?.ci95 && finite(e.ci95[0]) && finite(e.ci95[1]) ? e.ci95 : null;
@@ -84,6 +95,40 @@ export function figure(c: CellSummary, m: Metric): { mean: number | null; lo: nu
     lo: mean !== null && ci ? Math.min(ci[0], ci[1]) * k : null,
     hi: mean !== null && ci ? Math.max(ci[0], ci[1]) * k : null,
   };
+}
+
+/**
+ * About `count` round tick values inside [lo, hi] (steps of 1, 2 or 5 times a power of ten, as d3's ticks),
+ * and the number of decimals that writes each of them exactly and tells them apart.
+ */
+export function niceTicks(lo: number, hi: number, count: number): { values: number[]; decimals: number } {
+  const span = hi - lo;
+  if (!(span > 0) || !Number.isFinite(span)) return { values: [lo], decimals: decimalsFor(Math.abs(lo) / 100 || 1) };
+  const raw = span / Math.max(1, count);
+  const power = 10 ** Math.floor(Math.log10(raw));
+  const err = raw / power;
+  // the nice steps from the one nearest raw downwards: a span just short of two multiples of a step gets
+  // the next smaller one, so that there are always at least two ticks
+  const factors = [10, 5, 2, 1, 0.5, 0.2, 0.1];
+  let f = err >= Math.sqrt(50) ? 0 : err >= Math.sqrt(10) ? 1 : err >= Math.sqrt(2) ? 2 : 3;
+  let decimals = 0;
+  let values: number[] = [];
+  for (;;) {
+    const step = factors[f] * power;
+    decimals = decimalsFor(step);
+    values = [];
+    for (let k = Math.ceil(lo / step - 1e-9); k * step <= hi + step * 1e-9; k++) {
+      values.push(Number((k * step).toFixed(decimals)));
+    }
+    if (values.length >= 2 || f === factors.length - 1) break;
+    f++;
+  }
+  return { values, decimals };
+}
+
+/** The decimals needed to write multiples of `step`: 0.2 → 1, 0.05 → 2, 5 → 0. */
+function decimalsFor(step: number): number {
+  return Math.max(0, Math.min(12, -Math.floor(Math.log10(step) + 1e-9)));
 }
 
 /** "1 cell" / "3 cells". */
@@ -100,6 +145,13 @@ function commas(n: number): string {
 /** Seconds: 51.06 → "51.1", 312.4 → "312", 1234.5 → "1,235". */
 export function secondsText(x: number): string {
   return Math.abs(x) >= 100 ? commas(x) : x.toFixed(1);
+}
+
+/** A number with a fixed number of decimals and thousands separators: (1234.56, 1) → "1,234.6". */
+export function fixedText(x: number, decimals: number): string {
+  const [int, frac] = x.toFixed(decimals).split(".");
+  const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+  return frac === undefined ? grouped : `${grouped}.${frac}`;
 }
 
 /** GPU-seconds: 3116.2 → "3,116", 4.567 → "4.57". */

@@ -1,5 +1,5 @@
-// sweep line chart: for one swept parameter, p99 latency and failure rate of every cell (mean with 95 % CI
-// whiskers) against the parameter's values, in the order the user gave them, one line per series: an arm
+// sweep line chart: for one swept parameter, p99 latency, failure rate and the latency of the requests hit
+// by a failed job of every cell (mean with 95 % CI whiskers) against the parameter's values, in the order the user gave them, one line per series: an arm
 // together with the values of its grid's other parameters. The x axis is numeric underneath (value i at i),
 // so that the series can be dodged sideways and their whiskers stay apart; its labels are the value labels.
 // A series takes its arm's colour, darker to lighter through the other parameters' values, and a shape of
@@ -15,6 +15,7 @@ import {
   SCHEMA,
   type Spec,
   sig,
+  textWidth,
   whiskersText,
 } from "./common.js";
 import {
@@ -29,13 +30,18 @@ import {
   sweptPaths,
 } from "./sweep-common.js";
 
-const PANEL_WIDTH = 320;
+const PANEL_WIDTH = 270;
 const PANEL_HEIGHT = 260;
 const SHAPES = ["circle", "square", "triangle-up", "diamond", "triangle-down", "cross"] as const;
 
 export const LINE_PANELS = [
-  { metric: "p99", axis: "p99 latency of completed requests (s)" },
-  { metric: "fail", axis: "failure rate: faulted or expired (%)" },
+  { metric: "p99", axis: "p99 latency of completed requests (s)", missing: "a p99 latency" },
+  { metric: "fail", axis: "failure rate: faulted or expired (%)", missing: "a failure rate" },
+  {
+    metric: "hit",
+    axis: "latency of requests hit by a failed job (s)",
+    missing: "a latency of requests hit by a failed job",
+  },
 ] as const;
 
 export interface Series {
@@ -69,6 +75,26 @@ export function axisValues(summary: SweepSummary, path: string): string[] {
     .map((v, i) => ({ v, i }))
     .sort((a, b) => (size.get(a.v) as number) - (size.get(b.v) as number) || a.i - b.i)
     .map((x) => x.v);
+}
+
+/**
+ * An axis title too long for `max` px in two lines of about equal width, broken between words (the split
+ * whose longer line is shortest); a title that fits, or has one word, as one line.
+ */
+export function wrapWords(text: string, max: number, width: (s: string) => number): string[] {
+  const words = text.split(" ");
+  if (width(text) <= max || words.length < 2) return [text];
+  let best: string[] = [text];
+  let bestWidth = Number.POSITIVE_INFINITY;
+  for (let k = 1; k < words.length; k++) {
+    const lines = [words.slice(0, k).join(" "), words.slice(k).join(" ")];
+    const w = Math.max(...lines.map(width));
+    if (w < bestWidth) {
+      best = lines;
+      bestWidth = w;
+    }
+  }
+  return best;
 }
 
 export function sweepLineSpec(summary: SweepSummary, path: string): Spec {
@@ -113,7 +139,7 @@ export function sweepLineSpec(summary: SweepSummary, path: string): Spec {
   // dodge: the series spread over at most half a category, in legend order from left to right
   const step = Math.min(0.09, 0.5 / Math.max(1, series.length));
   const rows: Row[] = [];
-  const missing = { p99: 0, fail: 0 };
+  const missing = { p99: 0, fail: 0, hit: 0 };
   for (const c of cells) {
     const s = seriesOf.get(c.cell) as Series;
     const xi = xLabels.indexOf(c.values[path]);
@@ -132,17 +158,17 @@ export function sweepLineSpec(summary: SweepSummary, path: string): Spec {
         mean: sig(f.mean),
         lo: sig(f.lo),
         hi: sig(f.hi),
-        text: panel.metric === "p99" ? `${secondsText(f.mean)} s` : percentText(f.mean),
+        text: panel.metric === "fail" ? percentText(f.mean) : `${secondsText(f.mean)} s`,
         cell: c.label,
       });
     }
   }
   const subtitle = [
-    `Mean over ${replicationsText(summary.replications)}; ${whiskersText(summary.replications)}; lower is better in both panels`,
-    "points of a value are spread sideways so that their whiskers stay apart; p99 axis not from 0",
+    `Mean over ${replicationsText(summary.replications)}; ${whiskersText(summary.replications)}; lower is better in every panel`,
+    "points of a value are spread sideways so that their whiskers stay apart; latency axes not from 0",
   ];
   const leftOut = LINE_PANELS.filter((p) => missing[p.metric] > 0).map(
-    (p) => `${cellsText(missing[p.metric])} without ${p.metric === "p99" ? "a p99 latency" : "a failure rate"}`,
+    (p) => `${cellsText(missing[p.metric])} without ${p.missing}`,
   );
   if (leftOut.length > 0) subtitle.push(`left out for lack of data: ${leftOut.join(", ")}`);
   if (rows.length === 0) return messageChart(title, subtitle, "no cell of this parameter has any data");
@@ -174,10 +200,11 @@ export function sweepLineSpec(summary: SweepSummary, path: string): Spec {
     },
   };
   const panel = (p: (typeof LINE_PANELS)[number]) => {
+    const title = wrapWords(p.axis, PANEL_HEIGHT, (t) => textWidth(t, 12, true));
     const y = (field: string) => ({
       field,
       type: "quantitative" as const,
-      title: p.axis,
+      title: title.length === 1 ? title[0] : title,
       scale: { zero: p.metric === "fail" },
     });
     const has = rows.some((r) => r.metric === p.metric);

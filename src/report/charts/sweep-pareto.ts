@@ -1,10 +1,13 @@
-// sweep Pareto chart: every cell of every grid as a point, mean wasted GPU-seconds (cost) against mean p99
-// latency, coloured by arm, with 95 % CI whiskers on both axes. The cells no other cell beats on both (the
-// Pareto front, minimising both) are drawn larger with a dark ring and joined by a step line. Every point is
-// labelled with its values only ("60s · 10s"); the subtitle says which parameter each value is. Both scales
-// have fixed domains, so data and pixels convert exactly: labels are placed here, in pixels, with the
-// font's own widths — next to their point when there is room, else at the nearest free spot with a leader
-// line — so that no label overlaps another label or a point, and all stay inside the plot.
+// sweep Pareto charts: every cell of every grid as a point, coloured by arm, with 95 % CI whiskers on both
+// axes, for two pairs of figures to minimise (PARETO_KINDS): mean wasted GPU-seconds (cost) against mean p99
+// latency (sweep-pareto), and the failure rate against the mean latency of the requests hit by a failed job
+// (sweep-pareto-failures). The cells no other cell beats on both (the Pareto front, minimising both) are
+// drawn larger with a dark ring and joined by a step line. Every point is labelled with its values only
+// ("60s · 10s"; cells of an arm with the same means share one label, "10s · 5m/15m/60m"); the subtitle says
+// which parameter each value is. Both scales have fixed domains, so data and pixels convert exactly: labels
+// are placed here, in pixels, with the font's own widths — next to their point when there is room, else at
+// the nearest free spot with a leader line — so that no label overlaps another label or a point, and all
+// stay inside the plot.
 
 import type { SweepSummary } from "../../experiment/sweep-types.js";
 import { paretoFront } from "../../metrics/pareto.js";
@@ -24,7 +27,10 @@ import {
   cellsText,
   figure,
   gpuText,
+  type Metric,
+  niceTicks,
   orderedCells,
+  percentText,
   secondsText,
   shortNames,
   sweepArms,
@@ -65,6 +71,10 @@ export interface LabelRequest {
   w: number;
   /** The point's radius in px. */
   r: number;
+  /**
+   * Points of one group lie on one another and share a label: none of them makes another's label ambiguous.
+   */
+  group?: number;
 }
 
 function hits(a: LabelBox, b: LabelBox, gap: number): boolean {
@@ -111,7 +121,11 @@ export function placePointLabels(
   // a label without a leader line must be nearer its own point than any other, or it reads as theirs
   const ambiguous = (b: LabelBox, i: number) => {
     const own = dist(b, reqs[i]) - reqs[i].r;
-    return own <= LEADER_AFTER && reqs.some((q, j) => j !== i && dist(b, q) - q.r < own + AMBIGUITY_MARGIN);
+    const g = reqs[i].group;
+    return (
+      own <= LEADER_AFTER &&
+      reqs.some((q, j) => j !== i && (g === undefined || q.group !== g) && dist(b, q) - q.r < own + AMBIGUITY_MARGIN)
+    );
   };
   const free = (b: LabelBox, i: number, strict: boolean) =>
     !ambiguous(b, i) &&
@@ -177,6 +191,7 @@ function domain(values: number[]): [number, number] {
 
 interface Point {
   cell: number;
+  grid: number;
   policy: string;
   label: string;
   full: string;
@@ -188,55 +203,179 @@ interface Point {
   yhi: number | null;
 }
 
-export function sweepParetoSpec(summary: SweepSummary): Spec {
-  const title = "Pareto front: wasted GPU time against p99 latency, every cell";
+/**
+ * The points that lie on one another (same grid and arm, same means to the five digits the chart keeps): a
+ * group id per point, each group's first point (the one labelled) and its label. A group's label gives each
+ * parameter's values joined by "/" when the group is their cross product ("10s · 5m/15m/60m"), else lists
+ * its points' labels ("10s · 5m, 30s · 60m").
+ */
+export function labelGroups(
+  summary: SweepSummary,
+  points: readonly { cell: number; grid: number; policy: string; label: string; x: number; y: number }[],
+): { of: number[]; reps: number[]; label: string[] } {
+  const key = new Map<string, number>();
+  const of: number[] = [];
+  const members: number[][] = [];
+  points.forEach((p, i) => {
+    const k = [p.grid, p.policy, sig(p.x), sig(p.y)].join("\u0000");
+    let g = key.get(k);
+    if (g === undefined) {
+      g = members.length;
+      key.set(k, g);
+      members.push([]);
+    }
+    members[g].push(i);
+    of.push(g);
+  });
+  const cellById = new Map(summary.cells.map((c) => [c.cell, c]));
+  const label = members.map((m) => {
+    if (m.length === 1) return points[m[0]].label;
+    const params = summary.grids[points[m[0]].grid]?.params ?? [];
+    const values = params.map((p) =>
+      p.values.filter((v) => m.some((i) => cellById.get(points[i].cell)?.values[p.path] === v)),
+    );
+    const product = values.reduce((n, v) => n * v.length, 1);
+    return params.length > 0 && product === m.length
+      ? values.map((v) => v.join("/")).join(" · ")
+      : m.map((i) => points[i].label).join(", ");
+  });
+  return { of, reps: members.map((m) => m[0]), label };
+}
+
+export type ParetoKind = "waste" | "failures";
+
+/** What a Pareto chart plots: the figure on each axis, its data field, titles and text. */
+export interface ParetoAxes {
+  /** Chart title. */
+  title: string;
+  x: Metric;
+  y: Metric;
+  /** The data fields of the points' means. */
+  xField: string;
+  yField: string;
+  xTitle: string;
+  yTitle: string;
+  /** Tooltip titles. */
+  xTip: string;
+  yTip: string;
+  xText: (v: number) => string;
+  yText: (v: number) => string;
+  /** The x axis's ticks and number format for its domain. */
+  xAxis: (domain: [number, number]) => { format: string; values?: number[] };
+  /** The figure on x cannot be negative: its whiskers are cut at 0 and its axis starts at 0 or above. */
+  xNonNegative: boolean;
+  /** What being on the front means, for the subtitle. */
+  frontMeaning: string;
+  /** The message when no cell has both figures. */
+  nothing: string;
+}
+
+export const PARETO_KINDS: Record<ParetoKind, ParetoAxes> = {
+  waste: {
+    title: "Pareto front: wasted GPU time against p99 latency, every cell",
+    x: "wasted",
+    y: "p99",
+    xField: "wasted_gpu_s",
+    yField: "p99_s",
+    xTitle: "wasted GPU time per replication (GPU-s)",
+    yTitle: "p99 latency of completed requests (s)",
+    xTip: "wasted GPU-s",
+    yTip: "p99 latency",
+    xText: gpuText,
+    yText: (v) => `${secondsText(v)} s`,
+    xAxis: (d) => ({ format: d[1] >= 10 ? ",.0f" : ".2~f" }),
+    xNonNegative: false,
+    frontMeaning: "no other cell has both less waste and lower p99",
+    nothing: "no cell has both wasted GPU time and a p99 latency",
+  },
+  failures: {
+    title: "Pareto front: failure rate against the wait of requests hit by a failed job, every cell",
+    x: "fail",
+    y: "hit",
+    xField: "failure_pct",
+    yField: "hit_latency_s",
+    xTitle: "failure rate: faulted or expired requests (%)",
+    yTitle: "latency of requests hit by a failed job (s)",
+    xTip: "failure rate",
+    yTip: "latency of hit requests",
+    xText: percentText,
+    yText: (v) => `${secondsText(v)} s`,
+    // rates of a few in 100,000: round ticks with just the decimals they need, not vega's "0.0000"
+    xAxis: (d) => {
+      const t = niceTicks(d[0], d[1], 6);
+      return { values: t.values, format: `,.${t.decimals}f` };
+    },
+    xNonNegative: true,
+    frontMeaning: "no other cell has both fewer failures and a shorter wait for the requests hit by a failed job",
+    nothing: "no cell has both a failure rate and a latency of requests hit by a failed job",
+  },
+};
+
+export function sweepParetoSpec(summary: SweepSummary, kind: ParetoKind = "waste"): Spec {
+  const axes = PARETO_KINDS[kind];
+  const title = axes.title;
   const short = shortNames(sweptPaths(summary));
   const cells = orderedCells(summary);
   const points: Point[] = [];
+  let cut = 0;
   for (const c of cells) {
-    const x = figure(c, "wasted");
-    const y = figure(c, "p99");
+    const x = figure(c, axes.x);
+    const y = figure(c, axes.y);
     if (x.mean === null || y.mean === null) continue;
+    let xlo = x.lo;
+    if (axes.xNonNegative && xlo !== null && xlo < 0) {
+      xlo = 0;
+      cut++;
+    }
     points.push({
       cell: c.cell,
+      grid: c.grid,
       policy: c.policy,
       label: valuesText(summary, c),
       full: c.label,
       x: x.mean,
       y: y.mean,
-      xlo: x.lo,
+      xlo,
       xhi: x.hi,
       ylo: y.lo,
       yhi: y.hi,
     });
   }
   const missing = cells.length - points.length;
+  const head = `Mean over ${replicationsText(summary.replications)}; ${whiskersText(summary.replications)}; lower left is better`;
   const subtitle = [
-    `Mean over ${replicationsText(summary.replications)}; ${whiskersText(summary.replications)}; lower left is better; axes not from 0`,
-    "ringed points joined by the step line: the Pareto front (no other cell has both less waste and lower p99)",
+    head,
+    `ringed points joined by the step line: the Pareto front (${axes.frontMeaning})`,
     ...summary.grids.map(
       (g, i) =>
         `labels, grid ${i + 1} (${g.arms.join(", ")}): ${g.params.map((p) => short.get(p.path) ?? p.path).join(" · ")}`,
     ),
   ];
+  if (cut > 0) subtitle.push(`whiskers below 0 % cut at 0: ${cellsText(cut)}`);
   if (missing > 0) subtitle.push(`left out for lack of data: ${cellsText(missing)}`);
-  if (points.length === 0) return messageChart(title, subtitle, "no cell has both wasted GPU time and a p99 latency");
-
+  if (points.length === 0) return messageChart(title, subtitle, axes.nothing);
   const front = paretoFront(points);
   const onFront = new Set(front);
   const xd = domain(points.flatMap((p) => [p.x, p.xlo ?? p.x, p.xhi ?? p.x]));
   const yd = domain(points.flatMap((p) => [p.y, p.ylo ?? p.y, p.yhi ?? p.y]));
-  const widthOf = (p: Point, i: number) => textWidth(p.label, PARETO_LABEL_SIZE, onFront.has(i));
+  const notFromZero = xd[0] !== 0 && yd[0] !== 0 ? "axes" : xd[0] !== 0 ? "x axis" : yd[0] !== 0 ? "y axis" : null;
+  if (notFromZero !== null) subtitle[0] = `${head}; ${notFromZero} not from 0`;
+  // cells of one arm with the same means lie on one another: one label for them all, on the first of them
+  const groups = labelGroups(summary, points);
+  const labelOf = (i: number) => groups.label[groups.of[i]];
+  const isRep = (i: number) => groups.reps[groups.of[i]] === i;
+  const widthOf = (i: number) => textWidth(labelOf(i), PARETO_LABEL_SIZE, onFront.has(i));
   // front points first, along the front; then the others in cell order
-  const order = [...front, ...points.map((_, i) => i).filter((i) => !onFront.has(i))];
+  const order = [...front, ...points.map((_, i) => i).filter((i) => !onFront.has(i))].filter(isRep);
   const layout = (height: number, which: number[]) => {
     const toPx = (x: number) => ((x - xd[0]) / (xd[1] - xd[0])) * PARETO_WIDTH;
     const toPy = (y: number) => height - ((y - yd[0]) / (yd[1] - yd[0])) * height;
     const reqs = points.map((p, i) => ({
       px: toPx(p.x),
       py: toPy(p.y),
-      w: widthOf(p, i),
+      w: widthOf(i),
       r: onFront.has(i) ? FRONT_RADIUS : POINT_RADIUS,
+      group: groups.of[i],
     }));
     const line = (x0: number, y0: number, x1: number, y1: number): LabelBox => ({
       x0: Math.min(x0, x1) - 1,
@@ -267,7 +406,7 @@ export function sweepParetoSpec(summary: SweepSummary): Spec {
     placed = layout(height, labelled);
   }
   if (placed.boxes.some((b, i) => b === null && labelled.includes(i))) {
-    labelled = front;
+    labelled = front.filter(isRep);
     height = startHeight;
     placed = layout(height, labelled);
     subtitle.push("too many cells to label them all: only the front is labelled");
@@ -285,11 +424,11 @@ export function sweepParetoSpec(summary: SweepSummary): Spec {
     }
     return {
       arm: p.policy,
-      label: b ? p.label : null,
+      label: b ? labelOf(i) : null,
       front: onFront.has(i),
       front_rank: frontRank.get(i) ?? null,
-      wasted_gpu_s: sig(p.x),
-      p99_s: sig(p.y),
+      [axes.xField]: sig(p.x),
+      [axes.yField]: sig(p.y),
       x_lo: sig(p.xlo),
       x_hi: sig(p.xhi),
       y_lo: sig(p.ylo),
@@ -298,8 +437,8 @@ export function sweepParetoSpec(summary: SweepSummary): Spec {
       label_y: b ? yData((b.y0 + b.y1) / 2) : null,
       leader_x: leader ? xData(leader[0]) : null,
       leader_y: leader ? yData(leader[1]) : null,
-      wasted_text: gpuText(p.x),
-      p99_text: `${secondsText(p.y)} s`,
+      x_text: axes.xText(p.x),
+      y_text: axes.yText(p.y),
       cell: p.full,
     };
   });
@@ -315,15 +454,14 @@ export function sweepParetoSpec(summary: SweepSummary): Spec {
   };
   const xScale = { domain: xd, nice: false, zero: false };
   const yScale = { domain: yd, nice: false, zero: false };
-  const xTitle = "wasted GPU time per replication (GPU-s)";
-  const yTitle = "p99 latency of completed requests (s)";
+  const { xTitle, yTitle, xField, yField } = axes;
   const X = (field: string) => ({ field, type: "quantitative" as const, scale: xScale, title: xTitle });
   const Y = (field: string) => ({ field, type: "quantitative" as const, scale: yScale, title: yTitle });
-  const xAxis = { ...X("wasted_gpu_s"), axis: { format: xd[1] >= 10 ? ",.0f" : ".2~f" } };
+  const xAxis = { ...X(xField), axis: axes.xAxis(xd) };
   const tooltip = [
     { field: "cell", type: "nominal" as const },
-    { field: "wasted_text", type: "nominal" as const, title: "wasted GPU-s" },
-    { field: "p99_text", type: "nominal" as const, title: "p99 latency" },
+    { field: "x_text", type: "nominal" as const, title: axes.xTip },
+    { field: "y_text", type: "nominal" as const, title: axes.yTip },
   ];
   const labelLayers = (isFront: boolean) => {
     const filter = `isValid(datum.label_x) && ${isFront ? "datum.front" : "!datum.front"}`;
@@ -361,7 +499,7 @@ export function sweepParetoSpec(summary: SweepSummary): Spec {
             {
               transform: [{ filter: "isValid(datum.x_lo) && isValid(datum.x_hi)" }],
               mark: { type: "rule" as const, strokeWidth: 1.2, opacity: 0.55 },
-              encoding: { x: X("x_lo"), x2: { field: "x_hi" }, y: Y("p99_s"), color },
+              encoding: { x: X("x_lo"), x2: { field: "x_hi" }, y: Y(yField), color },
             },
           ]
         : []),
@@ -370,7 +508,7 @@ export function sweepParetoSpec(summary: SweepSummary): Spec {
             {
               transform: [{ filter: "isValid(datum.y_lo) && isValid(datum.y_hi)" }],
               mark: { type: "rule" as const, strokeWidth: 1.2, opacity: 0.55 },
-              encoding: { x: X("wasted_gpu_s"), y: Y("y_lo"), y2: { field: "y_hi" }, color },
+              encoding: { x: X(xField), y: Y("y_lo"), y2: { field: "y_hi" }, color },
             },
           ]
         : []),
@@ -383,7 +521,7 @@ export function sweepParetoSpec(summary: SweepSummary): Spec {
           strokeWidth: 1.6,
           strokeDash: [6, 3],
         },
-        encoding: { x: xAxis, y: Y("p99_s"), order: { field: "front_rank", type: "quantitative" as const } },
+        encoding: { x: xAxis, y: Y(yField), order: { field: "front_rank", type: "quantitative" as const } },
       },
       ...(hasLeaders
         ? [
@@ -391,8 +529,8 @@ export function sweepParetoSpec(summary: SweepSummary): Spec {
               transform: [{ filter: "isValid(datum.leader_x)" }],
               mark: { type: "rule" as const, strokeWidth: 0.9, opacity: 0.8 },
               encoding: {
-                x: X("wasted_gpu_s"),
-                y: Y("p99_s"),
+                x: X(xField),
+                y: Y(yField),
                 x2: { field: "leader_x" },
                 y2: { field: "leader_y" },
                 color,
@@ -403,14 +541,14 @@ export function sweepParetoSpec(summary: SweepSummary): Spec {
       {
         transform: [{ filter: "!datum.front" }],
         mark: { type: "point" as const, filled: true, size: 55, opacity: 0.9 },
-        encoding: { x: xAxis, y: Y("p99_s"), color, tooltip },
+        encoding: { x: xAxis, y: Y(yField), color, tooltip },
       },
       {
         transform: [{ filter: "datum.front" }],
         mark: { type: "point" as const, filled: true, size: 120, opacity: 1, stroke: "#111", strokeWidth: 1.8 },
         encoding: {
           x: xAxis,
-          y: Y("p99_s"),
+          y: Y(yField),
           color,
           tooltip,
         },
