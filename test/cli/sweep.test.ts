@@ -30,6 +30,14 @@ describe("hordesim sweep", () => {
     expect(files.some((f) => f.includes("progress") || f.endsWith(".jsonl"))).toBe(false);
   });
 
+  it("hordesim report draws a sweep folder's charts again, byte for byte", () => {
+    const before = snapshot(at("whole"));
+    rmSync(join(at("whole"), "charts"), { recursive: true });
+    const r = cli("report", at("whole"));
+    expect(r.code, r.stderr).toBe(0);
+    expect(snapshot(at("whole"))).toEqual(before);
+  });
+
   it("sweep.csv has one row per cell and replication, the swept values in their own columns", () => {
     const rows = readCsv(join(at("whole"), "sweep.csv"));
     // 2×2 cells for horde, 2 for backoff, 3 replications each
