@@ -5,6 +5,8 @@
 //   npm run bench                 the whole suite (a couple of minutes)
 //   npm run bench -- --quick      smaller sizes, a smoke run of every case (seconds; figures not meaningful)
 //   npm run bench -- --repeat 3   each timed case three times, keeping the fastest (for a busy machine)
+//   npm run bench -- --engine     only the engine cases and the ceilings at their event-list sizes (writes
+//                                 results/bench-engine.json, not results/bench.json)
 import { spawnSync } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
@@ -14,6 +16,7 @@ import type { CaseSpec } from "./case.js";
 import { repoFile } from "./horde.js";
 
 const quick = process.argv.includes("--quick");
+const engineOnly = process.argv.includes("--engine");
 const repeatAt = process.argv.indexOf("--repeat");
 const REPEAT = repeatAt > 0 ? Math.max(1, Number(process.argv[repeatAt + 1]) || 1) : 1;
 const CASE_JS = fileURLToPath(new URL("./case.js", import.meta.url));
@@ -122,7 +125,7 @@ function ceilingAt(meanSize: number): { size: number; rate: number } {
 }
 
 // (a) The ceiling.
-for (const size of HOLD_SIZES) holdRow(size, "ceiling");
+if (!engineOnly) for (const size of HOLD_SIZES) holdRow(size, "ceiling");
 
 // (b) The engine alone.
 const engine: Record<string, { customersPerS: number; ratio: number }> = {};
@@ -156,156 +159,21 @@ for (const [label, p, pregenerated] of [
     },
     note: pregenerated
       ? `engine alone (no RNG in the loop); ceiling: hold at ${ceiling.size}`
-      : `ceiling: hold at ${ceiling.size}; at 100: ${((num(r, "events_per_s") / (holds.get(100) ?? Number.NaN)) * 100).toFixed(0)} %`,
+      : `ceiling: hold at ${ceiling.size}${holds.has(100) ? `; at 100: ${((num(r, "events_per_s") / (holds.get(100) ?? Number.NaN)) * 100).toFixed(0)} %` : ""}`,
   });
 }
 
-// (c) The Horde model on scenarios/validation/mmc.yaml.
-progress("Horde model on mmc.yaml");
-const mmc = child({ kind: "horde", file: "scenarios/validation/mmc.yaml", arm: "fifo", seed: 1, horizon: MMC_HORIZON });
-{
-  const ceiling = ceilingAt(num(mmc, "mean_event_list"));
-  rows.push({
-    section: "horde",
-    name: `mmc.yaml (M/M/3), ${MMC_HORIZON} s`,
-    deterministic: pick(mmc, ["events", "requests", "completed", "jobs", "mean_event_list"]),
-    timing: {
-      wall_s: num(mmc, "wall_s"),
-      events_per_s: num(mmc, "events_per_s"),
-      customers_per_s: num(mmc, "completed_per_s"),
-      vs_ceiling: num(mmc, "events_per_s") / ceiling.rate,
-      peak_rss_mb: num(mmc, "peak_rss_mb"),
-    },
-    note: `ceiling: hold at ${ceiling.size}`,
-  });
-}
-
-// (d) A Horde day.
-const day: Record<string, Record<string, unknown>> = {};
-for (const arm of DAY_ARMS) {
-  progress(`Horde day, ${arm}`);
-  const r = child({ kind: "horde", file: DAY, arm, seed: 1, rateScale: DAY_RATE, workerScale: DAY_WORKERS });
-  day[arm] = r;
-}
-const policyArms = DAY_ARMS.filter((a) => a !== "horde");
-const costliest = policyArms.reduce((a, b) => (num(day[b], "wall_s") > num(day[a], "wall_s") ? b : a));
-for (const arm of DAY_ARMS) {
-  const r = day[arm];
-  const ceiling = ceilingAt(num(r, "mean_event_list"));
-  rows.push({
-    section: "horde day",
-    name: `${num(r, "requests")} requests, ${num(r, "workers")} workers, arm ${arm}`,
-    deterministic: { arm, ...pick(r, ["workers", "events", "requests", "completed", "jobs", "mean_event_list"]) },
-    timing: {
-      wall_s: num(r, "wall_s"),
-      events_per_s: num(r, "events_per_s"),
-      customers_per_s: num(r, "completed_per_s"),
-      vs_ceiling: num(r, "events_per_s") / ceiling.rate,
-      peak_rss_mb: num(r, "peak_rss_mb"),
-    },
-    note:
-      arm === "horde"
-        ? `baseline; ceiling: hold at ${ceiling.size}`
-        : arm === costliest
-          ? "slowest policy arm in this run"
-          : undefined,
-  });
-}
-
-// (e) SimPy as a peer.
-const python = findPython();
-let simpyRate = Number.NaN;
-if (python === null) {
-  rows.push({
-    section: "simpy",
-    name: "SimPy M/M/c",
-    deterministic: {},
-    timing: {},
-    note: "not installed: apt-get install python3-simpy3",
-  });
-} else {
-  progress(`SimPy M/M/c (${python})`);
-  const args = [MMC.lambda, MMC.mu, MMC.servers, SIMPY_CUSTOMERS, 1].map(String);
-  let r: Record<string, unknown> = {};
-  for (let i = 0; i < REPEAT; i++) {
-    const res = spawnSync(python, [repoFile("bench/mmc_simpy.py"), ...args], { encoding: "utf8" });
-    if (res.status !== 0) throw new Error(`SimPy failed:\n${res.stderr}`);
-    const once = JSON.parse(res.stdout.trim().split("\n").pop() ?? "{}") as Record<string, unknown>;
-    if (i === 0 || num(once, "wall_s") < num(r, "wall_s")) r = once;
-  }
-  simpyRate = num(r, "customers_per_s");
-  rows.push({
-    section: "simpy",
-    name: `SimPy ${r.simpy} M/M/c (λ=${MMC.lambda}, μ=${MMC.mu}, c=${MMC.servers}), Python ${r.python}`,
-    deterministic: { customers: r.customers, mean_wait: r.mean_wait },
-    timing: { wall_s: num(r, "wall_s"), customers_per_s: simpyRate },
-    note: `engine M/M/c ${fmtRatio(engine["M/M/c"].customersPerS / simpyRate)}, Horde mmc.yaml ${fmtRatio(num(mmc, "completed_per_s") / simpyRate)} SimPy's customers/s`,
-  });
-}
-
-// (f) Cost growth: requests (2,000 workers) and workers (10^5 requests), mostly idle fleets.
-const growth: Row[] = [];
-const growthCase = (label: string, rateScale: number, workerScale: number, reuse?: Record<string, unknown>) => {
-  const spec: CaseSpec = { kind: "horde", file: DAY, arm: "horde", seed: 1, rateScale, workerScale };
-  if (reuse === undefined) progress(`cost growth: ${label}`);
-  const r = reuse ?? child(spec);
-  const row: Row = {
-    section: "cost growth",
-    name: `${label}: ${num(r, "requests")} requests, ${num(r, "workers")} workers`,
-    deterministic: pick(r, ["workers", "events", "requests", "jobs", "mean_event_list"]),
-    timing: {
-      wall_s: num(r, "wall_s"),
-      events_per_s: num(r, "events_per_s"),
-      peak_rss_mb: num(r, "peak_rss_mb"),
-      us_per_request: (num(r, "wall_s") / num(r, "requests")) * 1e6,
-    },
-    note: `${(num(r, "events") / num(r, "requests")).toFixed(2)} events/request`,
-  };
-  growth.push(row);
-  rows.push(row);
+const engineVerdict = {
+  target: `engine M/M/c ≥ ${TARGETS.engineVsCeiling * 100} % of the ceiling at its event-list size`,
+  measured: `${(engine["M/M/c"].ratio * 100).toFixed(0)} % (engine alone, variates drawn beforehand: ${(engine["M/M/c, variates drawn beforehand"].ratio * 100).toFixed(0)} %)`,
+  met: engine["M/M/c"].ratio >= TARGETS.engineVsCeiling,
 };
-const g = quick ? 0.01 : 1;
-growthCase("requests ×0.01", 0.01 * g, DAY_WORKERS);
-growthCase("requests ×0.1", 0.1 * g, DAY_WORKERS);
-growthCase("requests ×1", DAY_RATE, DAY_WORKERS, quick ? undefined : day.horde);
-growthCase("workers ×0.05", 0.1 * g, 0.05);
-growthCase("workers ×0.5", 0.1 * g, 0.5);
-growthCase("workers ×5", 0.1 * g, 5);
-{
-  // What an idle worker costs: the extra wall time of the largest fleet over the smallest, per extra worker.
-  const [small, , large] = growth.slice(3);
-  const extra = num(large.deterministic, "workers") - num(small.deterministic, "workers");
-  const perWorker = ((num(large.timing, "wall_s") - num(small.timing, "wall_s")) / extra) * 1e6;
-  large.note += `; ${perWorker.toFixed(0)} µs per extra worker per simulated day`;
-  large.timing.us_per_extra_worker = perWorker;
+const verdicts: { target: string; measured: string; met: boolean | null }[] = [];
+if (engineOnly) {
+  verdicts.push(engineVerdict);
+} else {
+  rest();
 }
-
-// ------------------------------------------------------------------------------------------- verdicts
-
-const dayWalls = DAY_ARMS.map((a) => num(day[a], "wall_s"));
-const dayRsss = DAY_ARMS.map((a) => num(day[a], "peak_rss_mb"));
-const verdicts = [
-  {
-    target: `Horde day wall ≤ ${TARGETS.dayWall} s, every arm (${DAY_ARMS.join(", ")})`,
-    measured: dayWalls.map((w) => `${w.toFixed(2)} s`).join(" / "),
-    met: Math.max(...dayWalls) <= TARGETS.dayWall,
-  },
-  {
-    target: "Horde day peak RSS ≤ 1 GB, every arm",
-    measured: dayRsss.map((m) => `${m.toFixed(0)} MB`).join(" / "),
-    met: Math.max(...dayRsss) <= TARGETS.dayRssMb,
-  },
-  {
-    target: `engine M/M/c ≥ ${TARGETS.engineVsCeiling * 100} % of the ceiling at its event-list size`,
-    measured: `${(engine["M/M/c"].ratio * 100).toFixed(0)} % (engine alone, variates drawn beforehand: ${(engine["M/M/c, variates drawn beforehand"].ratio * 100).toFixed(0)} %)`,
-    met: engine["M/M/c"].ratio >= TARGETS.engineVsCeiling,
-  },
-  {
-    target: `engine M/M/c ≥ ${TARGETS.vsSimpy}× SimPy's customers/s`,
-    measured: Number.isNaN(simpyRate) ? "SimPy not installed" : fmtRatio(engine["M/M/c"].customersPerS / simpyRate),
-    met: Number.isNaN(simpyRate) ? null : engine["M/M/c"].customersPerS / simpyRate >= TARGETS.vsSimpy,
-  },
-];
 for (const v of verdicts) {
   rows.push({
     section: "target",
@@ -314,6 +182,158 @@ for (const v of verdicts) {
     timing: {},
     note: `${v.measured}: ${v.met === null ? "not measured" : v.met ? "met" : "MISSED"}`,
   });
+}
+
+/** Everything after the engine cases: the Horde model, the Horde day, SimPy, cost growth, the verdicts. */
+function rest(): void {
+  // (c) The Horde model on scenarios/validation/mmc.yaml.
+  progress("Horde model on mmc.yaml");
+  const mmc = child({
+    kind: "horde",
+    file: "scenarios/validation/mmc.yaml",
+    arm: "fifo",
+    seed: 1,
+    horizon: MMC_HORIZON,
+  });
+  {
+    const ceiling = ceilingAt(num(mmc, "mean_event_list"));
+    rows.push({
+      section: "horde",
+      name: `mmc.yaml (M/M/3), ${MMC_HORIZON} s`,
+      deterministic: pick(mmc, ["events", "requests", "completed", "jobs", "mean_event_list"]),
+      timing: {
+        wall_s: num(mmc, "wall_s"),
+        events_per_s: num(mmc, "events_per_s"),
+        customers_per_s: num(mmc, "completed_per_s"),
+        vs_ceiling: num(mmc, "events_per_s") / ceiling.rate,
+        peak_rss_mb: num(mmc, "peak_rss_mb"),
+      },
+      note: `ceiling: hold at ${ceiling.size}`,
+    });
+  }
+
+  // (d) A Horde day.
+  const day: Record<string, Record<string, unknown>> = {};
+  for (const arm of DAY_ARMS) {
+    progress(`Horde day, ${arm}`);
+    const r = child({ kind: "horde", file: DAY, arm, seed: 1, rateScale: DAY_RATE, workerScale: DAY_WORKERS });
+    day[arm] = r;
+  }
+  const policyArms = DAY_ARMS.filter((a) => a !== "horde");
+  const costliest = policyArms.reduce((a, b) => (num(day[b], "wall_s") > num(day[a], "wall_s") ? b : a));
+  for (const arm of DAY_ARMS) {
+    const r = day[arm];
+    const ceiling = ceilingAt(num(r, "mean_event_list"));
+    rows.push({
+      section: "horde day",
+      name: `${num(r, "requests")} requests, ${num(r, "workers")} workers, arm ${arm}`,
+      deterministic: { arm, ...pick(r, ["workers", "events", "requests", "completed", "jobs", "mean_event_list"]) },
+      timing: {
+        wall_s: num(r, "wall_s"),
+        events_per_s: num(r, "events_per_s"),
+        customers_per_s: num(r, "completed_per_s"),
+        vs_ceiling: num(r, "events_per_s") / ceiling.rate,
+        peak_rss_mb: num(r, "peak_rss_mb"),
+      },
+      note:
+        arm === "horde"
+          ? `baseline; ceiling: hold at ${ceiling.size}`
+          : arm === costliest
+            ? "slowest policy arm in this run"
+            : undefined,
+    });
+  }
+
+  // (e) SimPy as a peer.
+  const python = findPython();
+  let simpyRate = Number.NaN;
+  if (python === null) {
+    rows.push({
+      section: "simpy",
+      name: "SimPy M/M/c",
+      deterministic: {},
+      timing: {},
+      note: "not installed: apt-get install python3-simpy3",
+    });
+  } else {
+    progress(`SimPy M/M/c (${python})`);
+    const args = [MMC.lambda, MMC.mu, MMC.servers, SIMPY_CUSTOMERS, 1].map(String);
+    let r: Record<string, unknown> = {};
+    for (let i = 0; i < REPEAT; i++) {
+      const res = spawnSync(python, [repoFile("bench/mmc_simpy.py"), ...args], { encoding: "utf8" });
+      if (res.status !== 0) throw new Error(`SimPy failed:\n${res.stderr}`);
+      const once = JSON.parse(res.stdout.trim().split("\n").pop() ?? "{}") as Record<string, unknown>;
+      if (i === 0 || num(once, "wall_s") < num(r, "wall_s")) r = once;
+    }
+    simpyRate = num(r, "customers_per_s");
+    rows.push({
+      section: "simpy",
+      name: `SimPy ${r.simpy} M/M/c (λ=${MMC.lambda}, μ=${MMC.mu}, c=${MMC.servers}), Python ${r.python}`,
+      deterministic: { customers: r.customers, mean_wait: r.mean_wait },
+      timing: { wall_s: num(r, "wall_s"), customers_per_s: simpyRate },
+      note: `engine M/M/c ${fmtRatio(engine["M/M/c"].customersPerS / simpyRate)}, Horde mmc.yaml ${fmtRatio(num(mmc, "completed_per_s") / simpyRate)} SimPy's customers/s`,
+    });
+  }
+
+  // (f) Cost growth: requests (2,000 workers) and workers (10^5 requests), mostly idle fleets.
+  const growth: Row[] = [];
+  const growthCase = (label: string, rateScale: number, workerScale: number, reuse?: Record<string, unknown>) => {
+    const spec: CaseSpec = { kind: "horde", file: DAY, arm: "horde", seed: 1, rateScale, workerScale };
+    if (reuse === undefined) progress(`cost growth: ${label}`);
+    const r = reuse ?? child(spec);
+    const row: Row = {
+      section: "cost growth",
+      name: `${label}: ${num(r, "requests")} requests, ${num(r, "workers")} workers`,
+      deterministic: pick(r, ["workers", "events", "requests", "jobs", "mean_event_list"]),
+      timing: {
+        wall_s: num(r, "wall_s"),
+        events_per_s: num(r, "events_per_s"),
+        peak_rss_mb: num(r, "peak_rss_mb"),
+        us_per_request: (num(r, "wall_s") / num(r, "requests")) * 1e6,
+      },
+      note: `${(num(r, "events") / num(r, "requests")).toFixed(2)} events/request`,
+    };
+    growth.push(row);
+    rows.push(row);
+  };
+  const g = quick ? 0.01 : 1;
+  growthCase("requests ×0.01", 0.01 * g, DAY_WORKERS);
+  growthCase("requests ×0.1", 0.1 * g, DAY_WORKERS);
+  growthCase("requests ×1", DAY_RATE, DAY_WORKERS, quick ? undefined : day.horde);
+  growthCase("workers ×0.05", 0.1 * g, 0.05);
+  growthCase("workers ×0.5", 0.1 * g, 0.5);
+  growthCase("workers ×5", 0.1 * g, 5);
+  {
+    // What an idle worker costs: the extra wall time of the largest fleet over the smallest, per extra worker.
+    const [small, , large] = growth.slice(3);
+    const extra = num(large.deterministic, "workers") - num(small.deterministic, "workers");
+    const perWorker = ((num(large.timing, "wall_s") - num(small.timing, "wall_s")) / extra) * 1e6;
+    large.note += `; ${perWorker.toFixed(0)} µs per extra worker per simulated day`;
+    large.timing.us_per_extra_worker = perWorker;
+  }
+
+  // ------------------------------------------------------------------------------------------- verdicts
+
+  const dayWalls = DAY_ARMS.map((a) => num(day[a], "wall_s"));
+  const dayRsss = DAY_ARMS.map((a) => num(day[a], "peak_rss_mb"));
+  verdicts.push(
+    {
+      target: `Horde day wall ≤ ${TARGETS.dayWall} s, every arm (${DAY_ARMS.join(", ")})`,
+      measured: dayWalls.map((w) => `${w.toFixed(2)} s`).join(" / "),
+      met: Math.max(...dayWalls) <= TARGETS.dayWall,
+    },
+    {
+      target: "Horde day peak RSS ≤ 1 GB, every arm",
+      measured: dayRsss.map((m) => `${m.toFixed(0)} MB`).join(" / "),
+      met: Math.max(...dayRsss) <= TARGETS.dayRssMb,
+    },
+    engineVerdict,
+    {
+      target: `engine M/M/c ≥ ${TARGETS.vsSimpy}× SimPy's customers/s`,
+      measured: Number.isNaN(simpyRate) ? "SimPy not installed" : fmtRatio(engine["M/M/c"].customersPerS / simpyRate),
+      met: Number.isNaN(simpyRate) ? null : engine["M/M/c"].customersPerS / simpyRate >= TARGETS.vsSimpy,
+    },
+  );
 }
 
 // ------------------------------------------------------------------------------------------- output
@@ -378,6 +398,7 @@ const cpus = os.cpus();
 const out = {
   date: new Date().toISOString(),
   quick,
+  engine_only: engineOnly,
   repeat: REPEAT,
   machine: {
     cpu: cpus[0]?.model ?? "unknown",
@@ -391,9 +412,9 @@ const out = {
   targets: verdicts,
   cases: rows,
 };
-const file = repoFile("results/bench.json");
+const file = repoFile(engineOnly ? "results/bench-engine.json" : "results/bench.json");
 mkdirSync(dirname(file), { recursive: true });
 writeFileSync(file, `${JSON.stringify(out, null, 2)}\n`);
 console.log(
-  `\n${rows.length} rows in ${out.suite_wall_s.toFixed(0)} s on ${out.machine.cpu} (${out.machine.cores} cores), Node ${process.version}; written to results/bench.json`,
+  `\n${rows.length} rows in ${out.suite_wall_s.toFixed(0)} s on ${out.machine.cpu} (${out.machine.cores} cores), Node ${process.version}; written to ${engineOnly ? "results/bench-engine.json" : "results/bench.json"}`,
 );
