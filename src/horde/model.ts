@@ -1111,7 +1111,8 @@ export class HordeModel {
 
   private emitAttempt(job: Job): void {
     const w = this.workers[job.workerId];
-    const wasted = job.end === "completed" ? 0 : job.gpuSeconds;
+    // a job still running at the horizon is not wasted: its result was simply not in yet
+    const wasted = job.end === "completed" || job.end === "open" ? 0 : job.gpuSeconds;
     w.wastedSeconds += wasted;
     this.sink.attempt({
       policy: this.policyName,
