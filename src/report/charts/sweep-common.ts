@@ -162,7 +162,9 @@ export function gpuText(x: number): string {
 /** A percentage (already × 100) to about three digits: 2.134 → "2.13%", 0.35 → "0.35%", 12.34 → "12.3%". */
 export function percentText(p: number): string {
   if (p === 0) return "0%";
-  if (Math.abs(p) < 0.01) return `${p.toPrecision(2)}%`;
+  // two significant digits below 1 % (0.0055%, 0.016%), so that small rates side by side read alike
+  if (Math.abs(p) < 1e-6) return `${p.toPrecision(2)}%`;
+  if (Math.abs(p) < 1) return `${Number(p.toPrecision(2))}%`;
   if (Math.abs(p) < 10) return `${p.toFixed(2)}%`;
   return `${p.toFixed(1)}%`;
 }

@@ -184,7 +184,8 @@ export function placePointLabels(
 function domain(values: number[]): [number, number] {
   const lo = Math.min(...values);
   const hi = Math.max(...values);
-  const pad = (hi - lo || Math.max(1, Math.abs(hi) * 0.1)) * 0.08;
+  // all values equal: a span of ±10 % of the value, at least ±1, around it
+  const pad = hi > lo ? (hi - lo) * 0.08 : Math.max(1, Math.abs(hi) * 0.1);
   const from = lo >= 0 ? Math.max(0, lo - pad) : lo - pad;
   return [sig(from, 6) as number, sig(hi + pad, 6) as number];
 }
@@ -283,7 +284,10 @@ export const PARETO_KINDS: Record<ParetoKind, ParetoAxes> = {
     yTip: "p99 latency",
     xText: gpuText,
     yText: (v) => `${secondsText(v)} s`,
-    xAxis: (d) => ({ format: d[1] >= 10 ? ",.0f" : ".2~f" }),
+    xAxis: (d) => {
+      const t = niceTicks(d[0], d[1], 6);
+      return { values: t.values, format: `,.${t.decimals}f` };
+    },
     xNonNegative: false,
     frontMeaning: "no other cell has both less waste and lower p99",
     nothing: "no cell has both wasted GPU time and a p99 latency",
@@ -360,6 +364,8 @@ export function sweepParetoSpec(summary: SweepSummary, kind: ParetoKind = "waste
   const yd = domain(points.flatMap((p) => [p.y, p.ylo ?? p.y, p.yhi ?? p.y]));
   const notFromZero = xd[0] !== 0 && yd[0] !== 0 ? "axes" : xd[0] !== 0 ? "x axis" : yd[0] !== 0 ? "y axis" : null;
   if (notFromZero !== null) subtitle[0] = `${head}; ${notFromZero} not from 0`;
+  if (points.every((p) => p.x === points[0].x))
+    subtitle.push(`every cell has the same ${axes.xTip}, ${axes.xText(points[0].x)}: the front is decided by the y axis alone`);
   // cells of one arm with the same means lie on one another: one label for them all, on the first of them
   const groups = labelGroups(summary, points);
   const labelOf = (i: number) => groups.label[groups.of[i]];
