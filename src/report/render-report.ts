@@ -12,7 +12,7 @@ import { renderChart } from "./render.js";
 export { CHART_NAMES };
 
 /** Writes a file under a temporary name and renames it, so a crash never leaves a half-written final file. */
-export async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
+async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
   try {
     await writeFile(tmp, data);
@@ -47,6 +47,27 @@ export function specJson(spec: unknown): string {
   return `${text.replace(/"\\u0000values(\d+)\\u0000"/g, (_, i: string) => blocks[Number(i)])}\n`;
 }
 
+/** Writes NAME.vl.json, NAME.svg and NAME.png of one rendered chart into `chartsDir`; returns their paths. */
+export async function writeChartFiles(
+  chartsDir: string,
+  name: string,
+  spec: unknown,
+  rendered: { svg: string; png: Buffer },
+): Promise<string[]> {
+  const files: [string, string | Buffer][] = [
+    [`${name}.vl.json`, specJson(spec)],
+    [`${name}.svg`, rendered.svg],
+    [`${name}.png`, rendered.png],
+  ];
+  const paths: string[] = [];
+  for (const [file, content] of files) {
+    const path = join(chartsDir, file);
+    await writeAtomic(path, content);
+    paths.push(path);
+  }
+  return paths;
+}
+
 /** Renders every chart and report.html for a result folder; returns the paths of the files written. */
 export async function renderReport(dir: string): Promise<string[]> {
   const data = await readResultFolder(dir);
@@ -58,16 +79,7 @@ export async function renderReport(dir: string): Promise<string[]> {
   for (const c of charts) {
     const r = await renderChart(c.spec);
     for (const w of r.warnings) data.notes.push(`chart ${c.name}: ${w}`);
-    const files: [string, string | Buffer][] = [
-      [`${c.name}.vl.json`, specJson(c.spec)],
-      [`${c.name}.svg`, r.svg],
-      [`${c.name}.png`, r.png],
-    ];
-    for (const [file, content] of files) {
-      const path = join(chartsDir, file);
-      await writeAtomic(path, content);
-      written.push(path);
-    }
+    written.push(...(await writeChartFiles(chartsDir, c.name, c.spec, r)));
     forHtml.push({ name: c.name, heading: c.heading, caption: c.caption, svg: r.svg });
   }
   const htmlPath = join(dir, "report.html");

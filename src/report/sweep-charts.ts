@@ -20,7 +20,7 @@ import { sweepHeatmapSpec } from "./charts/sweep-heatmap.js";
 import { sweepLineSpec } from "./charts/sweep-lines.js";
 import { sweepParetoSpec } from "./charts/sweep-pareto.js";
 import { renderChart } from "./render.js";
-import { specJson, writeAtomic } from "./render-report.js";
+import { writeChartFiles } from "./render-report.js";
 
 export type { SweepChart };
 export { paretoFront };
@@ -144,16 +144,7 @@ export async function renderSweepCharts(dir: string, summary: SweepSummary): Pro
   for (const c of charts) {
     const r = await renderChart(c.spec);
     for (const w of r.warnings) process.stderr.write(`hordesim: chart ${c.name}: ${w}\n`);
-    const files: [string, string | Buffer][] = [
-      [`${c.name}.vl.json`, specJson(c.spec)],
-      [`${c.name}.svg`, r.svg],
-      [`${c.name}.png`, r.png],
-    ];
-    for (const [file, content] of files) {
-      const path = join(chartsDir, file);
-      await writeAtomic(path, content);
-      written.push(path);
-    }
+    written.push(...(await writeChartFiles(chartsDir, c.name, c.spec, r)));
   }
   return written;
 }
