@@ -166,16 +166,27 @@ function cellText(e: Estimate, scale: number, digits: number): string {
   return `${m} ±${(((e.ci95[1] - e.ci95[0]) / 2) * scale).toFixed(digits)}`;
 }
 
-/** The shortest dotted suffix of each path that tells it apart from the others (`floor`, `period`). */
-export function shortNames(paths: readonly string[]): string[] {
-  const parts = paths.map((p) => p.split("."));
-  return parts.map((segs, i) => {
-    for (let k = 1; k <= segs.length; k++) {
-      const tail = segs.slice(-k).join(".");
-      if (parts.every((other, j) => j === i || other.slice(-k).join(".") !== tail)) return tail;
+/**
+ * A short name for each path, for legends and subtitles: its last two dotted segments (`ttl.floor`,
+ * `reassignment[1].base`), or more when another path ends the same way, or the whole path.
+ */
+export function shortNames(paths: readonly string[]): Map<string, string> {
+  const out = new Map<string, string>();
+  const split = paths.map((p) => p.split("."));
+  paths.forEach((p, i) => {
+    const seg = split[i];
+    let name = p;
+    for (let k = Math.min(2, seg.length); k < seg.length; k++) {
+      const suffix = seg.slice(-k).join(".");
+      const clash = paths.some((q, j) => q !== p && split[j].slice(-k).join(".") === suffix);
+      if (!clash) {
+        name = suffix;
+        break;
+      }
     }
-    return paths[i];
+    out.set(p, name);
   });
+  return out;
 }
 
 /** The table printed at the end of a sweep, one block per grid; `front` marks the Pareto-optimal cells. */
@@ -185,7 +196,8 @@ export function formatSweepTable(summary: SweepSummary, front: ReadonlySet<numbe
   ];
   summary.grids.forEach((grid, gi) => {
     const paths = grid.params.map((p) => p.path);
-    const names = shortNames(paths);
+    const short = shortNames(paths);
+    const names = paths.map((p) => short.get(p) ?? p);
     const head = ["arm", ...names, "p99 latency s", "failed %", "wasted GPU-s", "hit-by-failure latency s", ""];
     const rows = summary.cells
       .filter((c) => c.grid === gi)

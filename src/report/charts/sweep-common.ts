@@ -1,6 +1,7 @@
 // What the sweep charts share: chart names from parameter paths, short parameter names for legends and
 // labels, the figures read from a cell, number formats and the colour arithmetic behind the heatmaps' ramp
 // and the text written on it.
+import { paramColumns, shortNames } from "../../experiment/sweep-results.js";
 import type { CellSummary, SweepSummary } from "../../experiment/sweep-types.js";
 import { finite, type Spec } from "./common.js";
 
@@ -13,6 +14,8 @@ export interface SweepChart {
 }
 
 /** `policies[backoff].reassignment[1].base` → `policies-backoff-reassignment-1-base`. */
+export { shortNames };
+
 export function slug(path: string): string {
   const s = path
     .toLowerCase()
@@ -21,34 +24,9 @@ export function slug(path: string): string {
   return s === "" ? "param" : s;
 }
 
-/**
- * A short name for each path, for legends and subtitles: its last two dotted segments (`ttl.floor`,
- * `reassignment[1].base`), or more when another path ends the same way, or the whole path.
- */
-export function shortNames(paths: readonly string[]): Map<string, string> {
-  const out = new Map<string, string>();
-  const split = paths.map((p) => p.split("."));
-  paths.forEach((p, i) => {
-    const seg = split[i];
-    let name = p;
-    for (let k = Math.min(2, seg.length); k < seg.length; k++) {
-      const suffix = seg.slice(-k).join(".");
-      const clash = paths.some((q, j) => q !== p && split[j].slice(-k).join(".") === suffix);
-      if (!clash) {
-        name = suffix;
-        break;
-      }
-    }
-    out.set(p, name);
-  });
-  return out;
-}
-
 /** Every swept path in order of first appearance over the grids. */
 export function sweptPaths(summary: SweepSummary): string[] {
-  const out: string[] = [];
-  for (const g of summary.grids) for (const p of g.params) if (!out.includes(p.path)) out.push(p.path);
-  return out;
+  return paramColumns(summary.grids);
 }
 
 /** Every arm in order of first appearance over the grids: the order of the arm colours. */
