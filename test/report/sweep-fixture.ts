@@ -9,6 +9,7 @@
 // its TTL), and barely moves with the backoff constants. A little deterministic jitter keeps the surfaces
 // from being planes.
 
+import { enumerateCells } from "../../src/experiment/sweep-grid.js";
 import type { CellSummary, SweepGrid, SweepSummary } from "../../src/experiment/sweep-types.js";
 import type { Estimate } from "../../src/metrics/intervals.js";
 
@@ -137,49 +138,35 @@ export function sweepFixture(opts: SweepFixtureOptions = {}): SweepSummary {
  */
 export function syntheticSweep(grids: SweepGrid[], opts: SweepFixtureOptions = {}): SweepSummary {
   const cells: CellSummary[] = [];
-  grids.forEach((grid, gi) => {
-    const sizes = grid.params.map((p) => p.values.length);
-    const combos = sizes.reduce((n, s) => n * s, 1);
-    grid.arms.forEach((policy, ai) => {
-      for (let k = 0; k < combos; k++) {
-        const choice: number[] = new Array(sizes.length);
-        let rest = k;
-        for (let j = sizes.length - 1; j >= 0; j--) {
-          choice[j] = rest % sizes[j];
-          rest = Math.floor(rest / sizes[j]);
-        }
-        const index = cells.length;
-        const values: Record<string, string> = {};
-        grid.params.forEach((p, j) => {
-          values[p.path] = p.values[choice[j]];
-        });
-        const level = choice.reduce((s, c, j) => s + c * (j + 1), 0);
-        const p99 = (130 + 25 * level + 15 * ai) * (1 + 0.05 * jitter(index, 1));
-        const fail = (0.02 - 0.002 * level + 0.003 * ai) * (1 + 0.1 * jitter(index, 2));
-        const wasted = (6000 - 450 * level + 300 * ai) * (1 + 0.05 * jitter(index, 3));
-        const empty = opts.emptyCells?.includes(index) ?? false;
-        const allFailed = opts.allFailedCells?.includes(index) ?? false;
-        const none = empty || allFailed;
-        cells.push({
-          cell: index,
-          grid: gi,
-          policy,
-          label: [policy, ...grid.params.map((p) => `${p.path}=${values[p.path]}`)].join(" "),
-          values,
-          replications: opts.replications ?? 3,
-          success_rate: empty ? NONE : allFailed ? est(0, 0) : est(1 - fail, 0.002),
-          failure_rate: empty ? NONE : allFailed ? est(1, 0) : est(Math.max(0, fail), 0.22),
-          latency_mean_s: none ? NONE : est(p99 * 0.18, 0.05),
-          latency_p50_s: none ? NONE : est(p99 * 0.09, 0.05),
-          latency_p99_s: none ? NONE : est(p99, 0.07),
-          wasted_gpu_s: empty ? NONE : est(wasted, 0.06),
-          attempts_per_request: none ? NONE : est(1 + fail * 4, 0.03),
-          affected_latency_s: none ? NONE : est(p99 * 0.8, 0.1),
-          user_latency_p99_s: none ? NONE : est(p99 * 1.1, 0.08),
-        });
-      }
+  // the cells in the simulator's own order; each arm's index within its grid shifts its figures
+  for (const planned of enumerateCells(grids)) {
+    const { choice, values, policy, grid: gi, index } = planned;
+    const ai = grids[gi].arms.indexOf(policy);
+    const level = choice.reduce((s, c, j) => s + c * (j + 1), 0);
+    const p99 = (130 + 25 * level + 15 * ai) * (1 + 0.05 * jitter(index, 1));
+    const fail = (0.02 - 0.002 * level + 0.003 * ai) * (1 + 0.1 * jitter(index, 2));
+    const wasted = (6000 - 450 * level + 300 * ai) * (1 + 0.05 * jitter(index, 3));
+    const empty = opts.emptyCells?.includes(index) ?? false;
+    const allFailed = opts.allFailedCells?.includes(index) ?? false;
+    const none = empty || allFailed;
+    cells.push({
+      cell: index,
+      grid: gi,
+      policy,
+      label: planned.label,
+      values,
+      replications: opts.replications ?? 3,
+      success_rate: empty ? NONE : allFailed ? est(0, 0) : est(1 - fail, 0.002),
+      failure_rate: empty ? NONE : allFailed ? est(1, 0) : est(Math.max(0, fail), 0.22),
+      latency_mean_s: none ? NONE : est(p99 * 0.18, 0.05),
+      latency_p50_s: none ? NONE : est(p99 * 0.09, 0.05),
+      latency_p99_s: none ? NONE : est(p99, 0.07),
+      wasted_gpu_s: empty ? NONE : est(wasted, 0.06),
+      attempts_per_request: none ? NONE : est(1 + fail * 4, 0.03),
+      affected_latency_s: none ? NONE : est(p99 * 0.8, 0.1),
+      user_latency_p99_s: none ? NONE : est(p99 * 1.1, 0.08),
     });
-  });
+  }
   return {
     scenario: { name: "fixture-sweep-synthetic", sha256: "1".repeat(64) },
     hordesim_version: "0.1.0",
