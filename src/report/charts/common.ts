@@ -154,3 +154,21 @@ export function textWidth(text: string, fontSize: number, bold = false): number 
   if (!metrics) return approxTextWidth(text, fontSize);
   return (bold ? metrics.bold : metrics.regular).width(text, fontSize);
 }
+
+/** An integer with thousands separators: 1234.5 → "1,235". */
+export function commas(n: number): string {
+  return Math.round(n)
+    .toString()
+    .replace(/\B(?=(\d{3})+(?!\d))/g, ",");
+}
+
+/** Seconds with one decimal below `wholeFrom`, whole above: 51.06 → "51.1", 312.4 → "312", 1234.5 → "1,235". */
+export function secondsText(x: number, wholeFrom = 100): string {
+  return Math.abs(x) >= wholeFrom ? commas(x) : x.toFixed(1);
+}
+
+/** GPU-seconds: 3116.2 → "3,116", 4.567 → "4.57". */
+export function gpuText(x: number): string {
+  if (x === 0) return "0";
+  return Math.abs(x) >= 10 ? commas(x) : x.toFixed(2);
+}

@@ -9,12 +9,14 @@ import type { ReportData } from "../read-results.js";
 import {
   CONFIG,
   finite,
+  gpuText,
   messageChart,
   policyColors,
   type Row,
   replicationsText,
   SCHEMA,
   type Spec,
+  secondsText,
   sig,
   textWidth,
   whiskersText,
@@ -94,21 +96,6 @@ export function placeSideLabels(ideal: readonly number[], height: number, step =
     });
   }
   return centre;
-}
-
-/** 3116.2 → "3,116"; 4.567 → "4.57". */
-function gpuText(x: number): string {
-  if (Math.abs(x) >= 10)
-    return Math.round(x)
-      .toString()
-      .replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-  return x.toFixed(2);
-}
-
-/** 51.06 → "51.1"; 1234.5 → "1,235". */
-function secondsText(x: number): string {
-  if (Math.abs(x) >= 1000) return gpuText(x);
-  return x.toFixed(1);
 }
 
 /** The list beside the plot: column positions (px from the plot's left edge) and every entry's centre. */
@@ -237,7 +224,7 @@ export function costBenefitSpec(data: ReportData): Spec {
     points.map((p) => ({
       py: MIN_HEIGHT - ((p.y - yd[0]) / (yd[1] - yd[0])) * MIN_HEIGHT,
       label: p.label,
-      p99: secondsText(p.y),
+      p99: secondsText(p.y, 1000),
       wasted: gpuText(p.x),
     })),
     WIDTH,
@@ -256,7 +243,7 @@ export function costBenefitSpec(data: ReportData): Spec {
     x_hi: sig(p.xhi),
     y_lo: sig(p.ylo),
     y_hi: sig(p.yhi),
-    p99_text: secondsText(p.y),
+    p99_text: secondsText(p.y, 1000),
     wasted_text: gpuText(p.x),
     label_y: yData(list.entries[i].y),
   }));

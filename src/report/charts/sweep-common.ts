@@ -3,7 +3,9 @@
 // and the text written on it.
 import { paramColumns, shortNames } from "../../experiment/sweep-results.js";
 import type { CellSummary, SweepSummary } from "../../experiment/sweep-types.js";
-import { finite, type Spec } from "./common.js";
+import { finite, gpuText, type Spec, secondsText } from "./common.js";
+
+export { gpuText, secondsText };
 
 export interface SweepChart {
   /** File stem under charts/. */
@@ -114,27 +116,11 @@ export function cellsText(n: number): string {
   return n === 1 ? "1 cell" : `${n} cells`;
 }
 
-function commas(n: number): string {
-  return Math.round(n)
-    .toString()
-    .replace(/\B(?=(\d{3})+(?!\d))/g, ",");
-}
-
-/** Seconds: 51.06 → "51.1", 312.4 → "312", 1234.5 → "1,235". */
-export function secondsText(x: number): string {
-  return Math.abs(x) >= 100 ? commas(x) : x.toFixed(1);
-}
-
 /** A number with a fixed number of decimals and thousands separators: (1234.56, 1) → "1,234.6". */
 export function fixedText(x: number, decimals: number): string {
   const [int, frac] = x.toFixed(decimals).split(".");
   const grouped = int.replace(/\B(?=(\d{3})+(?!\d))/g, ",");
   return frac === undefined ? grouped : `${grouped}.${frac}`;
-}
-
-/** GPU-seconds: 3116.2 → "3,116", 4.567 → "4.57". */
-export function gpuText(x: number): string {
-  return Math.abs(x) >= 10 ? commas(x) : x.toFixed(2);
 }
 
 /** A percentage (already × 100) to about three digits: 2.134 → "2.13%", 0.35 → "0.35%", 12.34 → "12.3%". */

@@ -365,7 +365,9 @@ export function sweepParetoSpec(summary: SweepSummary, kind: ParetoKind = "waste
   const notFromZero = xd[0] !== 0 && yd[0] !== 0 ? "axes" : xd[0] !== 0 ? "x axis" : yd[0] !== 0 ? "y axis" : null;
   if (notFromZero !== null) subtitle[0] = `${head}; ${notFromZero} not from 0`;
   if (points.every((p) => p.x === points[0].x))
-    subtitle.push(`every cell has the same ${axes.xTip}, ${axes.xText(points[0].x)}: the front is decided by the y axis alone`);
+    subtitle.push(
+      `every cell has the same ${axes.xTip}, ${axes.xText(points[0].x)}: the front is decided by the y axis alone`,
+    );
   // cells of one arm with the same means lie on one another: one label for them all, on the first of them
   const groups = labelGroups(summary, points);
   const labelOf = (i: number) => groups.label[groups.of[i]];
