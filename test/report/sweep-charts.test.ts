@@ -296,6 +296,18 @@ describe("a parameter's line chart", () => {
     }
   });
 
+  it("cuts a failure-rate whisker that a t interval takes below 0 % at 0, and says so", () => {
+    const s = sweepFixture();
+    const c = s.cells.find((x) => x.grid === 0) as CellSummary;
+    c.failure_rate = { mean: 0.0001, ci95: [-0.0002, 0.0004] };
+    const cutSpec = chart(buildSweepCharts(s), "sweep-server-ttl-floor");
+    const row = cutSpec.data.values.find((r: J) => r.cell === c.label && r.metric === "fail");
+    expect(row.lo).toBe(0);
+    expect(row.hi).toBeCloseTo(0.04, 6);
+    expect(subtitle(cutSpec)).toMatch(/whiskers below 0 % cut at 0: 1 cell/);
+    expect(subtitle(spec)).not.toMatch(/cut at 0/);
+  });
+
   it("puts each value at its position in the user's order, each series dodged by a constant", () => {
     const labels: string[] = ttl.values;
     for (const r of rows) expect(Math.abs(r.x - labels.indexOf(r.value))).toBeLessThan(0.5);

@@ -140,6 +140,7 @@ export function sweepLineSpec(summary: SweepSummary, path: string): Spec {
   const step = Math.min(0.09, 0.5 / Math.max(1, series.length));
   const rows: Row[] = [];
   const missing = { p99: 0, fail: 0, hit: 0 };
+  let cut = 0;
   for (const c of cells) {
     const s = seriesOf.get(c.cell) as Series;
     const xi = xLabels.indexOf(c.values[path]);
@@ -150,13 +151,16 @@ export function sweepLineSpec(summary: SweepSummary, path: string): Spec {
         missing[panel.metric]++;
         continue;
       }
+      // a rate is never below 0: its t interval's lower end is cut there
+      const below = panel.metric === "fail" && f.lo !== null && f.lo < 0;
+      if (below) cut++;
       rows.push({
         series: s.label,
         metric: panel.metric,
         x: sig(xi + offset, 6),
         value: c.values[path],
         mean: sig(f.mean),
-        lo: sig(f.lo),
+        lo: below ? 0 : sig(f.lo),
         hi: sig(f.hi),
         text: panel.metric === "fail" ? percentText(f.mean) : `${secondsText(f.mean)} s`,
         cell: c.label,
@@ -171,6 +175,7 @@ export function sweepLineSpec(summary: SweepSummary, path: string): Spec {
     (p) => `${cellsText(missing[p.metric])} without ${p.missing}`,
   );
   if (leftOut.length > 0) subtitle.push(`left out for lack of data: ${leftOut.join(", ")}`);
+  if (cut > 0) subtitle.push(`failure-rate whiskers below 0 % cut at 0: ${cellsText(cut)}`);
   if (rows.length === 0) return messageChart(title, subtitle, "no cell of this parameter has any data");
 
   const used = series.filter((s) => rows.some((r) => r.series === s.label));
