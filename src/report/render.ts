@@ -1,6 +1,7 @@
 // Renders a vega-lite spec headlessly: vega-lite compile → vega View (no canvas, renderer "none") → SVG →
 // resvg → PNG, with the shipped DejaVu Sans files (resvg silently draws no text without font files).
 // vega, vega-lite and resvg are imported lazily: together they cost about half a second of startup.
+import type { LoggerInterface } from "vega";
 import type { TopLevelSpec } from "vega-lite";
 import { loadFontMetrics } from "./font-metrics.js";
 import { fontFiles } from "./fonts.js";
@@ -72,23 +73,32 @@ function load(): Promise<Modules> {
   return modules;
 }
 
-function collector(vega: Vega, warnings: string[]) {
-  const push =
-    (level: string) =>
-    (...args: unknown[]) => {
-      warnings.push(`${level}: ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(" ")}`);
-    };
-  let lvl = vega.Warn;
-  const logger = {
+/** A vega logger that keeps warnings and errors as text instead of printing them. */
+function collector(vega: Vega, warnings: string[]): LoggerInterface {
+  const push = (level: string, args: unknown[]) => {
+    warnings.push(`${level}: ${args.map((a) => (a instanceof Error ? a.message : String(a))).join(" ")}`);
+  };
+  let lvl: number = vega.Warn;
+  const logger: LoggerInterface = {
     level(l?: number) {
       if (l === undefined) return lvl;
       lvl = l;
       return logger;
     },
-    error: push("error"),
-    warn: push("warn"),
-    info: () => logger,
-    debug: () => logger,
+    error(...args: unknown[]) {
+      push("error", args);
+      return this;
+    },
+    warn(...args: unknown[]) {
+      push("warn", args);
+      return this;
+    },
+    info() {
+      return this;
+    },
+    debug() {
+      return this;
+    },
   };
   return logger;
 }
@@ -120,12 +130,10 @@ export async function specToSvg(spec: TopLevelSpec): Promise<{ svg: string; warn
   const { vega, vl } = await load();
   const warnings: string[] = [];
   const logger = collector(vega, warnings);
-  // biome-ignore lint/suspicious/noExplicitAny: vega-util's logger interface is typed loosely differently in each package
-  const compiled = vl.compile(spec, { logger: logger as any });
+  const compiled = vl.compile(spec, { logger });
   const view = new vega.View(vega.parse(compiled.spec), {
     renderer: "none",
-    // biome-ignore lint/suspicious/noExplicitAny: see above
-    logger: logger as any,
+    logger,
     logLevel: vega.Warn,
   });
   try {

@@ -211,25 +211,25 @@ export function sweepHeatmapSpec(summary: SweepSummary, gridIndex: number, metri
         field: "text",
         size: CELL_TEXT_SIZE,
         dy: MEAN_DY,
-        any: mine.some((r) => r.ci_text !== null),
+        used: mine.some((r) => r.ci_text !== null),
       },
       {
         test: "!isValid(datum.ci_text)",
         field: "text",
         size: CELL_TEXT_SIZE,
         dy: 0,
-        any: mine.some((r) => r.ci_text === null),
+        used: mine.some((r) => r.ci_text === null),
       },
       {
         test: "isValid(datum.ci_text)",
         field: "ci_text",
         size: CI_TEXT_SIZE,
         dy: CI_DY,
-        any: mine.some((r) => r.ci_text !== null),
+        used: mine.some((r) => r.ci_text !== null),
       },
     ];
     return parts
-      .filter((p) => p.any)
+      .filter((p) => p.used)
       .map((p) => ({
         transform: [{ filter: `${color} && ${p.test}` }],
         mark: {

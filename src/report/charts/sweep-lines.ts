@@ -176,7 +176,7 @@ export function sweepLineSpec(summary: SweepSummary, path: string): Spec {
   );
   if (leftOut.length > 0) subtitle.push(`left out for lack of data: ${leftOut.join(", ")}`);
   if (cut > 0) subtitle.push(`failure-rate whiskers below 0 % cut at 0: ${cellsText(cut)}`);
-  if (rows.length === 0) return messageChart(title, subtitle, "no cell of this parameter has any data");
+  if (rows.length === 0) return messageChart(title, subtitle, "no cell of this parameter has data");
 
   const used = series.filter((s) => rows.some((r) => r.series === s.label));
   const legendTitle = "arm · other parameters";
