@@ -79,15 +79,14 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
   if (opened.state === "complete") return { state: "complete-already" };
   const folder = opened.folder;
   const mine = shardTasks(cells.length, o.replications, o.shard);
-  const have = new Set(opened.done.map((u) => unitKey(u.cell, u.replication, o.replications)));
-  const units = new Map<number, UnitResult>();
-  for (const u of opened.done) units.set(unitKey(u.cell, u.replication, o.replications), u);
-  const todo = mine.filter((t) => !have.has(unitKey(t.cell, t.replication, o.replications)));
+  const key = (t: UnitTask) => unitKey(t.cell, t.replication, o.replications);
+  const units = new Map<number, UnitResult>(opened.done.map((u) => [key(u), u]));
+  const todo = mine.filter((t) => !units.has(key(t)));
   o.onStart?.(todo.length, mine.length);
   let events = 0;
   const record = (u: UnitResult) => {
     folder.append(u);
-    units.set(unitKey(u.cell, u.replication, o.replications), u);
+    units.set(key(u), u);
     events += u.events;
     o.onUnit?.(u);
   };
@@ -113,9 +112,9 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
   } finally {
     folder.close();
   }
-  const mineDone = mine.filter((t) => units.has(unitKey(t.cell, t.replication, o.replications))).length;
+  const mineDone = mine.filter((t) => units.has(key(t))).length;
   if (mineDone < mine.length) return { state: "interrupted", done: mineDone, total: mine.length, dir: folder.dir };
-  const ordered = mine.map((t) => units.get(unitKey(t.cell, t.replication, o.replications)) as UnitResult);
+  const ordered = mine.map((t) => units.get(key(t)) as UnitResult);
   const resumed = opened.done.length;
   if (o.shard.count > 1) {
     writeShard(folder, manifest, o.text, ordered);

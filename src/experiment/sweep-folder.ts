@@ -55,6 +55,14 @@ export function manifestDifference(want: SweepManifest, have: SweepManifest): st
   return null;
 }
 
+/** Like manifestDifference, and the same shard too. */
+function workDifference(want: SweepManifest, have: SweepManifest): string | null {
+  return (
+    manifestDifference(want, have) ??
+    (have.shard.index !== want.shard.index ? `another shard (${have.shard.index}/${have.shard.count})` : null)
+  );
+}
+
 function readJson(path: string): unknown {
   try {
     return JSON.parse(readFileSync(path, "utf8"));
@@ -102,18 +110,15 @@ export class SweepFolder {
   static open(out: string, manifest: SweepManifest, opts: { force: boolean; resume: boolean }): OpenedSweep {
     const final = resolve(out);
     const work = `${final}.partial`;
-    const finishedFile = manifest.shard.count > 1 ? SHARD_FILE : SUMMARY_FILE;
     if (existsSync(final)) {
       if (!statSync(final).isDirectory())
         throw new UserError(`${out} exists and is not a folder: choose another --out`);
       if (isNonEmptyDir(final) && !opts.force) {
-        const finished = readManifest(join(final, finishedFile)) ?? readManifestFromSummary(join(final, finishedFile));
-        if (
-          opts.resume &&
-          finished !== undefined &&
-          manifestDifference(manifest, finished) === null &&
-          finished.shard.index === manifest.shard.index
-        )
+        const finished =
+          manifest.shard.count > 1
+            ? readManifest(join(final, SHARD_FILE))
+            : readManifestFromSummary(join(final, SUMMARY_FILE));
+        if (opts.resume && finished !== undefined && workDifference(manifest, finished) === null)
           return { state: "complete" };
         throw new UserError(
           `${out} already exists and is not empty: nothing was written. Use --force to replace it, or another --out.`,
@@ -134,11 +139,7 @@ export class SweepFolder {
           throw new UserError(
             `${out}.partial has no readable ${PROGRESS_FILE}: it cannot be resumed; use --force to start over`,
           );
-        const diff =
-          manifestDifference(manifest, have) ??
-          (have.shard.index !== manifest.shard.index
-            ? `another shard (${have.shard.index}/${have.shard.count})`
-            : null);
+        const diff = workDifference(manifest, have);
         if (diff !== null)
           throw new UserError(
             `${out}.partial was started with ${diff}: it cannot be resumed by this command; use --force to start over`,

@@ -20,11 +20,14 @@ interface RunArgs {
 
 export const MAX_JOBS = 64;
 
-/** results/NAME, or the first free results/NAME-2, -3, ...: a default run never touches an earlier folder. */
-export function defaultOutDir(name: string): string {
+/**
+ * results/NAME, or the first free results/NAME-2, -3, ...: a default run never touches an earlier folder.
+ * `free` says whether a path may be taken (by default: nothing is there).
+ */
+export function defaultOutDir(name: string, free = (p: string) => !existsSync(p)): string {
   const base = join("results", name.replace(/[^A-Za-z0-9._-]+/g, "-"));
-  if (!existsSync(base)) return base;
-  for (let i = 2; ; i++) if (!existsSync(`${base}-${i}`)) return `${base}-${i}`;
+  if (free(base)) return base;
+  for (let i = 2; ; i++) if (free(`${base}-${i}`)) return `${base}-${i}`;
 }
 
 /** The --jobs value: an integer from 1 to MAX_JOBS (1 when not given). */

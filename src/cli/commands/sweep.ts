@@ -1,5 +1,4 @@
 import { existsSync } from "node:fs";
-import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { runSweep, type SweepOutcome } from "../../experiment/run-sweep.js";
 import type { Shard } from "../../experiment/sweep-folder.js";
@@ -16,7 +15,7 @@ import { formatSweepTable } from "../../experiment/sweep-results.js";
 import { paretoCells } from "../../metrics/pareto.js";
 import { readScenarioText, readScenarioYaml, scenarioSha256, validateScenarioData } from "../../scenario/load.js";
 import { UserError } from "../errors.js";
-import { parseJobs } from "./run.js";
+import { defaultOutDir, parseJobs } from "./run.js";
 import { SweepProgress } from "./sweep-progress.js";
 
 interface SweepArgs {
@@ -31,14 +30,6 @@ interface SweepArgs {
   shard?: string;
   jobs?: string | number;
   charts: boolean;
-}
-
-/** results/NAME, or the first of results/NAME-2, -3, … that neither exists nor has an interrupted sweep. */
-function freeOutDir(name: string): string {
-  const base = join("results", name.replace(/[^A-Za-z0-9._-]+/g, "-"));
-  const free = (p: string) => !existsSync(p) && !existsSync(`${p}.partial`);
-  if (free(base)) return base;
-  for (let i = 2; ; i++) if (free(`${base}-${i}`)) return `${base}-${i}`;
 }
 
 export function parseShard(text: string): Shard {
@@ -133,7 +124,9 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       throw new UserError("--resume needs --out: the folder of the sweep to finish");
     if (argv.resume && argv.force) throw new UserError("--resume and --force contradict each other: choose one");
     const suffix = shard.count > 1 ? `-sweep-shard-${shard.index}-of-${shard.count}` : "-sweep";
-    const out = argv.out ?? freeOutDir(`${scenario.name}${suffix}`);
+    // a folder with an interrupted sweep beside it is not free either
+    const free = (p: string) => !existsSync(p) && !existsSync(`${p}.partial`);
+    const out = argv.out ?? defaultOutDir(`${scenario.name}${suffix}`, free);
 
     const controller = new AbortController();
     let interrupts = 0;
