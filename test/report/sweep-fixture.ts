@@ -57,6 +57,31 @@ function est(mean: number, relHalfWidth: number): Estimate {
 
 const NONE: Estimate = { mean: null, ci95: null };
 
+/** A cell's estimates from its made-up figures: none at all for an empty cell, all failed for allFailed. */
+function cellFigures(f: {
+  p99: number;
+  fail: number;
+  wasted: number;
+  hit: number;
+  hitSpread: number;
+  empty: boolean;
+  allFailed: boolean;
+}): Omit<CellSummary, "cell" | "grid" | "policy" | "label" | "values" | "replications"> {
+  const { p99, fail, wasted, empty, allFailed } = f;
+  const none = empty || allFailed;
+  return {
+    success_rate: empty ? NONE : allFailed ? est(0, 0) : est(1 - fail, 0.002),
+    failure_rate: empty ? NONE : allFailed ? est(1, 0) : est(Math.max(0, fail), 0.22),
+    latency_mean_s: none ? NONE : est(p99 * 0.18, 0.05),
+    latency_p50_s: none ? NONE : est(p99 * 0.09, 0.05),
+    latency_p99_s: none ? NONE : est(p99, 0.07),
+    wasted_gpu_s: empty ? NONE : est(wasted, 0.06),
+    attempts_per_request: none ? NONE : est(1 + fail * 4, 0.03),
+    affected_latency_s: none ? NONE : est(f.hit, f.hitSpread),
+    user_latency_p99_s: none ? NONE : est(p99 * 1.1, 0.08),
+  };
+}
+
 function figures(grid: number, a: number, b: number) {
   if (grid === 0) {
     // a = TTL floor (s), b = sweep period (s)
@@ -99,7 +124,6 @@ export function sweepFixture(opts: SweepFixtureOptions = {}): SweepSummary {
           const hit = f.hit * (1 + 0.02 * jitter(index, 4));
           const empty = opts.emptyCells?.includes(index) ?? false;
           const allFailed = opts.allFailedCells?.includes(index) ?? false;
-          const none = empty || allFailed;
           cells.push({
             cell: index,
             grid: gi,
@@ -107,15 +131,7 @@ export function sweepFixture(opts: SweepFixtureOptions = {}): SweepSummary {
             label: `${policy} ${pa.path}=${va} ${pb.path}=${vb}`,
             values: { [pa.path]: va, [pb.path]: vb },
             replications: opts.replications ?? 5,
-            success_rate: empty ? NONE : allFailed ? est(0, 0) : est(1 - fail, 0.002),
-            failure_rate: empty ? NONE : allFailed ? est(1, 0) : est(fail, 0.22),
-            latency_mean_s: none ? NONE : est(p99 * 0.18, 0.05),
-            latency_p50_s: none ? NONE : est(p99 * 0.09, 0.05),
-            latency_p99_s: none ? NONE : est(p99, 0.07),
-            wasted_gpu_s: empty ? NONE : est(wasted, 0.06),
-            attempts_per_request: none ? NONE : est(1 + fail * 4, 0.03),
-            affected_latency_s: none ? NONE : est(hit, 0.04),
-            user_latency_p99_s: none ? NONE : est(p99 * 1.1, 0.08),
+            ...cellFigures({ p99, fail, wasted, hit, hitSpread: 0.04, empty, allFailed }),
           });
         }
       }
@@ -148,7 +164,6 @@ export function syntheticSweep(grids: SweepGrid[], opts: SweepFixtureOptions = {
     const wasted = (6000 - 450 * level + 300 * ai) * (1 + 0.05 * jitter(index, 3));
     const empty = opts.emptyCells?.includes(index) ?? false;
     const allFailed = opts.allFailedCells?.includes(index) ?? false;
-    const none = empty || allFailed;
     cells.push({
       cell: index,
       grid: gi,
@@ -156,15 +171,7 @@ export function syntheticSweep(grids: SweepGrid[], opts: SweepFixtureOptions = {
       label: planned.label,
       values,
       replications: opts.replications ?? 3,
-      success_rate: empty ? NONE : allFailed ? est(0, 0) : est(1 - fail, 0.002),
-      failure_rate: empty ? NONE : allFailed ? est(1, 0) : est(Math.max(0, fail), 0.22),
-      latency_mean_s: none ? NONE : est(p99 * 0.18, 0.05),
-      latency_p50_s: none ? NONE : est(p99 * 0.09, 0.05),
-      latency_p99_s: none ? NONE : est(p99, 0.07),
-      wasted_gpu_s: empty ? NONE : est(wasted, 0.06),
-      attempts_per_request: none ? NONE : est(1 + fail * 4, 0.03),
-      affected_latency_s: none ? NONE : est(p99 * 0.8, 0.1),
-      user_latency_p99_s: none ? NONE : est(p99 * 1.1, 0.08),
+      ...cellFigures({ p99, fail, wasted, hit: p99 * 0.8, hitSpread: 0.1, empty, allFailed }),
     });
   }
   return {
