@@ -24,6 +24,7 @@ interface Reply {
   value: number | null;
   thread: number;
   tag: string;
+  finished: number;
 }
 
 /** Counters shared with the workers: [0] tasks started, [1] tasks finished. */
@@ -83,10 +84,12 @@ describe("runPool", () => {
     // Task 0 blocks its thread until tasks 1..5 are done: only the other thread can run them.
     const { promise, results } = await run([{ op: "wait-for", count: 5 }, ...echo(5)], 2);
     await promise;
-    expect(results.map((r) => r.index)).toEqual([1, 2, 3, 4, 5, 0]);
-    const other = results[0].reply.thread;
-    expect(results.slice(0, 5).every((r) => r.reply.thread === other)).toBe(true);
-    expect(results[5].reply.thread).not.toBe(other);
+    // Replies from two threads may reach the main thread in either order: order them by when they finished.
+    const byFinish = [...results].sort((a, b) => a.reply.finished - b.reply.finished);
+    expect(byFinish.map((r) => r.index)).toEqual([1, 2, 3, 4, 5, 0]);
+    const other = byFinish[0].reply.thread;
+    expect(byFinish.slice(0, 5).every((r) => r.reply.thread === other)).toBe(true);
+    expect(byFinish[5].reply.thread).not.toBe(other);
   });
 
   it("starts no more threads than tasks, and none for no task", async () => {
