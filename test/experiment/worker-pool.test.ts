@@ -103,9 +103,16 @@ describe("runPool", () => {
 
   it("rejects with the task's message; a UserError stays a UserError", async () => {
     const tasks: Task[] = [...echo(3), { op: "throw", message: "boom at 3" }, ...echo(20)];
-    const { promise, shared } = await run(tasks, 2);
-    await expect(promise).rejects.toThrow("boom at 3");
-    expect(Atomics.load(shared, 0)).toBeLessThan(tasks.length);
+    // One thread: nothing after the failing task starts.
+    const one = await run(tasks, 1);
+    await expect(one.promise).rejects.toThrow("boom at 3");
+    expect(Atomics.load(one.shared, 0)).toBe(4);
+    // Two threads: the other thread gets no new task once the failure is in. Its tasks take 100 ms each so
+    // that an OS that pauses the failing thread for a while cannot let it run them all.
+    const slow = tasks.map((t): Task => (t.op === undefined ? { ...t, op: "sleep", ms: 100 } : t));
+    const two = await run(slow, 2);
+    await expect(two.promise).rejects.toThrow("boom at 3");
+    expect(Atomics.load(two.shared, 0)).toBeLessThan(tasks.length);
 
     const user = await run([{ value: 1 }, { op: "user-error", message: "bad input here" }], 1);
     const err = await user.promise.catch((e: unknown) => e);
