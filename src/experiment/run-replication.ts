@@ -1,4 +1,5 @@
-import { HordeModel, type RecordSink } from "../horde/model.js";
+import { HordeModel } from "../horde/model.js";
+import type { RecordSink } from "../horde/record-types.js";
 import type { TraceObserver } from "../horde/trace.js";
 import { createPolicy } from "../policies/registry.js";
 import type { PolicyConfig, Scenario } from "../scenario/types.js";

@@ -1,8 +1,8 @@
 import { closeSync, mkdirSync, openSync, readSync, rmSync, writeFileSync, writeSync } from "node:fs";
 import { join } from "node:path";
-import type { RecordSink } from "../horde/model.js";
+import type { RecordSink } from "../horde/record-types.js";
 import { CsvWriter, formatField } from "../metrics/csv.js";
-import type { AttemptRecord, QueueSample, RequestRecord, UserRecord, WorkerRecord } from "../metrics/records.js";
+import type { AttemptRecord, QueueSample, RequestRecord, UserRecord, WorkerRecord } from "../horde/record-types.js";
 import { ReplicationAccumulator, type ReplicationStats } from "../metrics/replication-stats.js";
 import { type Summary, summarize } from "../metrics/summary.js";
 import type { PolicyConfig, Scenario } from "../scenario/types.js";

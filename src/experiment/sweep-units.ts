@@ -1,7 +1,7 @@
 // One unit of a sweep: a cell (an arm under one assignment of swept values) in one replication. A unit is a
 // pure function of the scenario text, the grids, the seed and (cell, replication), so any process may run it:
 // this thread, a worker thread, or another machine's shard.
-import type { RecordSink } from "../horde/model.js";
+import type { RecordSink } from "../horde/record-types.js";
 import { ReplicationAccumulator, type ReplicationStats } from "../metrics/replication-stats.js";
 import { readScenarioYaml, type ScenarioYaml } from "../scenario/load.js";
 import type { PolicyConfig, Scenario } from "../scenario/types.js";

@@ -1,5 +1,5 @@
 import { max, mean, quantileSorted } from "simple-statistics";
-import type { AttemptRecord, RequestRecord, UserRecord } from "./records.js";
+import type { AttemptRecord, RequestRecord, UserRecord } from "../horde/record-types.js";
 
 export interface LatencyStats {
   mean: number;

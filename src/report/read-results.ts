@@ -14,7 +14,7 @@ import type {
   RequestOutcome,
   RequestRecord,
   WorkerRecord,
-} from "../metrics/records.js";
+} from "../horde/record-types.js";
 import { csvBoolean, csvNumber, readCsvFile } from "../metrics/csv-read.js";
 import { normalizeSummary, type Summary } from "./summary.js";
 

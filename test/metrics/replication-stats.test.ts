@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { max, mean, quantile } from "simple-statistics";
 import { describe, expect, it } from "vitest";
-import type { AttemptRecord, RequestOutcome, RequestRecord, UserRecord } from "../../src/metrics/records.js";
+import type { AttemptRecord, RequestOutcome, RequestRecord, UserRecord } from "../../src/horde/record-types.js";
 import { Float64List, latencyStats, ReplicationAccumulator } from "../../src/metrics/replication-stats.js";
 
 function request(

@@ -11,7 +11,7 @@ import {
   USER_COLUMNS,
   WORKER_COLUMNS,
 } from "../../src/experiment/run-scenario.js";
-import type { AttemptRecord, QueueSample, RequestRecord, UserRecord, WorkerRecord } from "../../src/metrics/records.js";
+import type { AttemptRecord, QueueSample, RequestRecord, UserRecord, WorkerRecord } from "../../src/horde/record-types.js";
 
 export interface FixtureOptions {
   /** Policy arms, the first is the baseline. */

@@ -1,4 +1,4 @@
-// Flat records the simulator emits, one per thing; CSV columns carry the same names.
+// Flat records the simulator emits, one per thing, and the sink they go to; CSV columns carry the same names.
 
 export type RequestOutcome = "completed" | "faulted" | "expired" | "open";
 
@@ -46,7 +46,14 @@ export interface UserRecord {
   warmup: boolean;
 }
 
-export type AttemptEnd = "completed" | "stale_abort" | "reported_fault" | "late_discarded" | "expired" | "cancelled" | "open";
+export type AttemptEnd =
+  | "completed"
+  | "stale_abort"
+  | "reported_fault"
+  | "late_discarded"
+  | "expired"
+  | "cancelled"
+  | "open";
 
 export interface AttemptRecord {
   policy: string;
@@ -92,4 +99,13 @@ export interface QueueSample {
   queued: number;
   /** Jobs popped and not yet ended. */
   in_flight: number;
+}
+
+/** Where the model's records go as they complete. */
+export interface RecordSink {
+  request(r: RequestRecord): void;
+  user(u: UserRecord): void;
+  attempt(a: AttemptRecord): void;
+  worker(w: WorkerRecord): void;
+  sample(s: QueueSample): void;
 }

@@ -1,0 +1,90 @@
+// The stale sweep and the 3 strikes: how the server notices a lost job, and when it gives up on a request.
+//
+// Rules (shared/horde-model.md):
+// - §3.3 the stale checker (horde/database/threads.py: check_waiting_prompts) runs every 60 s plus its run
+//   time, on no fixed grid; in order: delete expired requests (server-expiry.ts), abort every open job with
+//   now − pop > ttl (strict >: ProcessingGeneration.is_stale), fault requests with more than 2 faulted jobs.
+// - §3.4 an abort (ProcessingGeneration.abort) marks the job faulted; the stale path then does n += 1
+//   unconditionally, and the worker's abort counter moves (maintenance, server-expiry.ts).
+// - §1.6 3 strikes: a request with more than max_faulted_jobs (2) faulted jobs is faulted, in the sweep that
+//   counted the last one.
+// - an arm's detector may replace the sweep's abort: an exact timer or missed heartbeats give each job its
+//   own deadline, and strikes are then checked at once.
+import { finishRequest } from "./client.js";
+import { dropHedgeWant, failedWithLiveTwin } from "./hedge.js";
+import type { Request } from "./request.js";
+import { countAbortForMaintenance, deleteExpired } from "./server-expiry.js";
+import { syncQueue } from "./server-queue.js";
+import { closeJob } from "./server-submit.js";
+import { emit, type HordeState, sampler } from "./state.js";
+import type { Job, Worker } from "./worker.js";
+
+/** check_waiting_prompts: delete expired requests, abort stale jobs (periodic detector), fault after 3 strikes. */
+export function onSweep(s: HordeState): void {
+  const now = s.sim.now;
+  deleteExpired(s, now);
+  if (s.policy.detector.periodic) {
+    const d = s.deadlines;
+    while (d.size > 0 && d.peekTime() < now) {
+      d.pop();
+      const job = s.jobs[d.a];
+      if (job !== undefined && job.end === "open") abortStale(s, job);
+    }
+  }
+  for (const r of s.strikeCandidates) checkStrikes(s, r);
+  s.strikeCandidates.length = 0;
+  const sweep = s.scenario.server.sweep;
+  s.sim.schedule(now + sweep.period + sampler(s, sweep.run_time)(s.sweepRng), s.evSweep, 0, 0);
+}
+
+/** The detector declares the job lost: abort, n += 1 and a strike (unless its hedge twin still runs). */
+function abortStale(s: HordeState, job: Job): void {
+  const now = s.sim.now;
+  const r = s.requests[job.requestId];
+  const w = s.workers[job.workerId];
+  const covered = failedWithLiveTwin(s, job);
+  closeJob(s, job, "stale_abort");
+  if (!covered) {
+    r.n++;
+    r.faultedJobs++;
+  }
+  w.staleAborts++;
+  emit(s, "abort", r.id, job.id, w.id);
+  afterFailure(s, job, r, w, now);
+  syncQueue(s, r);
+}
+
+/** A job failed (aborted or reported faulted): the rules learn of it, the worker's abort count, the strikes. */
+export function afterFailure(s: HordeState, job: Job, r: Request, w: Worker, now: number): void {
+  r.failures++;
+  r.addFailedWorker(w.id);
+  if (r.hedgeOf === job.id) dropHedgeWant(s, r);
+  for (let i = 0, rules = s.policy.rules; i < rules.length; i++) {
+    const rule = rules[i];
+    rule.onJobEnd?.(job, r, w, "failure", now);
+  }
+  countAbortForMaintenance(s, w, now);
+  if (s.policy.detector.periodic) s.strikeCandidates.push(r);
+  else checkStrikes(s, r);
+}
+
+function checkStrikes(s: HordeState, r: Request): void {
+  if (r.done || r.faulted) return;
+  if (r.faultedJobs > s.scenario.server.max_faulted_jobs) {
+    r.faulted = true;
+    emit(s, "request_faulted", r.id, -1, -1);
+    finishRequest(s, r, "faulted");
+  }
+}
+
+/** The detector's deadline for the job; one past the horizon could never run, so it is not even queued. */
+export function scheduleDeadline(s: HordeState, job: Job, at: number): void {
+  const gen = ++job.deadlineGen;
+  if (at <= s.scenario.horizon) s.sim.schedule(at, s.evDeadline, job.id, gen);
+}
+
+export function onDeadline(s: HordeState, jid: number, gen: number): void {
+  const job = s.jobs[jid];
+  if (job === undefined || gen !== job.deadlineGen || job.end !== "open") return;
+  abortStale(s, job);
+}

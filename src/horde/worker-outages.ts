@@ -1,0 +1,76 @@
+// A worker going away and coming back: a crash (a failure mode drawn for a job, worker-jobs.ts) or a
+// flapping schedule (periodic outages).
+//
+// Rules (shared/horde-model.md):
+// - §4.4 liveness: the server learns nothing when a worker vanishes; its jobs stay open until the detector
+//   notices them (the stale sweep at the TTL, §3.3; or an arm's timer or missed heartbeats).
+// - §5.4 a killed worker process loses every job it holds without telling the server.
+import type { Distribution } from "../engine/distributions.js";
+import { emitAttempt } from "./records.js";
+import { freeJob } from "./retention.js";
+import { scheduleDeadline } from "./server-sweep.js";
+import { emit, type HordeState, sampler } from "./state.js";
+import type { Worker } from "./worker.js";
+import { stopRunning } from "./worker-jobs.js";
+import { releaseCover, schedulePoll, unsleep } from "./worker-polling.js";
+
+export function onCrash(s: HordeState, wid: number, gen: number): void {
+  const w = s.workers[wid];
+  if (gen !== w.outageGen || !w.online) return;
+  const downtime = sampler(s, crashDowntime(w))(s.workerOutageRng[wid]);
+  goOffline(s, w, downtime);
+}
+
+function crashDowntime(w: Worker): Distribution {
+  for (const m of w.failures) if (m.mode === "crash") return m.downtime;
+  return { kind: "constant", value: 0 };
+}
+
+export function onFlap(s: HordeState, wid: number): void {
+  const w = s.workers[wid];
+  const f = w.group.flapping;
+  if (f === null) return;
+  if (w.online) goOffline(s, w, f.down);
+  s.sim.schedule(s.sim.now + f.period, s.evFlap, wid, 0);
+}
+
+/** The worker stops polling and loses every job it holds; the server notices only through its detector. */
+function goOffline(s: HordeState, w: Worker, downtime: number): void {
+  const now = s.sim.now;
+  w.online = false;
+  w.outageGen++;
+  w.pollPending = false;
+  w.pollGen++;
+  unsleep(s, w);
+  emit(s, "offline", -1, -1, w.id);
+  const detector = s.policy.detector;
+  for (const jid of w.heldJobs) {
+    const job = s.jobs[jid];
+    if (job.end === "open" && !detector.periodic && Number.isNaN(job.silentSince)) {
+      job.silentSince = now;
+      const at = detector.silentDeadline(job, now);
+      if (Number.isFinite(at)) scheduleDeadline(s, job, at);
+    }
+    job.held = false;
+    job.gen++;
+    stopRunning(s, job, w);
+    emit(s, "drop", job.requestId, job.id, w.id);
+    if (job.end !== "open") {
+      emitAttempt(s, job);
+      freeJob(s, job);
+    }
+  }
+  w.heldJobs.length = 0;
+  w.held = 0;
+  w.localQueue.length = 0;
+  releaseCover(s, w);
+  s.sim.schedule(now + downtime, s.evOnline, w.id, w.outageGen);
+}
+
+export function onOnline(s: HordeState, wid: number, gen: number): void {
+  const w = s.workers[wid];
+  if (gen !== w.outageGen || w.online) return;
+  w.online = true;
+  emit(s, "online", -1, -1, w.id);
+  schedulePoll(s, w);
+}
