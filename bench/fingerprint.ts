@@ -5,7 +5,7 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { runReplication } from "../src/experiment/run-replication.js";
-import { parseScenario } from "../src/scenario/load.js";
+import { parseScenario } from "../src/scenario-file/load.js";
 
 /** JSON that keeps NaN and ±Infinity apart from null. */
 function line(kind: string, value: unknown): string {

@@ -5,8 +5,8 @@ import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { HordeModel } from "../src/horde/model.js";
 import { createPolicy } from "../src/policies/registry.js";
-import { parseScenario } from "../src/scenario/load.js";
 import type { Scenario } from "../src/scenario/types.js";
+import { parseScenario } from "../src/scenario-file/load.js";
 
 /** A file of the repository (the first folder above this module with bench/horde-day.yaml), or of the cwd. */
 export function repoFile(rel: string): string {

@@ -1,10 +1,10 @@
 import { basename } from "node:path";
-import { UserError } from "../cli/errors.js";
-import { parseScenario } from "../scenario/load.js";
+import { UserError } from "../errors.js";
 import type { Scenario } from "../scenario/types.js";
+import { parseScenario } from "../scenario-file/load.js";
 import { analyzeLogs, type LogAnalysis } from "./analyze-logs.js";
-import { CalibrationCollector } from "./calibration-collector.js";
 import { type Calibration, calibrate } from "./calibration.js";
+import { CalibrationCollector } from "./calibration-collector.js";
 import { scenarioYaml } from "./scenario-yaml.js";
 
 export interface CalibrateOptions {

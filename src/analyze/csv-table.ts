@@ -1,4 +1,4 @@
-import { formatField } from "../metrics/csv.js";
+import { formatField } from "../results/csv.js";
 
 /** A whole small table as CSV text with a header line. */
 export function csvText<T extends object>(columns: readonly (keyof T & string)[], rows: readonly T[]): string {

@@ -4,7 +4,7 @@ import { closeSync, createReadStream, openSync, readSync, statSync } from "node:
 import { PassThrough, type Readable } from "node:stream";
 import { constants, createGunzip } from "node:zlib";
 import unbzip2Stream from "unbzip2-stream";
-import { UserError } from "../cli/errors.js";
+import { UserError } from "../errors.js";
 
 export type Compression = "bzip2" | "gzip" | null;
 

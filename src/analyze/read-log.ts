@@ -1,6 +1,6 @@
 // Reads one or more horde logs as one stream of scheduling events in time order: each file is read a chunk
 // at a time and the files are merged by the time of their next event, so memory stays constant.
-import { UserError } from "../cli/errors.js";
+import { UserError } from "../errors.js";
 import type { LogEvent } from "./events.js";
 import { lineBatches, type RawLine } from "./file-lines.js";
 import { openInput } from "./open-input.js";

@@ -2,8 +2,8 @@
 // The log shows neither the model named by the request, ControlNet, nor extra_slow_worker: they are taken
 // as absent (no ×3, ×2 or ×3), which can only make the TTL too short, never too long.
 import { hordeTtl } from "../horde/ttl.js";
-import { DEFAULT_TTL } from "../scenario/schema.js";
 import type { TtlConfig } from "../scenario/types.js";
+import { DEFAULT_TTL } from "../scenario-file/schema.js";
 import type { JobConfig } from "./events.js";
 
 /** The real server's constants (horde-model.md §3.2): a scenario's defaults. */

@@ -2,7 +2,7 @@
 // folder and put in place whole at the end.
 import { writeFileSync } from "node:fs";
 import { basename } from "node:path";
-import type { OutputFolder } from "../experiment/output-folder.js";
+import type { OutputFolder } from "../results/output-folder.js";
 import type { LogAnalysis } from "./analyze-logs.js";
 import { abortsByWorkerSpec } from "./chart.js";
 import { csvText } from "./csv-table.js";

@@ -1,5 +1,6 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
+import { UserError } from "../errors.js";
 import { analyzeCommand } from "./commands/analyze.js";
 import { calibrateCommand } from "./commands/calibrate.js";
 import { mergeCommand } from "./commands/merge.js";
@@ -8,7 +9,6 @@ import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { validateCommand } from "./commands/validate.js";
-import { UserError } from "./errors.js";
 
 const debug = process.argv.includes("--debug");
 

@@ -3,7 +3,7 @@
 import { readdirSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
-import { loadScenarioFile } from "../scenario/load.js";
+import { loadScenarioFile } from "../scenario-file/load.js";
 import { trajectoryFingerprint } from "./fingerprint.js";
 
 export const FINGERPRINT_SEED = 1;

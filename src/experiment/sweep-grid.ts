@@ -2,7 +2,8 @@
 // (one arm under one assignment of values) in their canonical order. Values are set in the scenario's plain
 // data before validation, so a swept "60s" is read exactly as the same text in the file would be.
 import { parse as parseYamlValue } from "yaml";
-import { UserError } from "../cli/errors.js";
+import { UserError } from "../errors.js";
+import type { PolicyConfig, Scenario } from "../scenario/types.js";
 import {
   formatPath,
   type Problem,
@@ -11,9 +12,8 @@ import {
   type ScenarioYaml,
   type Segment,
   validateScenarioData,
-} from "../scenario/load.js";
-import { sweepBlockSchema } from "../scenario/schema.js";
-import type { PolicyConfig, Scenario } from "../scenario/types.js";
+} from "../scenario-file/load.js";
+import { sweepBlockSchema } from "../scenario-file/schema.js";
 import type { SweepCell, SweepGrid } from "./sweep-types.js";
 
 /** Where a swept value was given: a place in the scenario file, or a `--set` option. */

@@ -1,4 +1,4 @@
-import type { Estimate } from "../metrics/intervals.js";
+// The grids of a sweep: what varies, and the cells it gives.
 
 /** One swept setting: a path into the scenario (`server.ttl.floor`, `policies[backoff].reassignment[1].base`). */
 export interface SweepParam {
@@ -23,33 +23,4 @@ export interface SweepCell {
   values: Record<string, string>;
   /** `policy path=value path=value`, for tables and chart labels. */
   label: string;
-}
-
-/** A cell's figures over its replications: mean and 95 % Student t interval of the per-replication values. */
-export interface CellSummary {
-  cell: number;
-  grid: number;
-  policy: string;
-  label: string;
-  values: Record<string, string>;
-  replications: number;
-  success_rate: Estimate;
-  /** (faulted + expired) / ended requests: 1 − success_rate. */
-  failure_rate: Estimate;
-  latency_mean_s: Estimate;
-  latency_p50_s: Estimate;
-  latency_p99_s: Estimate;
-  wasted_gpu_s: Estimate;
-  attempts_per_request: Estimate;
-  affected_latency_s: Estimate;
-  user_latency_p99_s: Estimate;
-}
-
-export interface SweepSummary {
-  scenario: { name: string; sha256: string };
-  hordesim_version: string;
-  seed: number;
-  replications: number;
-  grids: SweepGrid[];
-  cells: CellSummary[];
 }

@@ -1,12 +1,11 @@
 // One unit of a sweep: a cell (an arm under one assignment of swept values) in one replication. A unit is a
 // pure function of the scenario text, the grids, the seed and (cell, replication), so any process may run it:
 // this thread, a worker thread, or another machine's shard.
-import type { RecordSink } from "../horde/record-types.js";
-import { ReplicationAccumulator, type ReplicationStats } from "../metrics/replication-stats.js";
-import { readScenarioYaml, type ScenarioYaml } from "../scenario/load.js";
+import type { ReplicationStats } from "../metrics/replication-stats.js";
 import type { PolicyConfig, Scenario } from "../scenario/types.js";
+import { readScenarioYaml, type ScenarioYaml } from "../scenario-file/load.js";
+import { runUnit } from "./run-unit.js";
 import { cellScenario, describeGrids, enumerateCells, type PlannedCell, type ResolvedGrid } from "./sweep-grid.js";
-import { runReplication } from "./run-replication.js";
 
 /** Everything a process needs to run any unit of a sweep (structured-cloneable, for worker threads). */
 export interface SweepPlanData {
@@ -51,16 +50,8 @@ export class SweepUnitRunner {
 
   run(task: UnitTask): UnitResult {
     const { scenario, arm } = this.cellSetup(task.cell);
-    const acc = new ReplicationAccumulator();
-    const sink: RecordSink = {
-      request: (r) => acc.addRequest(r),
-      user: (u) => acc.addUser(u),
-      attempt: (a) => acc.addAttempt(a),
-      worker: () => {},
-      sample: () => {},
-    };
-    const result = runReplication({ scenario, arm, seed: this.plan.seed, replication: task.replication, sink });
-    return { cell: task.cell, replication: task.replication, events: result.events, stats: acc.finish() };
+    const result = runUnit({ scenario, arm, seed: this.plan.seed, replication: task.replication });
+    return { cell: task.cell, replication: task.replication, events: result.events, stats: result.stats };
   }
 }
 

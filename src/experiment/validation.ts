@@ -3,8 +3,8 @@
 import { join } from "node:path";
 import { mean, quantileSorted } from "simple-statistics";
 import { tInterval } from "../metrics/summary.js";
-import { loadScenarioFile } from "../scenario/load.js";
 import type { Scenario } from "../scenario/types.js";
+import { loadScenarioFile } from "../scenario-file/load.js";
 import { runReplication } from "./run-replication.js";
 import { erlangC, md1Wq, mm1, mmcWq, retryAttemptFailure } from "./theory.js";
 

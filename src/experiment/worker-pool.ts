@@ -1,8 +1,8 @@
 // A small pool of worker threads that runs independent tasks (replications, sweep cells) and hands each result
 // back to the main thread as it finishes. The worker script calls serveTasks(handler); the main thread calls
 // runPool. Tasks go out in the order given, each to the next free worker.
-import { isMainThread, parentPort, Worker, workerData as threadData } from "node:worker_threads";
-import { UserError } from "../cli/errors.js";
+import { isMainThread, parentPort, workerData as threadData, Worker } from "node:worker_threads";
+import { UserError } from "../errors.js";
 
 export interface PoolOptions<T, R> {
   /** Module URL of a worker script that calls serveTasks(handler). */

@@ -17,10 +17,10 @@
 
 import type { RandomStreams } from "../engine/random.js";
 import type { Simulator } from "../engine/simulator.js";
-import type { Policy, PolicyContext } from "../policies/types.js";
 import type { Scenario } from "../scenario/types.js";
 import { onArrive, onResubmit, startArrivals } from "./client.js";
 import { onHedge } from "./hedge.js";
+import type { Policy, PolicyContext } from "./policy.js";
 import type { RecordSink } from "./record-types.js";
 import { emitAtHorizon, onSample } from "./records.js";
 import type { Request } from "./request.js";

@@ -1,21 +1,21 @@
 // One registry of every timeout rule, detector and reassignment rule, by name.
 // Adding a rule means adding its module and one line here.
 import type { z } from "zod";
+import type { Policy, PolicyContext } from "../horde/policy.js";
 import type { PolicyConfig, RuleConfig } from "../scenario/types.js";
 import { heartbeatDetector } from "./detector-heartbeat.js";
 import { sweepDetector } from "./detector-sweep.js";
 import { timerDetector } from "./detector-timer.js";
-import type { RuleKind, RuleModule } from "./rule-module.js";
 import { backoffRule } from "./rule-backoff.js";
 import { excludeFailedRule } from "./rule-exclude-failed.js";
 import { hedgeRule } from "./rule-hedge.js";
+import type { RuleKind, RuleModule } from "./rule-module.js";
 import { pullRule } from "./rule-pull.js";
 import { reputationRule } from "./rule-reputation.js";
 import { adaptiveTimeout } from "./timeout-adaptive.js";
 import { fixedTimeout } from "./timeout-fixed.js";
 import { hordeTimeout } from "./timeout-horde.js";
 import { progressiveTimeout } from "./timeout-progressive.js";
-import type { Policy, PolicyContext } from "./types.js";
 
 export type { RuleKind } from "./rule-module.js";
 

@@ -1,5 +1,5 @@
 import type { z } from "zod";
-import type { Detector, PolicyContext, ReassignmentRule, TimeoutRule } from "./types.js";
+import type { Detector, PolicyContext, ReassignmentRule, TimeoutRule } from "../horde/policy.js";
 
 export interface RuleProducts {
   timeout: TimeoutRule;

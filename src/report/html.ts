@@ -1,7 +1,7 @@
 // report.html: one self-contained page (no scripts, no network) with the scenario, the comparison tables from
 // summary.json, every chart as inline SVG and the scenario file that was run. Pure: data in, text out.
-import type { ReportData } from "./read-results.js";
-import type { Estimate, PairedDiff, PolicySummary, VsBaselineKey } from "./summary.js";
+import type { ReportData } from "../results/read-results.js";
+import type { Estimate, PairedDiff, PolicySummary, VsBaselineKey } from "../results/summary-file.js";
 
 export interface HtmlChart {
   name: string;

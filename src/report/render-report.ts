@@ -4,9 +4,9 @@
 // on the folder's files, so the same results give byte-identical charts and report.
 import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
+import { readResultFolder } from "../results/read-results.js";
 import { type BuiltChart, buildCharts, CHART_NAMES } from "./charts/index.js";
 import { buildReportHtml, type HtmlChart } from "./html.js";
-import { readResultFolder } from "./read-results.js";
 import { renderChart } from "./render.js";
 
 export { CHART_NAMES };

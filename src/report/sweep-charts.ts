@@ -13,8 +13,8 @@
 // then renamed; the same summary gives byte-identical files.
 import { mkdir } from "node:fs/promises";
 import { join } from "node:path";
-import type { SweepSummary } from "../experiment/sweep-types.js";
 import { paretoFront } from "../metrics/pareto.js";
+import type { SweepSummary } from "../results/sweep-results.js";
 import { type SweepChart, shortNames, slug, sweptPaths } from "./charts/sweep-common.js";
 import { sweepHeatmapSpec } from "./charts/sweep-heatmap.js";
 import { sweepLineSpec } from "./charts/sweep-lines.js";

@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFil
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { loadScenarioFile } from "../../src/scenario/load.js";
+import { loadScenarioFile } from "../../src/scenario-file/load.js";
 import { incidentTimeline } from "./log-lines.js";
 
 const root = join(import.meta.dirname, "..", "..");

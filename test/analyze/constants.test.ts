@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { DurationStats, LogMoments } from "../../src/analyze/histogram.js";
 import { INCIDENT_POLICY_ARMS } from "../../src/analyze/policy-arms.js";
 import { abortCause, HORDE_TTL, ttlOf } from "../../src/analyze/ttl.js";
-import { loadScenarioFile, parseScenario } from "../../src/scenario/load.js";
+import { loadScenarioFile, parseScenario } from "../../src/scenario-file/load.js";
 
 const MINIMAL = `name: m
 horizon: 1h

@@ -4,11 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyzeLogs } from "../../src/analyze/analyze-logs.js";
-import { openInput } from "../../src/analyze/open-input.js";
 import type { LogEvent } from "../../src/analyze/events.js";
+import { openInput } from "../../src/analyze/open-input.js";
 import { readLogs } from "../../src/analyze/read-log.js";
 import { abortsByWorker, deliveriesByWorker } from "../../src/analyze/tables.js";
-import { UserError } from "../../src/cli/errors.js";
+import { UserError } from "../../src/errors.js";
 import { deliver, IDS, incidentTimeline, pop } from "./log-lines.js";
 import { SMALL_LOG_EXPECTED, smallLogBytes } from "./small-log.js";
 

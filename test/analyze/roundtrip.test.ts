@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { analyzeLogs } from "../../src/analyze/analyze-logs.js";
 import { calibrateLogs } from "../../src/analyze/calibrate-logs.js";
-import { loadScenarioFile, parseScenario } from "../../src/scenario/load.js";
+import { loadScenarioFile, parseScenario } from "../../src/scenario-file/load.js";
 import { abortShares, countBy, DAY_YAML, simulateDay } from "./simulated-day.js";
 
 const dir = mkdtempSync(join(tmpdir(), "hordesim-roundtrip-"));

@@ -1,7 +1,7 @@
 // A small simulated day written as horde.log by the simulator's own writer, with every record kept.
 import { runReplication } from "../../src/experiment/run-replication.js";
 import type { AttemptRecord, RequestRecord, WorkerRecord } from "../../src/horde/record-types.js";
-import { HordeLogWriter } from "../../src/report/horde-log-writer.js";
+import { HordeLogWriter } from "../../src/results/horde-log-writer.js";
 import type { Scenario } from "../../src/scenario/types.js";
 
 /**

@@ -5,8 +5,8 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { readCsv } from "../../src/metrics/csv-read.js";
 import { tInterval } from "../../src/metrics/intervals.js";
+import { readCsv } from "../../src/results/csv-read.js";
 import { bin, cli, root, snapshot } from "../helpers/cli.js";
 
 const scenario = join(import.meta.dirname, "fixtures", "small-sweep.yaml");

@@ -1,7 +1,7 @@
 // The grids of a sweep: paths, values, arms and cells, checked against hand-worked answers and properties.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../src/cli/errors.js";
+import { UserError } from "../../src/errors.js";
 import {
   cellScenario,
   describeGrids,
@@ -13,7 +13,7 @@ import {
   resolvePath,
   splitValues,
 } from "../../src/experiment/sweep-grid.js";
-import { readScenarioYaml, ScenarioError, validateScenarioData } from "../../src/scenario/load.js";
+import { readScenarioYaml, ScenarioError, validateScenarioData } from "../../src/scenario-file/load.js";
 
 const TEXT = `name: t
 horizon: 1h

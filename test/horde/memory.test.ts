@@ -3,8 +3,8 @@ import { describe, expect, it } from "vitest";
 import { HordeModel } from "../../src/horde/model.js";
 import type { TraceEvent } from "../../src/horde/trace.js";
 import { createPolicy } from "../../src/policies/registry.js";
-import { loadScenarioFile, parseScenario } from "../../src/scenario/load.js";
 import type { Scenario } from "../../src/scenario/types.js";
+import { loadScenarioFile, parseScenario } from "../../src/scenario-file/load.js";
 import { scenarioYaml, smallScenarioArb } from "../generators/scenarios.js";
 
 // The model lets go of a request or job once it has ended and nothing can refer to it any more (issue 6,

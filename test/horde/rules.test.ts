@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { parseScenario } from "../../src/scenario/load.js";
 import type { Scenario } from "../../src/scenario/types.js";
+import { parseScenario } from "../../src/scenario-file/load.js";
 import { simulate } from "../helpers/simulate.js";
 
 /** One request at the given times, one worker group; everything else the real server's defaults. */

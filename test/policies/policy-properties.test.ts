@@ -4,7 +4,7 @@ import { runReplication } from "../../src/experiment/run-replication.js";
 import type { ReplicationStats } from "../../src/metrics/replication-stats.js";
 import { ReplicationAccumulator } from "../../src/metrics/replication-stats.js";
 import { summarize } from "../../src/metrics/summary.js";
-import { parseScenario } from "../../src/scenario/load.js";
+import { parseScenario } from "../../src/scenario-file/load.js";
 import { scenarioYaml, smallScenarioArb } from "../generators/scenarios.js";
 import { simulate } from "../helpers/simulate.js";
 

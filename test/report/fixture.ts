@@ -4,14 +4,14 @@
 // requests and long tails. Arms differ in their TTL and in whether a failed worker may take the request again.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import type { AttemptRecord, QueueSample, RequestRecord, UserRecord, WorkerRecord } from "../../src/horde/record-types.js";
 import {
   ATTEMPT_COLUMNS,
   REQUEST_COLUMNS,
   SAMPLE_COLUMNS,
   USER_COLUMNS,
   WORKER_COLUMNS,
-} from "../../src/experiment/run-scenario.js";
-import type { AttemptRecord, QueueSample, RequestRecord, UserRecord, WorkerRecord } from "../../src/horde/record-types.js";
+} from "../../src/results/record-files.js";
 
 export interface FixtureOptions {
   /** Policy arms, the first is the baseline. */

@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { buildCharts, CHART_NAMES } from "../../src/report/charts/index.js";
-import { readResultFolder } from "../../src/report/read-results.js";
 import { PNG_SCALE, renderChart, svgToPng } from "../../src/report/render.js";
 import { renderReport } from "../../src/report/render-report.js";
+import { readResultFolder } from "../../src/results/read-results.js";
 import { writeFixture } from "./fixture.js";
 import { decodePng, differingPixels, PNG_SIGNATURE, pngSize } from "./png.js";
 

@@ -27,7 +27,7 @@ import {
   worstRequests,
 } from "../../src/report/charts/timeline.js";
 import { workerAbortsSpec } from "../../src/report/charts/worker-aborts.js";
-import { type ReportData, readResultFolder } from "../../src/report/read-results.js";
+import { type ReportData, readResultFolder } from "../../src/results/read-results.js";
 import { type Fixture, writeFixture } from "./fixture.js";
 
 // Specs are plain JSON here: walk them without vega-lite's union types.

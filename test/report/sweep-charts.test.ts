@@ -7,7 +7,6 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { CellSummary, SweepSummary } from "../../src/experiment/sweep-types.js";
 import { textWidth } from "../../src/report/charts/common.js";
 import { HEAT_RANGE, niceTicks } from "../../src/report/charts/sweep-common.js";
 import { axisValues, wrapWords } from "../../src/report/charts/sweep-lines.js";
@@ -25,6 +24,7 @@ import {
   renderSweepCharts,
   type SweepChart,
 } from "../../src/report/sweep-charts.js";
+import type { CellSummary, SweepSummary } from "../../src/results/sweep-results.js";
 import { decodePng, pngSize } from "./png.js";
 import { SWEEP_GRIDS, sweepFixture, syntheticSweep } from "./sweep-fixture.js";
 

@@ -10,8 +10,9 @@
 // from being planes.
 
 import { enumerateCells } from "../../src/experiment/sweep-grid.js";
-import type { CellSummary, SweepGrid, SweepSummary } from "../../src/experiment/sweep-types.js";
+import type { SweepGrid } from "../../src/experiment/sweep-types.js";
 import type { Estimate } from "../../src/metrics/intervals.js";
+import type { CellSummary, SweepSummary } from "../../src/results/sweep-results.js";
 
 export const SWEEP_GRIDS: SweepGrid[] = [
   {

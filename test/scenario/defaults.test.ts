@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { parseScenario } from "../../src/scenario/load.js";
 import type { Scenario } from "../../src/scenario/types.js";
+import { parseScenario } from "../../src/scenario-file/load.js";
 
 const MINIMAL = readFileSync(new URL("./fixtures/minimal.yaml", import.meta.url), "utf8");
 

@@ -2,10 +2,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
-import { stringify } from "yaml";
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../src/cli/errors.js";
-import { loadScenarioFile, parseScenario, ScenarioError, scenarioSha256 } from "../../src/scenario/load.js";
+import { stringify } from "yaml";
+import { UserError } from "../../src/errors.js";
+import { loadScenarioFile, parseScenario, ScenarioError, scenarioSha256 } from "../../src/scenario-file/load.js";
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
 

@@ -2,8 +2,8 @@ import { readFileSync } from "node:fs";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { ruleNames, ruleParamsSchema } from "../../src/policies/registry.js";
-import { parseScenario, ScenarioError } from "../../src/scenario/load.js";
 import type { Scenario } from "../../src/scenario/types.js";
+import { parseScenario, ScenarioError } from "../../src/scenario-file/load.js";
 
 /** A valid scenario with one field replaced: `over` is YAML spliced into the worker group, template, etc. */
 function scenario(opts: {

@@ -2,9 +2,9 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { DURATION_PATTERN, RATE_PATTERN, scenarioJsonSchemaText } from "../../src/scenario/json-schema.js";
-import { loadScenarioFile } from "../../src/scenario/load.js";
 import { parseDuration, parseRate } from "../../src/scenario/units.js";
+import { DURATION_PATTERN, RATE_PATTERN, scenarioJsonSchemaText } from "../../src/scenario-file/json-schema.js";
+import { loadScenarioFile } from "../../src/scenario-file/load.js";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -13,7 +13,7 @@ type Json = { [key: string]: unknown };
 describe("schema/scenario.schema.json", () => {
   const committed = readFileSync(join(root, "schema/scenario.schema.json"), "utf8");
 
-  it("is the file the schema generates (regenerate: npx tsx src/scenario/write-json-schema.ts)", () => {
+  it("is the file the schema generates (regenerate: npx tsx src/scenario-file/write-json-schema.ts)", () => {
     expect(committed).toBe(scenarioJsonSchemaText());
   });
 

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
-import { parseScenario, ScenarioError } from "../../src/scenario/load.js";
+import { parseScenario, ScenarioError } from "../../src/scenario-file/load.js";
 
 const VALID = readFileSync(join(import.meta.dirname, "..", "cli", "fixtures", "small.yaml"), "utf8");
 

@@ -2,7 +2,7 @@ import type { CommandModule } from "yargs";
 import { analyzeLogs } from "../../analyze/analyze-logs.js";
 import { summaryText } from "../../analyze/summary-text.js";
 import { writeAnalysis } from "../../analyze/write-analysis.js";
-import { OutputFolder } from "../../experiment/output-folder.js";
+import { OutputFolder } from "../../results/output-folder.js";
 
 interface AnalyzeArgs {
   logs: string[];

@@ -1,7 +1,7 @@
 import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import type { CommandModule } from "yargs";
 import { calibrateLogs } from "../../analyze/calibrate-logs.js";
-import { UserError } from "../errors.js";
+import { UserError } from "../../errors.js";
 
 interface CalibrateArgs {
   logs: string[];

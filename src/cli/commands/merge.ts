@@ -1,7 +1,8 @@
 import type { CommandModule } from "yargs";
-import { mergeSweep } from "../../experiment/merge-sweep.js";
-import { formatSweepTable } from "../../experiment/sweep-results.js";
 import { paretoCells } from "../../metrics/pareto.js";
+import { mergeSweep } from "../../results/merge-sweep.js";
+import { formatSweepTable } from "../../results/sweep-results.js";
+import { sweepCharts } from "./sweep.js";
 
 interface MergeArgs {
   dirs: string[];
@@ -20,7 +21,7 @@ export const mergeCommand: CommandModule<object, MergeArgs> = {
       .option("force", { type: "boolean", default: false, describe: "Replace an existing --out folder" })
       .option("charts", { type: "boolean", default: true, describe: "Render the charts (--no-charts to skip)" }),
   handler: async (argv) => {
-    const { summary } = await mergeSweep(argv.dirs, argv.out, { force: argv.force, charts: argv.charts });
+    const { summary } = await mergeSweep(argv.dirs, argv.out, { force: argv.force, charts: sweepCharts(argv.charts) });
     const front = paretoCells(summary.cells);
     process.stdout.write(`${formatSweepTable(summary, front)}\nresults in ${argv.out}\n`);
   },

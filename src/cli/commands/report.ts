@@ -1,8 +1,8 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
-import type { SweepSummary } from "../../experiment/sweep-types.js";
-import { UserError } from "../errors.js";
+import { UserError } from "../../errors.js";
+import type { SweepSummary } from "../../results/sweep-results.js";
 
 export const reportCommand: CommandModule<object, { dir: string }> = {
   command: "report <dir>",

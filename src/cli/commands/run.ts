@@ -1,10 +1,10 @@
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
-import { runExperiment } from "../../experiment/run-scenario.js";
+import { UserError } from "../../errors.js";
 import { formatComparisonTable } from "../../metrics/summary.js";
-import { loadScenarioFile, scenarioSha256 } from "../../scenario/load.js";
-import { UserError } from "../errors.js";
+import { runExperiment } from "../../results/run-folder.js";
+import { loadScenarioFile, scenarioSha256 } from "../../scenario-file/load.js";
 
 interface RunArgs {
   scenario: string;

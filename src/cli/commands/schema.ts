@@ -1,5 +1,5 @@
 import type { CommandModule } from "yargs";
-import { scenarioJsonSchema } from "../../scenario/json-schema.js";
+import { scenarioJsonSchema } from "../../scenario-file/json-schema.js";
 
 export const schemaCommand: CommandModule = {
   command: "schema",

@@ -1,7 +1,6 @@
 import { existsSync } from "node:fs";
 import type { CommandModule } from "yargs";
-import { runSweep, type SweepOutcome } from "../../experiment/run-sweep.js";
-import type { Shard } from "../../experiment/sweep-folder.js";
+import { UserError } from "../../errors.js";
 import {
   describeGrids,
   enumerateCells,
@@ -11,10 +10,11 @@ import {
   resolveGrids,
   validateCells,
 } from "../../experiment/sweep-grid.js";
-import { formatSweepTable } from "../../experiment/sweep-results.js";
 import { paretoCells } from "../../metrics/pareto.js";
-import { readScenarioText, readScenarioYaml, scenarioSha256, validateScenarioData } from "../../scenario/load.js";
-import { UserError } from "../errors.js";
+import { runSweep, type SweepCharts, type SweepOutcome } from "../../results/run-sweep.js";
+import type { Shard } from "../../results/sweep-folder.js";
+import { formatSweepTable } from "../../results/sweep-results.js";
+import { readScenarioText, readScenarioYaml, scenarioSha256, validateScenarioData } from "../../scenario-file/load.js";
 import { defaultOutDir, parseJobs } from "./run.js";
 import { SweepProgress } from "./sweep-progress.js";
 
@@ -46,6 +46,15 @@ function checkCount(name: string, value: number | undefined, fallback: number, m
   if (!Number.isSafeInteger(v) || v < min || v > max)
     throw new UserError(`--${name} must be an integer from ${min} to ${max}, got ${value}`);
   return v;
+}
+
+/** The report's sweep charts, loaded only when wanted (vega and resvg cost about half a second to load). */
+export function sweepCharts(wanted: boolean): SweepCharts | undefined {
+  if (!wanted) return undefined;
+  return async (dir, summary) => {
+    const { renderSweepCharts } = await import("../../report/sweep-charts.js");
+    await renderSweepCharts(dir, summary);
+  };
 }
 
 export const sweepCommand: CommandModule<object, SweepArgs> = {
@@ -157,7 +166,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
         force: argv.force,
         resume: argv.resume,
         jobs,
-        charts: argv.charts,
+        charts: sweepCharts(argv.charts),
         signal: controller.signal,
         onStart: (todo, total) => progress.start(todo, total),
         onUnit: (u) => progress.tick(u.events),

@@ -1,5 +1,5 @@
 import type { CommandModule } from "yargs";
-import { loadScenarioFile } from "../../scenario/load.js";
+import { loadScenarioFile } from "../../scenario-file/load.js";
 
 export const validateCommand: CommandModule<object, { file: string }> = {
   command: "validate <file>",

@@ -1,9 +1,9 @@
 // What every chart shares: the vega-lite config (font, sizes), policy colours, number formats and the
 // "nothing to show" chart that stands in when a run has no data for a chart.
 import type { Config, TopLevelSpec } from "vega-lite";
+import type { ReportData } from "../../results/read-results.js";
 import { type FontMetrics, loadFontMetrics } from "../font-metrics.js";
 import { FONT_STACK, fontFiles } from "../fonts.js";
-import type { ReportData } from "../read-results.js";
 
 export type Spec = TopLevelSpec;
 export type Row = Record<string, string | number | boolean | null>;

@@ -5,7 +5,7 @@
 // entry as near its point's height as the others allow and never closer than a line to the next, with a
 // leader line in the arm's colour from the point to its entry. Both scales have fixed domains, so data and
 // pixels convert exactly, and the list's layout is computed here, in pixels, with the font's own widths.
-import type { ReportData } from "../read-results.js";
+import type { ReportData } from "../../results/read-results.js";
 import {
   CONFIG,
   finite,

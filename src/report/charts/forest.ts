@@ -2,8 +2,8 @@
 // the failure rate and the latency of the requests a failed job hit, one panel each with a zero rule. Every
 // metric is one where less is better, so left of zero is better in every panel.
 
-import type { ReportData } from "../read-results.js";
-import type { PairedDiff } from "../summary.js";
+import type { ReportData } from "../../results/read-results.js";
+import type { PairedDiff } from "../../results/summary-file.js";
 import { CONFIG, finite, messageChart, type Row, SCHEMA, type Spec, sig, whiskersText } from "./common.js";
 
 export const VERDICTS = [

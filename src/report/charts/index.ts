@@ -1,6 +1,6 @@
 // The catalogue of result charts: name (file stem under charts/), heading and caption for report.html, and
 // the pure builder that turns a result folder's digest into a vega-lite spec with its data inline.
-import type { ReportData } from "../read-results.js";
+import type { ReportData } from "../../results/read-results.js";
 import { messageChart, type Spec } from "./common.js";
 import { costBenefitSpec } from "./cost-benefit.js";
 import { forestSpec } from "./forest.js";

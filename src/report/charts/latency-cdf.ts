@@ -1,6 +1,6 @@
 // latency-cdf: the distribution of the latency of completed requests, one line per policy, log time axis;
 // the legend names each arm with its failure rate, since a fast arm that fails more is no better.
-import type { ReportData } from "../read-results.js";
+import type { ReportData } from "../../results/read-results.js";
 import {
   CONFIG,
   failureRate,

@@ -1,6 +1,6 @@
 // latency-quantiles: p50, p90 and p99 latency per policy (mean over replications) with 95 % CI whiskers,
 // one panel per quantile so that each has its own scale.
-import type { ReportData } from "../read-results.js";
+import type { ReportData } from "../../results/read-results.js";
 import {
   CONFIG,
   finite,

@@ -1,7 +1,7 @@
 // queue: requests waiting in the queue and jobs in flight over simulated time, one line per policy, for the
 // first replication (every arm sees the same arrivals there), in two panels; the warm-up is shaded.
 import type { QueueSample } from "../../horde/record-types.js";
-import type { ReportData } from "../read-results.js";
+import type { ReportData } from "../../results/read-results.js";
 import { CONFIG, finite, messageChart, policyColors, type Row, SCHEMA, type Spec, sig } from "./common.js";
 
 /** Above this many samples per arm, samples are merged into buckets keeping each bucket's maximum. */

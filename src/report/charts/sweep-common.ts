@@ -1,8 +1,9 @@
 // What the sweep charts share: chart names from parameter paths, short parameter names for legends and
 // labels, the figures read from a cell, number formats and the colour arithmetic behind the heatmaps' ramp
 // and the text written on it.
-import { paramColumns, shortNames } from "../../experiment/sweep-results.js";
-import type { CellSummary, SweepSummary } from "../../experiment/sweep-types.js";
+
+import type { CellSummary, SweepSummary } from "../../results/sweep-results.js";
+import { paramColumns, shortNames } from "../../results/sweep-results.js";
 import { finite, gpuText, type Spec, secondsText } from "./common.js";
 
 export { gpuText, secondsText };

@@ -8,7 +8,7 @@
 // better on its square. The ramp always spans the cells' own range, however narrow: the subtitle gives that
 // range, and says so when it is smaller than a typical interval (the colours then show noise), and the
 // legend's labels get as many decimals as their spacing needs.
-import type { CellSummary, SweepSummary } from "../../experiment/sweep-types.js";
+import type { CellSummary, SweepSummary } from "../../results/sweep-results.js";
 import { CONFIG, messageChart, type Row, replicationsText, SCHEMA, type Spec, sig, textWidth } from "./common.js";
 import {
   cellsText,

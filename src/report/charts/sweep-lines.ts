@@ -4,7 +4,7 @@
 // so that the series can be dodged sideways and their whiskers stay apart; its labels are the value labels.
 // A series takes its arm's colour, darker to lighter through the other parameters' values, and a shape of
 // its own, so that colour, shape and legend all tell the series apart.
-import type { SweepSummary } from "../../experiment/sweep-types.js";
+import type { SweepSummary } from "../../results/sweep-results.js";
 import { parseDuration } from "../../scenario/units.js";
 import {
   CONFIG,

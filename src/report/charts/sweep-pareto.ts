@@ -9,8 +9,8 @@
 // the nearest free spot with a leader line — so that no label overlaps another label or a point, and all
 // stay inside the plot.
 
-import type { SweepSummary } from "../../experiment/sweep-types.js";
 import { paretoFront } from "../../metrics/pareto.js";
+import type { SweepSummary } from "../../results/sweep-results.js";
 import {
   CONFIG,
   messageChart,

@@ -3,7 +3,7 @@
 // strikes if there is one, faulted requests first; one panel per request, one row per worker that took it,
 // each job a bar from pop to end coloured by how it ended, stale aborts marked with a cross.
 import type { AttemptEnd, AttemptRecord, RequestRecord } from "../../horde/record-types.js";
-import type { ReportData } from "../read-results.js";
+import type { ReportData } from "../../results/read-results.js";
 import {
   approxTextWidth,
   CONFIG,

@@ -1,6 +1,6 @@
 // worker-aborts: stale aborts per worker in the baseline arm, summed over replications, with each worker's
 // share of all aborts: the incident report's table ("15 failures: ameli0x …, 71 %") as a bar chart.
-import type { ReportData } from "../read-results.js";
+import type { ReportData } from "../../results/read-results.js";
 import { abortBarsSpec, shareLabel } from "./abort-bars.js";
 import { finite, messageChart, type Row, replicationsText, type Spec } from "./common.js";
 

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { CsvParser, csvBoolean, csvNumber, parseCsv, readCsvFile } from "../../src/metrics/csv-read.js";
+import { CsvParser, csvBoolean, csvNumber, parseCsv, readCsvFile } from "../../src/results/csv-read.js";
 
 describe("CSV reader (RFC 4180)", () => {
   it("reads plain, quoted and empty fields with LF or CRLF line ends", () => {

@@ -15,10 +15,10 @@ import {
   writeSync,
 } from "node:fs";
 import { join, resolve } from "node:path";
-import { UserError } from "../cli/errors.js";
+import { UserError } from "../errors.js";
+import { decodeUnit, encodeUnit, type UnitResult } from "../experiment/sweep-units.js";
 import { putInPlace } from "./output-folder.js";
 import type { SweepMeta } from "./sweep-results.js";
-import { decodeUnit, encodeUnit, type UnitResult } from "./sweep-units.js";
 
 export const PROGRESS_FILE = "sweep-progress.json";
 export const UNITS_FILE = "units.jsonl";

@@ -1,14 +1,44 @@
-// The files of a finished sweep, derived only from the plan and the unit results (in canonical order), so an
-// unsharded run, a resumed run and a merge of shards write the same bytes.
+// The files of a finished sweep (sweep.json, sweep.csv, sweep-summary.csv), derived only from the plan and the
+// unit results (in canonical order), so an unsharded run, a resumed run and a merge of shards write the same
+// bytes; and the shape of sweep.json, which the report reads.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { formatField } from "../metrics/csv.js";
+import type { PlannedCell } from "../experiment/sweep-grid.js";
+import type { SweepGrid } from "../experiment/sweep-types.js";
+import type { UnitResult } from "../experiment/sweep-units.js";
 import { type Estimate, estimate } from "../metrics/intervals.js";
 import type { ReplicationStats } from "../metrics/replication-stats.js";
 import { jsonNumber } from "../metrics/summary.js";
-import type { PlannedCell } from "./sweep-grid.js";
-import type { CellSummary, SweepGrid, SweepSummary } from "./sweep-types.js";
-import type { UnitResult } from "./sweep-units.js";
+import { formatField } from "./csv.js";
+
+/** A cell's figures over its replications: mean and 95 % Student t interval of the per-replication values. */
+export interface CellSummary {
+  cell: number;
+  grid: number;
+  policy: string;
+  label: string;
+  values: Record<string, string>;
+  replications: number;
+  success_rate: Estimate;
+  /** (faulted + expired) / ended requests: 1 − success_rate. */
+  failure_rate: Estimate;
+  latency_mean_s: Estimate;
+  latency_p50_s: Estimate;
+  latency_p99_s: Estimate;
+  wasted_gpu_s: Estimate;
+  attempts_per_request: Estimate;
+  affected_latency_s: Estimate;
+  user_latency_p99_s: Estimate;
+}
+
+export interface SweepSummary {
+  scenario: { name: string; sha256: string };
+  hordesim_version: string;
+  seed: number;
+  replications: number;
+  grids: SweepGrid[];
+  cells: CellSummary[];
+}
 
 export interface SweepMeta {
   scenario: { name: string; sha256: string };

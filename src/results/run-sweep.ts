@@ -3,7 +3,17 @@
 
 import { rmSync, writeFileSync } from "node:fs";
 import { setImmediate as yieldToEventLoop } from "node:timers/promises";
-import type { ScenarioYaml } from "../scenario/load.js";
+import { describeGrids, enumerateCells, type PlannedCell, type ResolvedGrid } from "../experiment/sweep-grid.js";
+import {
+  encodeUnit,
+  type SweepPlanData,
+  SweepUnitRunner,
+  type UnitResult,
+  type UnitTask,
+  unitKey,
+} from "../experiment/sweep-units.js";
+import { runPool } from "../experiment/worker-pool.js";
+import type { ScenarioYaml } from "../scenario-file/load.js";
 import { HORDESIM_VERSION } from "../version.js";
 import {
   SweepFolder as Folder,
@@ -13,18 +23,7 @@ import {
   type SweepManifest,
   UNITS_FILE,
 } from "./sweep-folder.js";
-import { describeGrids, enumerateCells, type PlannedCell, type ResolvedGrid } from "./sweep-grid.js";
-import { type SweepMeta, writeSweepTables } from "./sweep-results.js";
-import type { SweepSummary } from "./sweep-types.js";
-import {
-  encodeUnit,
-  type SweepPlanData,
-  SweepUnitRunner,
-  type UnitResult,
-  type UnitTask,
-  unitKey,
-} from "./sweep-units.js";
-import { runPool } from "./worker-pool.js";
+import { type SweepMeta, type SweepSummary, writeSweepTables } from "./sweep-results.js";
 
 export interface SweepOptions {
   yaml: ScenarioYaml;
@@ -39,12 +38,16 @@ export interface SweepOptions {
   force: boolean;
   resume: boolean;
   jobs: number;
-  charts: boolean;
+  /** Draws the charts into the finished sweep's folder (the report's renderSweepCharts); none: no charts. */
+  charts?: SweepCharts;
   /** Aborting stops handing out units; those running finish and are kept. */
   signal?: AbortSignal;
   onStart?: (todo: number, total: number) => void;
   onUnit?: (unit: UnitResult) => void;
 }
+
+/** Writes charts of a finished sweep into its folder, before the folder is put in place. */
+export type SweepCharts = (dir: string, summary: SweepSummary) => Promise<void>;
 
 export type SweepOutcome =
   | { state: "complete-already" }
@@ -101,7 +104,7 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
       }
     } else {
       await runPool<UnitTask, UnitResult>({
-        worker: new URL("./sweep-worker.js", import.meta.url),
+        worker: new URL("../experiment/sweep-worker.js", import.meta.url),
         workerData: plan,
         tasks: todo,
         jobs: o.jobs,
@@ -138,13 +141,10 @@ export async function finishSweep(
   text: string,
   cells: PlannedCell[],
   ordered: UnitResult[],
-  charts: boolean,
+  charts: SweepCharts | undefined,
 ): Promise<SweepSummary> {
   const summary = writeSweepTables(folder.dir, meta, text, cells, ordered);
-  if (charts) {
-    const { renderSweepCharts } = await import("../report/sweep-charts.js");
-    await renderSweepCharts(folder.dir, summary);
-  }
+  if (charts !== undefined) await charts(folder.dir, summary);
   rmSync(folder.path(UNITS_FILE), { force: true });
   folder.commit();
   return summary;

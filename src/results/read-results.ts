@@ -15,8 +15,8 @@ import type {
   RequestRecord,
   WorkerRecord,
 } from "../horde/record-types.js";
-import { csvBoolean, csvNumber, readCsvFile } from "../metrics/csv-read.js";
-import { normalizeSummary, type Summary } from "./summary.js";
+import { csvBoolean, csvNumber, readCsvFile } from "./csv-read.js";
+import { normalizeSummary, type Summary } from "./summary-file.js";
 
 export interface ScenarioInfo {
   name: string;

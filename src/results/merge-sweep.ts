@@ -1,10 +1,12 @@
 // `hordesim merge`: joins the folders of the shards of one sweep into the folder the unsharded sweep writes.
 import { existsSync, readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { UserError } from "../cli/errors.js";
-import { scenarioSha256 } from "../scenario/load.js";
+import { UserError } from "../errors.js";
+import { enumerateCells, type PlannedCell } from "../experiment/sweep-grid.js";
+import { type UnitResult, unitKey } from "../experiment/sweep-units.js";
+import { scenarioSha256 } from "../scenario-file/load.js";
 import { HORDESIM_VERSION } from "../version.js";
-import { finishSweep, shardTasks } from "./run-sweep.js";
+import { finishSweep, type SweepCharts, shardTasks } from "./run-sweep.js";
 import {
   manifestDifference,
   readManifest,
@@ -15,10 +17,7 @@ import {
   type SweepManifest,
   UNITS_FILE,
 } from "./sweep-folder.js";
-import { enumerateCells, type PlannedCell } from "./sweep-grid.js";
-import type { SweepMeta } from "./sweep-results.js";
-import type { SweepSummary } from "./sweep-types.js";
-import { type UnitResult, unitKey } from "./sweep-units.js";
+import type { SweepMeta, SweepSummary } from "./sweep-results.js";
 
 interface ShardFolder {
   dir: string;
@@ -73,7 +72,7 @@ export function checkShards(dirs: string[]): ShardFolder[] {
 export async function mergeSweep(
   dirs: string[],
   out: string,
-  opts: { force: boolean; charts: boolean },
+  opts: { force: boolean; charts?: SweepCharts },
 ): Promise<{ summary: SweepSummary; cells: PlannedCell[] }> {
   const shards = checkShards(dirs);
   const m = shards[0].manifest;

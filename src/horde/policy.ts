@@ -1,8 +1,10 @@
-// The seam between the Horde model and the policies: what a rule may see and decide.
+// The seam between the Horde model and the policies: what a rule may see and decide. The model defines it
+// and calls it; the rules of src/policies/ implement it, and the experiment hands the model an arm's rules
+// (HordeModel never imports a policy).
 import type { Rng } from "../engine/random.js";
-import type { Request } from "../horde/request.js";
-import type { Job, Worker } from "../horde/worker.js";
 import type { ServerConfig } from "../scenario/types.js";
+import type { Request } from "./request.js";
+import type { Job, Worker } from "./worker.js";
 
 /** What a rule may read of the model besides the entities it is handed. */
 export interface PolicyContext {

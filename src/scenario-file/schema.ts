@@ -2,7 +2,6 @@
 // shared/horde-model.md §9) and converts durations to seconds and rates to events per second, giving a `Scenario`.
 import { z } from "zod";
 import { type RuleKind, ruleNames, ruleParamsSchema } from "../policies/registry.js";
-import { describe, didYouMean, errorMap, unknownKeyMessage } from "./messages.js";
 import type {
   ArrivalStream,
   Distribution,
@@ -14,8 +13,9 @@ import type {
   RuleConfig,
   Scenario,
   WorkerGroup,
-} from "./types.js";
-import { duration, nonNegativeInt, positiveDuration, positiveInt, probability, rate } from "./units.js";
+} from "../scenario/types.js";
+import { duration, nonNegativeInt, positiveDuration, positiveInt, probability, rate } from "../scenario/units.js";
+import { describe, didYouMean, errorMap, unknownKeyMessage } from "./messages.js";
 
 /** A strict object: an unknown key is an error, with a suggestion when it looks like a typo of a known one. */
 function strict<S extends z.core.$ZodLooseShape>(shape: S) {

@@ -1,80 +1,19 @@
-import { closeSync, mkdirSync, openSync, readSync, rmSync, writeFileSync, writeSync } from "node:fs";
+// `hordesim run`'s result folder: every arm over the same replications (common random numbers), each unit's
+// records streamed into the record tables, then summary.json and scenario.yaml, the folder put in place whole.
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { RecordSink } from "../horde/record-types.js";
-import { CsvWriter, formatField } from "../metrics/csv.js";
-import type { AttemptRecord, QueueSample, RequestRecord, UserRecord, WorkerRecord } from "../horde/record-types.js";
-import { ReplicationAccumulator, type ReplicationStats } from "../metrics/replication-stats.js";
+import { runUnit, type UnitResult } from "../experiment/run-unit.js";
+import { runPool } from "../experiment/worker-pool.js";
+import type { ReplicationStats } from "../metrics/replication-stats.js";
 import { type Summary, summarize } from "../metrics/summary.js";
 import type { PolicyConfig, Scenario } from "../scenario/types.js";
-import { HordeLogWriter } from "../report/horde-log-writer.js";
+import { csvFormat } from "./csv-format.js";
+import { HordeLogWriter } from "./horde-log-writer.js";
 import { OutputFolder } from "./output-folder.js";
-import { runReplication } from "./run-replication.js";
-import { runPool } from "./worker-pool.js";
+import { RecordFiles, TABLES, type TableFormat, type TableName } from "./record-files.js";
 
-export const REQUEST_COLUMNS: (keyof RequestRecord & string)[] = [
-  "policy",
-  "replication",
-  "request_id",
-  "origin_id",
-  "resubmission",
-  "stream",
-  "width",
-  "height",
-  "steps",
-  "sampler",
-  "model",
-  "submitted_s",
-  "done_s",
-  "outcome",
-  "images_requested",
-  "images_delivered",
-  "attempts",
-  "latency_s",
-  "seen_s",
-  "warmup",
-];
-export const USER_COLUMNS: (keyof UserRecord & string)[] = [
-  "policy",
-  "replication",
-  "origin_id",
-  "submitted_s",
-  "final_s",
-  "outcome",
-  "submissions",
-  "latency_s",
-  "warmup",
-];
-export const ATTEMPT_COLUMNS: (keyof AttemptRecord & string)[] = [
-  "policy",
-  "replication",
-  "request_id",
-  "job_id",
-  "attempt",
-  "worker_id",
-  "worker_name",
-  "popped_s",
-  "ended_s",
-  "end",
-  "ttl_s",
-  "hedge",
-  "wasted_gpu_s",
-];
-export const WORKER_COLUMNS: (keyof WorkerRecord & string)[] = [
-  "policy",
-  "replication",
-  "worker_id",
-  "worker_name",
-  "group",
-  "pops",
-  "completed",
-  "stale_aborts",
-  "reported_faults",
-  "late_discarded",
-  "maintenance_entries",
-  "busy_s",
-  "wasted_gpu_s",
-];
-export const SAMPLE_COLUMNS: (keyof QueueSample & string)[] = ["policy", "replication", "t_s", "queued", "in_flight"];
+/** How the record tables are stored. */
+const FORMAT: TableFormat = csvFormat;
 
 export interface ExperimentOptions {
   scenario: Scenario;
@@ -96,85 +35,27 @@ export interface ExperimentOptions {
   afterRuns?: (folder: OutputFolder) => Promise<void> | void;
 }
 
-/** The five record files of a run, in the order they are listed here. */
-const TABLES = [
-  { name: "requests", columns: REQUEST_COLUMNS },
-  { name: "users", columns: USER_COLUMNS },
-  { name: "attempts", columns: ATTEMPT_COLUMNS },
-  { name: "workers", columns: WORKER_COLUMNS },
-  { name: "samples", columns: SAMPLE_COLUMNS },
-] as const;
-
-type TableName = (typeof TABLES)[number]["name"];
-
-/** Where one (arm, replication) writes its rows. */
-interface UnitWriters {
-  requests: CsvWriter<RequestRecord>;
-  users: CsvWriter<UserRecord>;
-  attempts: CsvWriter<AttemptRecord>;
-  workers: CsvWriter<WorkerRecord>;
-  samples: CsvWriter<QueueSample>;
-}
-
-function openWriters(pathOf: (table: TableName) => string): UnitWriters {
-  return {
-    requests: new CsvWriter<RequestRecord>(pathOf("requests"), REQUEST_COLUMNS),
-    users: new CsvWriter<UserRecord>(pathOf("users"), USER_COLUMNS),
-    attempts: new CsvWriter<AttemptRecord>(pathOf("attempts"), ATTEMPT_COLUMNS),
-    workers: new CsvWriter<WorkerRecord>(pathOf("workers"), WORKER_COLUMNS),
-    samples: new CsvWriter<QueueSample>(pathOf("samples"), SAMPLE_COLUMNS),
-  };
-}
-
-async function closeWriters(w: UnitWriters): Promise<void> {
-  await Promise.all([w.requests.close(), w.users.close(), w.attempts.close(), w.workers.close(), w.samples.close()]);
-}
-
-/** What one (arm, replication) hands back: its figures for the summary and its event count (for progress). */
-export interface UnitResult {
-  stats: ReplicationStats;
-  events: number;
-}
-
 /** Runs one arm's replication, streaming its rows into `files` and, given a path, its horde.log. */
-function runUnit(
+function runFolderUnit(
   scenario: Scenario,
   arm: PolicyConfig,
   seed: number,
   replication: number,
-  files: UnitWriters,
+  files: RecordFiles,
   hordeLogPath: string | undefined,
 ): UnitResult {
-  const acc = new ReplicationAccumulator();
-  const sink: RecordSink = {
-    request: (r) => {
-      files.requests.write(r);
-      acc.addRequest(r);
-    },
-    user: (u) => {
-      files.users.write(u);
-      acc.addUser(u);
-    },
-    attempt: (a) => {
-      files.attempts.write(a);
-      acc.addAttempt(a);
-    },
-    worker: (w) => files.workers.write(w),
-    sample: (s) => files.samples.write(s),
-  };
   const log = hordeLogPath === undefined ? null : new HordeLogWriter(hordeLogPath, scenario.start_time);
   try {
-    const result = runReplication({
+    return runUnit({
       scenario,
       arm,
       seed,
       replication,
-      sink,
+      records: files,
       observe: log === null ? undefined : (model) => log.observer(model),
-      // the writer reads entities only while told of an event (test/report/horde-log-retain.test.ts)
+      // the writer reads entities only while told of an event (test/results/horde-log-retain.test.ts)
       retainEnded: false,
     });
-    return { stats: acc.finish(), events: result.events };
   } finally {
     log?.close();
   }
@@ -199,72 +80,37 @@ export interface UnitTask {
 const UNITS_DIR = ".units";
 
 function unitFile(dir: string, task: UnitTask, table: TableName): string {
-  return join(dir, UNITS_DIR, `${task.arm}-${task.replication}.${table}.csv`);
+  return join(dir, UNITS_DIR, `${task.arm}-${task.replication}.${table}.${FORMAT.extension}`);
 }
 
 /** The worker-thread side of a parallel run: one unit into its own files under `.units/` of the folder. */
 export async function runUnitInWorker(data: UnitWorkerData, task: UnitTask): Promise<UnitResult> {
-  const files = openWriters((table) => unitFile(data.dir, task, table));
+  const files = new RecordFiles(FORMAT, (table) => unitFile(data.dir, task, table));
   try {
     const hordeLog =
       data.hordeLog && task.arm === 0 && task.replication === 1 ? join(data.dir, "horde.log") : undefined;
-    return runUnit(data.scenario, data.arms[task.arm], data.seed, task.replication, files, hordeLog);
+    return runFolderUnit(data.scenario, data.arms[task.arm], data.seed, task.replication, files, hordeLog);
   } finally {
-    await closeWriters(files);
-  }
-}
-
-function writeAll(fd: number, buf: Buffer, length: number): void {
-  for (let off = 0; off < length; ) off += writeSync(fd, buf, off, length - off);
-}
-
-/**
- * Writes `path` as one header followed by the rows of every part, in order, streaming through a fixed buffer;
- * each part is a CSV file with the same header, deleted once copied.
- */
-function concatenateParts(path: string, header: string, parts: readonly string[]): void {
-  const head = Buffer.from(header, "utf8");
-  const buf = Buffer.allocUnsafe(1 << 20);
-  const out = openSync(path, "w");
-  try {
-    writeAll(out, head, head.length);
-    for (const part of parts) {
-      const fd = openSync(part, "r");
-      try {
-        const n = readSync(fd, buf, 0, head.length, 0);
-        if (n !== head.length || !buf.subarray(0, n).equals(head)) throw new Error(`${part}: unexpected CSV header`);
-        for (let pos = head.length; ; ) {
-          const got = readSync(fd, buf, 0, buf.length, pos);
-          if (got === 0) break;
-          writeAll(out, buf, got);
-          pos += got;
-        }
-      } finally {
-        closeSync(fd);
-      }
-      rmSync(part);
-    }
-  } finally {
-    closeSync(out);
+    await files.close();
   }
 }
 
 /** Every unit in this thread, one after the other, straight into the folder's files. */
 async function runInProcess(opts: ExperimentOptions, folder: OutputFolder, stats: ReplicationStats[][]): Promise<void> {
-  const files = openWriters((table) => folder.path(`${table}.csv`));
+  const files = new RecordFiles(FORMAT, (table) => folder.path(`${table}.${FORMAT.extension}`));
   const total = opts.arms.length * opts.replications;
   let done = 0;
   try {
     for (let a = 0; a < opts.arms.length; a++) {
       for (let rep = 1; rep <= opts.replications; rep++) {
         const hordeLog = opts.hordeLog && a === 0 && rep === 1 ? folder.path("horde.log") : undefined;
-        const result = runUnit(opts.scenario, opts.arms[a], opts.seed, rep, files, hordeLog);
+        const result = runFolderUnit(opts.scenario, opts.arms[a], opts.seed, rep, files, hordeLog);
         stats[a][rep - 1] = result.stats;
         opts.onProgress?.(++done, total, result.events);
       }
     }
   } finally {
-    await closeWriters(files);
+    await files.close();
   }
 }
 
@@ -300,9 +146,8 @@ async function runInWorkers(
     },
   });
   for (const { name, columns } of TABLES) {
-    const header = `${(columns as readonly string[]).map(formatField).join(",")}\n`;
     const parts = tasks.map((task) => unitFile(folder.dir, task, name));
-    concatenateParts(folder.path(`${name}.csv`), header, parts);
+    FORMAT.join(folder.path(`${name}.${FORMAT.extension}`), columns, parts);
   }
   rmSync(join(folder.dir, UNITS_DIR), { recursive: true, force: true });
 }

@@ -13,11 +13,11 @@ import { tmpdir } from "node:os";
 import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { UserError } from "../../src/cli/errors.js";
-import { OutputFolder } from "../../src/experiment/output-folder.js";
+import { UserError } from "../../src/errors.js";
+import { OutputFolder } from "../../src/results/output-folder.js";
 
 const repoRoot = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const modulePath = join(repoRoot, "src", "experiment", "output-folder.ts");
+const modulePath = join(repoRoot, "src", "results", "output-folder.ts");
 
 let parent: string;
 let out: string;

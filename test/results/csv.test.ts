@@ -3,8 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
-import { CsvWriter, formatField, formatNumber } from "../../src/metrics/csv.js";
-import { parseCsv, readCsv } from "../../src/metrics/csv-read.js";
+import { CsvWriter, formatField, formatNumber } from "../../src/results/csv.js";
+import { parseCsv, readCsv } from "../../src/results/csv-read.js";
 
 const root = mkdtempSync(join(tmpdir(), "hordesim-csv-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));

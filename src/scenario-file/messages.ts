@@ -1,6 +1,6 @@
 // Plain-language messages for zod issues, shared by the scenario schema and the loader.
 import type { z } from "zod";
-import { duration, rate } from "./units.js";
+import { duration, rate } from "../scenario/units.js";
 
 /** Edit distance with adjacent transpositions (optimal string alignment). */
 export function editDistance(a: string, b: string): number {

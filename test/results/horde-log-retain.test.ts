@@ -5,8 +5,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { runReplication } from "../../src/experiment/run-replication.js";
-import { HordeLogWriter } from "../../src/report/horde-log-writer.js";
-import { parseScenario } from "../../src/scenario/load.js";
+import { HordeLogWriter } from "../../src/results/horde-log-writer.js";
+import { parseScenario } from "../../src/scenario-file/load.js";
 import { DAY_YAML } from "../analyze/simulated-day.js";
 
 const dir = mkdtempSync(join(tmpdir(), "hordesim-log-"));

@@ -1,4 +1,4 @@
-// Regenerates the editor schema: npx tsx src/scenario/write-json-schema.ts [OUT] (default schema/scenario.schema.json).
+// Regenerates the editor schema: npx tsx src/scenario-file/write-json-schema.ts [OUT] (default schema/scenario.schema.json).
 import { mkdirSync, renameSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { scenarioJsonSchemaText } from "./json-schema.js";

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { type RuleKind, ruleNames, ruleParamsSchema } from "../policies/registry.js";
+import { duration, rate } from "../scenario/units.js";
 import { ruleSchemas, scenarioSchema } from "./schema.js";
-import { duration, rate } from "./units.js";
 
 type Json = Record<string, unknown>;
 

@@ -2,10 +2,10 @@ import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
-import { UserError } from "../cli/errors.js";
+import { UserError } from "../errors.js";
+import type { Scenario } from "../scenario/types.js";
 import { describe, didYouMean, errorMap, expectedPhrase } from "./messages.js";
 import { scenarioSchema } from "./schema.js";
-import type { Scenario } from "./types.js";
 
 /** One thing wrong with a scenario file. `line` and `col` are 1-based; 0 when the problem has no position. */
 export interface Problem {
