@@ -14,7 +14,7 @@ import { emitRequest, emitUser } from "./records.js";
 import { Request } from "./request.js";
 import { maybeFree } from "./retention.js";
 import { syncQueue } from "./server-queue.js";
-import { emit, type HordeState, sampler } from "./state.js";
+import type { HordeState } from "./state.js";
 
 /** Schedules each stream's first arrival. */
 export function startArrivals(s: HordeState): void {
@@ -97,7 +97,7 @@ function submit(
   s.requests.push(r);
   s.liveRequestCount++;
   s.live.push(id);
-  emit(s, "submit", id, -1, -1);
+  s.emit("submit", id, -1, -1);
   syncQueue(s, r);
   return r;
 }
@@ -113,7 +113,7 @@ export function finishRequest(s: HordeState, r: Request, outcome: "completed" | 
   emitRequest(s, r, seen);
   const client = s.scenario.client;
   if (outcome !== "completed" && r.resubmission < client.resubmit.max) {
-    const at = seen + sampler(s, client.resubmit.delay)(s.clientRng);
+    const at = seen + s.sampler(client.resubmit.delay)(s.clientRng);
     if (at <= s.scenario.horizon) {
       r.resubmitPending = true;
       s.sim.schedule(at, s.evResubmit, r.id, 0);

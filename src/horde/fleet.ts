@@ -6,7 +6,7 @@
 //   (horde/database/threads.py: refresh_worker_speeds), the baseline 1 MPS/s without samples
 //   (WorkerTemplate._baseline_speed); Worker.measuredSpeed / recordSpeed hold the ring of samples.
 // - §5.2 pop cadence: every worker polls on its own grid (a phase drawn once in [0, poll_interval)).
-import { type HordeState, sampler } from "./state.js";
+import type { HordeState } from "./state.js";
 import { Worker } from "./worker.js";
 
 /** Worker names: the group's name for a group of one, else name-001, name-002, ... */
@@ -20,7 +20,7 @@ export function buildFleet(s: HordeState): void {
   const groups = [...s.scenario.workers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const sampleLimit = s.scenario.server.speed.samples;
   for (const g of groups) {
-    const speedOf = sampler(s, g.speed);
+    const speedOf = s.sampler(g.speed);
     for (let i = 0; i < g.count; i++) {
       const name = workerName(g.name, i, g.count);
       const speed = Math.max(1e-9, speedOf(s.streams.stream(`worker/${name}/speed`)));

@@ -4,7 +4,7 @@
 import type { Request } from "./request.js";
 import { syncQueue } from "./server-queue.js";
 import { closeJob } from "./server-submit.js";
-import { emit, type HordeState } from "./state.js";
+import type { HordeState } from "./state.js";
 import type { Job, Worker } from "./worker.js";
 import { dropJob } from "./worker-jobs.js";
 
@@ -46,7 +46,7 @@ export function cancelTwin(s: HordeState, job: Job): void {
   twin.twin = -1;
   if (twin.end !== "open") return;
   closeJob(s, twin, "cancelled");
-  emit(s, "cancel", twin.requestId, twin.id, twin.workerId);
+  s.emit("cancel", twin.requestId, twin.id, twin.workerId);
   if (twin.held) dropJob(s, twin, s.workers[twin.workerId]);
 }
 

@@ -12,7 +12,7 @@ import { finishRequest } from "./client.js";
 import type { Request } from "./request.js";
 import { syncQueue } from "./server-queue.js";
 import { closeJob } from "./server-submit.js";
-import { emit, type HordeState } from "./state.js";
+import type { HordeState } from "./state.js";
 import type { Worker } from "./worker.js";
 
 /** Step 1 of the sweep: deletes the requests whose expiry is before `now`. */
@@ -61,7 +61,7 @@ function deleteRequest(s: HordeState, r: Request): void {
     if (later !== null) for (let k = 0; k < later.length; k++) expireJob(s, later[k]);
   }
   if (!r.done) {
-    emit(s, "request_expired", r.id, -1, -1);
+    s.emit("request_expired", r.id, -1, -1);
     finishRequest(s, r, "expired");
   }
   syncQueue(s, r);
@@ -86,6 +86,6 @@ export function countAbortForMaintenance(s: HordeState, w: Worker, now: number):
     if (!w.maintenance) w.maintenanceEntries++;
     w.maintenance = true;
     w.abortsInWindow = 0;
-    emit(s, "maintenance", -1, -1, w.id);
+    s.emit("maintenance", -1, -1, w.id);
   }
 }

@@ -16,7 +16,7 @@ import type { Request } from "./request.js";
 import { freeJob } from "./retention.js";
 import { syncQueue } from "./server-queue.js";
 import { afterFailure } from "./server-sweep.js";
-import { emit, type HordeState } from "./state.js";
+import type { HordeState } from "./state.js";
 import type { Job } from "./worker.js";
 
 /** The worker submits the job's result. */
@@ -30,7 +30,7 @@ export function submitResult(s: HordeState, job: Job): void {
       job.end = "late_discarded";
       w.lateDiscarded++;
     }
-    emit(s, "discard", r.id, job.id, w.id);
+    s.emit("discard", r.id, job.id, w.id);
     return;
   }
   closeJob(s, job, "completed");
@@ -45,7 +45,7 @@ export function submitResult(s: HordeState, job: Job): void {
     rule.onJobEnd?.(job, r, w, "success", now);
   }
   r.expiry = Math.max(r.expiry, now + s.scenario.server.expiry.normal);
-  emit(s, "deliver", r.id, job.id, w.id);
+  s.emit("deliver", r.id, job.id, w.id);
   if (job.twin >= 0) cancelTwin(s, job);
   if (r.hedgeOf === job.id) dropHedgeWant(s, r);
   checkCompleted(s, r);
@@ -58,7 +58,7 @@ export function reportFault(s: HordeState, job: Job): void {
   const r = s.requests[job.requestId];
   const w = s.workers[job.workerId];
   if (job.end !== "open") {
-    emit(s, "discard", r.id, job.id, w.id);
+    s.emit("discard", r.id, job.id, w.id);
     return;
   }
   const covered = failedWithLiveTwin(s, job);
@@ -68,7 +68,7 @@ export function reportFault(s: HordeState, job: Job): void {
   if (!covered) r.faultedJobs++;
   w.reportedFaults++;
   afterFailure(s, job, r, w, now);
-  emit(s, "fault", r.id, job.id, w.id);
+  s.emit("fault", r.id, job.id, w.id);
   checkCompleted(s, r);
   syncQueue(s, r);
 }
@@ -93,7 +93,7 @@ function checkCompleted(s: HordeState, r: Request): void {
   if (r.completedJobs + r.faultedJobs - r.processingJobs >= r.jobs) {
     // Fewer images than asked (worker-reported faults past the guard) is a failure for the user.
     const outcome = r.completedJobs >= r.jobs ? "completed" : "faulted";
-    if (outcome === "completed") emit(s, "request_completed", r.id, -1, -1);
+    if (outcome === "completed") s.emit("request_completed", r.id, -1, -1);
     finishRequest(s, r, outcome);
   }
 }

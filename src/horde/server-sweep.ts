@@ -3,7 +3,7 @@
 // Rules (shared/horde-model.md):
 // - §3.3 the stale checker (horde/database/threads.py: check_waiting_prompts) runs every 60 s plus its run
 //   time, on no fixed grid; in order: delete expired requests (server-expiry.ts), abort every open job with
-//   now − pop > ttl (strict >: ProcessingGeneration.is_stale), fault requests with more than 2 faulted jobs.
+//   now − pop > ttl (strict >, §3.1: ProcessingGeneration.is_stale), fault requests with > 2 faulted jobs.
 // - §3.4 an abort (ProcessingGeneration.abort) marks the job faulted; the stale path then does n += 1
 //   unconditionally, and the worker's abort counter moves (maintenance, server-expiry.ts).
 // - §1.6 3 strikes: a request with more than max_faulted_jobs (2) faulted jobs is faulted, in the sweep that
@@ -16,7 +16,7 @@ import type { Request } from "./request.js";
 import { countAbortForMaintenance, deleteExpired } from "./server-expiry.js";
 import { syncQueue } from "./server-queue.js";
 import { closeJob } from "./server-submit.js";
-import { emit, type HordeState, sampler } from "./state.js";
+import type { HordeState } from "./state.js";
 import type { Job, Worker } from "./worker.js";
 
 /** check_waiting_prompts: delete expired requests, abort stale jobs (periodic detector), fault after 3 strikes. */
@@ -34,7 +34,7 @@ export function onSweep(s: HordeState): void {
   for (const r of s.strikeCandidates) checkStrikes(s, r);
   s.strikeCandidates.length = 0;
   const sweep = s.scenario.server.sweep;
-  s.sim.schedule(now + sweep.period + sampler(s, sweep.run_time)(s.sweepRng), s.evSweep, 0, 0);
+  s.sim.schedule(now + sweep.period + s.sampler(sweep.run_time)(s.sweepRng), s.evSweep, 0, 0);
 }
 
 /** The detector declares the job lost: abort, n += 1 and a strike (unless its hedge twin still runs). */
@@ -49,7 +49,7 @@ function abortStale(s: HordeState, job: Job): void {
     r.faultedJobs++;
   }
   w.staleAborts++;
-  emit(s, "abort", r.id, job.id, w.id);
+  s.emit("abort", r.id, job.id, w.id);
   afterFailure(s, job, r, w, now);
   syncQueue(s, r);
 }
@@ -72,7 +72,7 @@ function checkStrikes(s: HordeState, r: Request): void {
   if (r.done || r.faulted) return;
   if (r.faultedJobs > s.scenario.server.max_faulted_jobs) {
     r.faulted = true;
-    emit(s, "request_faulted", r.id, -1, -1);
+    s.emit("request_faulted", r.id, -1, -1);
     finishRequest(s, r, "faulted");
   }
 }

@@ -10,7 +10,7 @@ import { buildFleet, fleetMedianSpeed } from "./fleet.js";
 import type { Policy, PolicyContext } from "./policy.js";
 import type { RecordSink } from "./record-types.js";
 import type { Request } from "./request.js";
-import { eligible, groupMayTake } from "./server-queue.js";
+import { eligibleIn, groupMayTake } from "./server-queue.js";
 import { Sleepers } from "./sleepers.js";
 import type { TraceKind, TraceObserver } from "./trace.js";
 import { WaitingQueue } from "./waiting-queue.js";
@@ -134,24 +134,24 @@ export class HordeState {
     buildFleet(this);
     this.sleepers = new Sleepers<Request, RequestTemplate>(
       this.workers,
-      (w, r, now) => eligible(this, w, r, now),
+      eligibleIn(this),
       (r) => r.template,
       (g, t) => groupMayTake(g, t),
     );
   }
-}
 
-/** Tells the observer, if there is one. */
-export function emit(s: HordeState, kind: TraceKind, a: number, b: number, c: number): void {
-  if (s.trace !== undefined) s.trace(s.sim.now, kind, a, b, c);
-}
-
-/** The compiled sampler of a distribution (compiled once per distribution object). */
-export function sampler(s: HordeState, d: Distribution): (rng: Rng) => number {
-  let f = s.samplers.get(d);
-  if (f === undefined) {
-    f = compile(d);
-    s.samplers.set(d, f);
+  /** Tells the observer, if there is one. */
+  emit(kind: TraceKind, a: number, b: number, c: number): void {
+    if (this.trace !== undefined) this.trace(this.sim.now, kind, a, b, c);
   }
-  return f;
+
+  /** The compiled sampler of a distribution (compiled once per distribution object). */
+  sampler(d: Distribution): (rng: Rng) => number {
+    let f = this.samplers.get(d);
+    if (f === undefined) {
+      f = compile(d);
+      this.samplers.set(d, f);
+    }
+    return f;
+  }
 }

@@ -16,7 +16,7 @@ import { emitAttempt } from "./records.js";
 import type { Request } from "./request.js";
 import { freeJob } from "./retention.js";
 import { reportFault, submitResult } from "./server-submit.js";
-import { emit, type HordeState, sampler } from "./state.js";
+import type { HordeState } from "./state.js";
 import type { Job, Worker } from "./worker.js";
 import { schedulePoll } from "./worker-polling.js";
 
@@ -61,11 +61,11 @@ export function decideFate(s: HordeState, w: Worker, r: Request, job: Job, now: 
         break;
       case "fault":
         job.fate = "fault";
-        job.fateParam = sampler(s, m.delay)(rng);
+        job.fateParam = s.sampler(m.delay)(rng);
         break;
       case "late":
         job.fate = "late";
-        job.fateParam = sampler(s, m.delay)(rng);
+        job.fateParam = s.sampler(m.delay)(rng);
         break;
     }
     break;
@@ -95,11 +95,11 @@ export function startJobs(s: HordeState, w: Worker): void {
     const t = r.template;
     const rng = s.workerJobRng[w.id];
     // A job_time distribution replaces the size-based time, jitter included (validation against theory).
-    let work = t.job_time !== null ? sampler(s, t.job_time)(rng) : (r.mps / w.speed) * job.jitter;
+    let work = t.job_time !== null ? s.sampler(t.job_time)(rng) : (r.mps / w.speed) * job.jitter;
     work *= job.slowdown;
     if (t.job_time === null) {
-      work += sampler(s, g.overhead)(rng);
-      if (t.model !== w.lastModel) work += sampler(s, g.model_load)(rng);
+      work += s.sampler(g.overhead)(rng);
+      if (t.model !== w.lastModel) work += s.sampler(g.model_load)(rng);
     }
     w.lastModel = t.model;
     let end = now + work;
@@ -144,7 +144,7 @@ export function dropJob(s: HordeState, job: Job, w: Worker): void {
   w.held--;
   removeValue(w.heldJobs, job.id);
   stopRunning(s, job, w);
-  emit(s, "drop", job.requestId, job.id, w.id);
+  s.emit("drop", job.requestId, job.id, w.id);
   if (job.end !== "open") {
     emitAttempt(s, job);
     freeJob(s, job);

@@ -9,7 +9,7 @@ import type { Distribution } from "../engine/distributions.js";
 import { emitAttempt } from "./records.js";
 import { freeJob } from "./retention.js";
 import { scheduleDeadline } from "./server-sweep.js";
-import { emit, type HordeState, sampler } from "./state.js";
+import type { HordeState } from "./state.js";
 import type { Worker } from "./worker.js";
 import { stopRunning } from "./worker-jobs.js";
 import { releaseCover, schedulePoll, unsleep } from "./worker-polling.js";
@@ -17,7 +17,7 @@ import { releaseCover, schedulePoll, unsleep } from "./worker-polling.js";
 export function onCrash(s: HordeState, wid: number, gen: number): void {
   const w = s.workers[wid];
   if (gen !== w.outageGen || !w.online) return;
-  const downtime = sampler(s, crashDowntime(w))(s.workerOutageRng[wid]);
+  const downtime = s.sampler(crashDowntime(w))(s.workerOutageRng[wid]);
   goOffline(s, w, downtime);
 }
 
@@ -42,7 +42,7 @@ function goOffline(s: HordeState, w: Worker, downtime: number): void {
   w.pollPending = false;
   w.pollGen++;
   unsleep(s, w);
-  emit(s, "offline", -1, -1, w.id);
+  s.emit("offline", -1, -1, w.id);
   const detector = s.policy.detector;
   for (const jid of w.heldJobs) {
     const job = s.jobs[jid];
@@ -54,7 +54,7 @@ function goOffline(s: HordeState, w: Worker, downtime: number): void {
     job.held = false;
     job.gen++;
     stopRunning(s, job, w);
-    emit(s, "drop", job.requestId, job.id, w.id);
+    s.emit("drop", job.requestId, job.id, w.id);
     if (job.end !== "open") {
       emitAttempt(s, job);
       freeJob(s, job);
@@ -71,6 +71,6 @@ export function onOnline(s: HordeState, wid: number, gen: number): void {
   const w = s.workers[wid];
   if (gen !== w.outageGen || w.online) return;
   w.online = true;
-  emit(s, "online", -1, -1, w.id);
+  s.emit("online", -1, -1, w.id);
   schedulePoll(s, w);
 }
