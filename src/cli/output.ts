@@ -14,17 +14,15 @@ export interface OutputArgs extends QuietArgs {
   json: boolean;
 }
 
-export function quietOption<T>(y: Argv<T>): Argv<T & QuietArgs> {
-  return y.option("quiet", {
-    alias: "q",
-    type: "boolean",
-    default: false,
-    describe: "Print nothing but warnings and errors (on stderr) and the --json document",
-  });
+export function quietOption<T>(
+  y: Argv<T>,
+  describe = "Print nothing but warnings and errors (on stderr)",
+): Argv<T & QuietArgs> {
+  return y.option("quiet", { alias: "q", type: "boolean", default: false, describe });
 }
 
 export function outputOptions<T>(y: Argv<T>): Argv<T & OutputArgs> {
-  return quietOption(y).option("json", {
+  return quietOption(y, "Print nothing but warnings and errors (on stderr), and the --json document").option("json", {
     type: "boolean",
     default: false,
     describe: "Print the result on stdout as one JSON document, and nothing else there",
