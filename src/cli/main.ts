@@ -9,6 +9,7 @@ import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { validateCommand } from "./commands/validate.js";
+import { HORDESIM_VERSION } from "../version.js";
 
 const debug = process.argv.includes("--debug");
 
@@ -42,7 +43,7 @@ try {
     .strict()
     .help()
     .alias("h", "help")
-    .version(false)
+    .version(HORDESIM_VERSION)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((msg, err) => {
       if (err) fail(err);

@@ -105,3 +105,18 @@ describe("hordesim calibrate", () => {
     expect(r.stderr).toContain("out");
   });
 });
+
+describe("--quiet on analyze and calibrate", () => {
+  it("writes the same files and prints nothing", () => {
+    const out = join(dir, "an-quiet");
+    const a = cli("analyze", log, "--out", out, "--no-charts", "--quiet");
+    expect(a.code, a.stderr).toBe(0);
+    expect(a.stdout + a.stderr).toBe("");
+    expect(readFileSync(join(out, "aborts_by_worker.csv"), "utf8")).toContain("ameli0x");
+    const file = join(dir, "cal-quiet.yaml");
+    const c = cli("calibrate", log, "--out", file, "-q");
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stdout + c.stderr).toBe("");
+    expect(loadScenarioFile(file).workers).toHaveLength(2);
+  });
+});

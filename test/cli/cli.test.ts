@@ -1,4 +1,4 @@
-import { execFileSync, } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -20,6 +20,9 @@ describe("hordesim run", () => {
     expect(first.stdout).toContain("horde");
     expect(first.stdout).toContain("exclude");
     expect(first.stdout).toMatch(/Δ latency p99 s/);
+    // --no-charts: the last line names the folder, and no report or charts
+    expect(first.stdout.trimEnd().split("\n").at(-1)).toBe(`results in ${out1}`);
+    expect(first.stdout).not.toMatch(/report:|charts:/);
     for (const f of [
       "summary.json",
       "requests.csv",

@@ -28,6 +28,11 @@ describe("hordesim sweep", () => {
     expect(files.filter((f) => /^charts\/sweep-heatmap.*\.png$/.test(f)).length).toBeGreaterThanOrEqual(1);
     expect(files.filter((f) => f.endsWith(".png")).length).toBeGreaterThanOrEqual(5);
     expect(files.some((f) => f.includes("progress") || f.endsWith(".jsonl"))).toBe(false);
+    const pngs = files.filter((f) => f.startsWith("charts/") && f.endsWith(".png")).length;
+    expect(whole.stdout.trimEnd().split("\n").slice(-2)).toEqual([
+      `results in ${at("whole")}`,
+      `  charts: ${join(at("whole"), "charts")}/ (${pngs} charts, each as .png, .svg and .vl.json)`,
+    ]);
   });
 
   it("hordesim report draws a sweep folder's charts again, byte for byte", () => {
@@ -36,6 +41,10 @@ describe("hordesim sweep", () => {
     const r = cli("report", at("whole"));
     expect(r.code, r.stderr).toBe(0);
     expect(snapshot(at("whole"))).toEqual(before);
+    const charts = Object.keys(before).filter((f) => f.startsWith("charts/"));
+    expect(r.stdout).toBe(
+      `wrote ${charts.length} files in ${at("whole")}\n  charts: ${join(at("whole"), "charts")}/ (${charts.length / 3} charts, each as .png, .svg and .vl.json)\n`,
+    );
   });
 
   it("sweep.csv has one row per cell and replication, the swept values in their own columns", () => {

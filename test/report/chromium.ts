@@ -1,19 +1,13 @@
-// Loads a page in Debian's headless Chromium and talks to it over the DevTools protocol on a pipe
-// (--remote-debugging-pipe: fd 3 in, fd 4 out, NUL-separated JSON), without playwright or puppeteer.
+// Loads a page in headless Chromium (the one test/helpers/find-chromium.ts finds) and talks to it over the DevTools
+// protocol on a pipe (--remote-debugging-pipe: fd 3 in, fd 4 out, NUL-separated JSON), without playwright or puppeteer.
 // Collects console errors, uncaught exceptions, log errors and any request that leaves the machine.
 import { type ChildProcess, spawn } from "node:child_process";
-import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { pathToFileURL } from "node:url";
-
-export const CHROMIUM = "/usr/bin/chromium";
-export const CHROMIUM_MISSING = `${CHROMIUM} is missing: run .ci/install-chromium.sh (it installs Debian's chromium with apt)`;
-
-export function chromiumInstalled(): boolean {
-  return existsSync(CHROMIUM);
-}
+import { headlessChromium } from "../helpers/find-chromium.js";
 
 export interface PageCheck<T> {
   /** Console errors, uncaught exceptions and error log entries, as text. */
@@ -104,10 +98,11 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
  * (its value must be JSON-serialisable) and closes the browser.
  */
 export async function checkPage<T>(file: string, expression: string, timeoutMs = 60_000): Promise<PageCheck<T>> {
+  const browser = headlessChromium(); // throws one line saying what was tried and how to fix it
   const profile = mkdtempSync(join(tmpdir(), "hordesim-chromium-"));
   const url = pathToFileURL(file).href;
   const child: ChildProcess = spawn(
-    CHROMIUM,
+    browser.executablePath,
     [
       "--headless",
       "--no-sandbox",

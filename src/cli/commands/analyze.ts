@@ -3,8 +3,9 @@ import { analyzeLogs } from "../../analyze/analyze-logs.js";
 import { summaryText } from "../../analyze/summary-text.js";
 import { writeAnalysis } from "../../analyze/write-analysis.js";
 import { OutputFolder } from "../../results/output-folder.js";
+import { Output, type QuietArgs, quietOption } from "../output.js";
 
-interface AnalyzeArgs {
+interface AnalyzeArgs extends QuietArgs {
   logs: string[];
   out?: string;
   force: boolean;
@@ -16,23 +17,26 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   describe:
     "Read horde.log files (plain, .bz2 or .gz, merged in time order): stale aborts per worker and configuration, timelines, faulted requests, deliveries",
   builder: (y) =>
-    y
-      .positional("logs", { type: "string", array: true, demandOption: true, describe: "horde.log files" })
-      .option("out", {
-        alias: "o",
-        type: "string",
-        describe: "Also write analysis.md, CSV tables and a chart into this new folder",
-      })
-      .option("force", { type: "boolean", default: false, describe: "Replace an existing --out folder" })
-      .option("charts", { type: "boolean", default: true, describe: "Render the chart (--no-charts to skip)" }),
+    quietOption(
+      y
+        .positional("logs", { type: "string", array: true, demandOption: true, describe: "horde.log files" })
+        .option("out", {
+          alias: "o",
+          type: "string",
+          describe: "Also write analysis.md, CSV tables and a chart into this new folder",
+        })
+        .option("force", { type: "boolean", default: false, describe: "Replace an existing --out folder" })
+        .option("charts", { type: "boolean", default: true, describe: "Render the chart (--no-charts to skip)" }),
+    ),
   handler: async (argv) => {
+    const output = new Output(argv);
     const folder = argv.out === undefined ? null : OutputFolder.open(argv.out, { force: argv.force });
     try {
       const analysis = await analyzeLogs(argv.logs);
-      process.stdout.write(summaryText(analysis));
+      output.result(summaryText(analysis).replace(/\n$/, ""));
       if (folder !== null) {
         const files = await writeAnalysis(analysis, folder, argv.charts);
-        process.stdout.write(`wrote ${files.length} files in ${argv.out}\n`);
+        output.result(`wrote ${files.length} files in ${argv.out}`);
       }
     } finally {
       folder?.abort();

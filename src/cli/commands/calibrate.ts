@@ -2,8 +2,9 @@ import { existsSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import type { CommandModule } from "yargs";
 import { calibrateLogs } from "../../analyze/calibrate-logs.js";
 import { UserError } from "../../errors.js";
+import { Output, type QuietArgs, quietOption } from "../output.js";
 
-interface CalibrateArgs {
+interface CalibrateArgs extends QuietArgs {
   logs: string[];
   out: string;
   replay: boolean;
@@ -16,16 +17,18 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
   describe:
     "Estimate a scenario from horde.log files: arrivals, request shapes, one group per worker with its speed and failures",
   builder: (y) =>
-    y
-      .positional("logs", { type: "string", array: true, demandOption: true, describe: "horde.log files" })
-      .option("out", { alias: "o", type: "string", demandOption: true, describe: "Scenario YAML file to write" })
-      .option("replay", {
-        type: "boolean",
-        default: false,
-        describe: "Exact arrival times (trace replay) instead of hourly rates",
-      })
-      .option("force", { type: "boolean", default: false, describe: "Replace an existing --out file" })
-      .option("name", { type: "string", describe: "Scenario name (default: calibrated-LOGNAME)" }),
+    quietOption(
+      y
+        .positional("logs", { type: "string", array: true, demandOption: true, describe: "horde.log files" })
+        .option("out", { alias: "o", type: "string", demandOption: true, describe: "Scenario YAML file to write" })
+        .option("replay", {
+          type: "boolean",
+          default: false,
+          describe: "Exact arrival times (trace replay) instead of hourly rates",
+        })
+        .option("force", { type: "boolean", default: false, describe: "Replace an existing --out file" })
+        .option("name", { type: "string", describe: "Scenario name (default: calibrated-LOGNAME)" }),
+    ),
   handler: async (argv) => {
     if (existsSync(argv.out) && !argv.force) {
       throw new UserError(
@@ -42,9 +45,9 @@ export const calibrateCommand: CommandModule<object, CalibrateArgs> = {
       throw new UserError(`${argv.out}: cannot write (${(e as Error).message})`);
     }
     const hang = c.workers.filter((w) => w.hang !== null || w.fault !== null).length;
-    process.stdout.write(
+    new Output(argv).result(
       `wrote ${argv.out}: ${c.requests.total} requests over ${c.horizonHours} h in ${c.streams.length} arrival stream(s)${c.replay ? " (exact times)" : ""}, ${c.workers.length} workers (${hang} with failures)\n` +
-        `run the policies on this day: hordesim run ${argv.out}\n`,
+        `run the policies on this day: hordesim run ${argv.out}`,
     );
   },
 };

@@ -2,11 +2,13 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
-import { formatComparisonTable } from "../../metrics/summary.js";
+import { formatComparisonTable, type Summary } from "../../metrics/summary.js";
 import { runExperiment } from "../../results/run-folder.js";
 import { loadScenarioFile, scenarioSha256 } from "../../scenario-file/load.js";
+import { Output, type OutputArgs, folderFiles, folderLines, outputOptions } from "../output.js";
+import { RunProgress } from "../progress.js";
 
-interface RunArgs {
+interface RunArgs extends OutputArgs {
   scenario: string;
   seed?: number;
   replications?: number;
@@ -46,28 +48,34 @@ export const runCommand: CommandModule<object, RunArgs> = {
   describe:
     "Run a scenario: every policy arm over the same replications; print the comparison and write a result folder",
   builder: (y) =>
-    y
-      .positional("scenario", { type: "string", demandOption: true, describe: "Scenario YAML file" })
-      .option("seed", { type: "number", describe: "Base seed (default: the scenario's)" })
-      .option("replications", {
-        alias: "r",
-        type: "number",
-        describe: "Replications per arm (default: the scenario's)",
-      })
-      .option("out", { alias: "o", type: "string", describe: "Result folder (default: results/NAME, never reused)" })
-      .option("force", { type: "boolean", default: false, describe: "Replace an existing --out folder" })
-      .option("horde-log", { type: "boolean", default: false, describe: "Also write horde.log in the server's format" })
-      .option("policy", { alias: "p", type: "string", array: true, describe: "Run only this arm (repeatable)" })
-      .option("charts", {
-        type: "boolean",
-        default: true,
-        describe: "Render charts and report.html (--no-charts to skip)",
-      })
-      .option("jobs", {
-        alias: "j",
-        type: "string",
-        describe: `Worker threads running the replications, 1 to ${MAX_JOBS} (default 1; the result folder is the same for any value)`,
-      }),
+    outputOptions(
+      y
+        .positional("scenario", { type: "string", demandOption: true, describe: "Scenario YAML file" })
+        .option("seed", { type: "number", describe: "Base seed (default: the scenario's)" })
+        .option("replications", {
+          alias: "r",
+          type: "number",
+          describe: "Replications per arm (default: the scenario's)",
+        })
+        .option("out", { alias: "o", type: "string", describe: "Result folder (default: results/NAME, never reused)" })
+        .option("force", { type: "boolean", default: false, describe: "Replace an existing --out folder" })
+        .option("horde-log", {
+          type: "boolean",
+          default: false,
+          describe: "Also write horde.log in the server's format",
+        })
+        .option("policy", { alias: "p", type: "string", array: true, describe: "Run only this arm (repeatable)" })
+        .option("charts", {
+          type: "boolean",
+          default: true,
+          describe: "Render charts and report.html (--no-charts to skip)",
+        })
+        .option("jobs", {
+          alias: "j",
+          type: "string",
+          describe: `Worker threads running the replications, 1 to ${MAX_JOBS} (default 1; the result folder is the same for any value)`,
+        }),
+    ),
   handler: async (argv) => {
     const scenario = loadScenarioFile(argv.scenario);
     const text = readFileSync(argv.scenario, "utf8");
@@ -91,37 +99,46 @@ export const runCommand: CommandModule<object, RunArgs> = {
       arms = arms.filter((a) => argv.policy?.includes(a.name));
     }
     const out = argv.out ?? defaultOutDir(scenario.name);
+    const output = new Output(argv);
+    const progress = new RunProgress(output.progressStream, "run");
     const started = performance.now();
     let events = 0;
-    const summary = await runExperiment({
-      scenario,
-      scenarioText: text,
-      scenarioSha256: scenarioSha256(text),
-      seed,
-      replications,
-      arms,
-      out,
-      force: argv.force,
-      jobs,
-      onProgress: (done, total, ev) => {
-        events += ev;
-        if (process.stderr.isTTY) process.stderr.write(`\r  ${done}/${total} runs`);
-      },
-      // horde.log holds one run, as a server's log would: the first arm's first replication.
-      hordeLog: argv["horde-log"],
-      afterRuns: async (folder) => {
-        if (argv.charts) {
-          const { renderReport } = await import("../../report/render-report.js");
-          await renderReport(folder.dir);
-        }
-      },
-    });
-    if (process.stderr.isTTY) process.stderr.write("\r");
-    process.stdout.write(`${formatComparisonTable(summary)}\n`);
+    let summary: Summary;
+    progress.start(arms.length * replications, arms.length * replications);
+    try {
+      summary = await runExperiment({
+        scenario,
+        scenarioText: text,
+        scenarioSha256: scenarioSha256(text),
+        seed,
+        replications,
+        arms,
+        out,
+        force: argv.force,
+        jobs,
+        onProgress: (_done, _total, ev) => {
+          events += ev;
+          progress.tick(ev);
+        },
+        // horde.log holds one run, as a server's log would: the first arm's first replication.
+        hordeLog: argv["horde-log"],
+        afterRuns: async (folder) => {
+          if (argv.charts) {
+            const { renderReport } = await import("../../report/render-report.js");
+            await renderReport(folder.dir);
+          }
+        },
+      });
+    } finally {
+      progress.stop();
+    }
     const seconds = (performance.now() - started) / 1000;
-    process.stderr.write(
-      `${arms.length} arm(s) × ${replications} replication(s): ${events.toLocaleString("en-US")} events in ${seconds.toFixed(1)} s (${Math.round(events / seconds).toLocaleString("en-US")} events/s)\n`,
+    const files = folderFiles(out);
+    output.result(formatComparisonTable(summary));
+    output.note(
+      `${arms.length} arm(s) × ${replications} replication(s): ${events.toLocaleString("en-US")} events in ${seconds.toFixed(1)} s (${Math.round(events / seconds).toLocaleString("en-US")} events/s)`,
     );
-    process.stdout.write(`results in ${out}\n`);
+    output.result(...folderLines(files));
+    output.document({ ...files, summary: JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) });
   },
 };

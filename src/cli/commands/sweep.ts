@@ -1,4 +1,5 @@
-import { existsSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
 import {
@@ -15,10 +16,11 @@ import { runSweep, type SweepCharts, type SweepOutcome } from "../../results/run
 import type { Shard } from "../../results/sweep-folder.js";
 import { formatSweepTable } from "../../results/sweep-results.js";
 import { readScenarioText, readScenarioYaml, scenarioSha256, validateScenarioData } from "../../scenario-file/load.js";
+import { folderFiles, folderLines, Output, type OutputArgs, outputOptions } from "../output.js";
+import { RunProgress } from "../progress.js";
 import { defaultOutDir, parseJobs } from "./run.js";
-import { SweepProgress } from "./sweep-progress.js";
 
-interface SweepArgs {
+interface SweepArgs extends OutputArgs {
   scenario: string;
   set?: string[];
   seed?: number;
@@ -62,49 +64,51 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
   describe:
     "Run a grid of settings for each policy arm (--set or the scenario's sweep: block); tables, intervals and charts",
   builder: (y) =>
-    y
-      .positional("scenario", { type: "string", demandOption: true, describe: "Scenario YAML file" })
-      .option("set", {
-        type: "string",
-        array: true,
-        describe:
-          "PATH=V1,V2,… to sweep (repeatable; replaces the scenario's sweep: block), e.g. server.ttl.floor=60s,150s",
-      })
-      .option("replications", {
-        alias: "r",
-        type: "number",
-        describe: "Replications per cell (default: the scenario's)",
-      })
-      .option("seed", {
-        type: "number",
-        describe: "Base seed (default: the scenario's); every cell uses the same seeds",
-      })
-      .option("policy", { alias: "p", type: "string", array: true, describe: "Sweep only this arm (repeatable)" })
-      .option("out", {
-        alias: "o",
-        type: "string",
-        describe: "Result folder (default: results/NAME-sweep, never reused)",
-      })
-      .option("force", {
-        type: "boolean",
-        default: false,
-        describe: "Replace an existing --out folder or discard an interrupted one",
-      })
-      .option("resume", {
-        type: "boolean",
-        default: false,
-        describe: "Finish the interrupted sweep in --out, skipping its finished runs",
-      })
-      .option("shard", {
-        type: "string",
-        describe: "Run only share I of N (I/N) into a partial folder; join them with hordesim merge",
-      })
-      .option("jobs", {
-        alias: "j",
-        type: "string",
-        describe: "Worker threads (default 1); results are identical for every value",
-      })
-      .option("charts", { type: "boolean", default: true, describe: "Render the charts (--no-charts to skip)" }),
+    outputOptions(
+      y
+        .positional("scenario", { type: "string", demandOption: true, describe: "Scenario YAML file" })
+        .option("set", {
+          type: "string",
+          array: true,
+          describe:
+            "PATH=V1,V2,… to sweep (repeatable; replaces the scenario's sweep: block), e.g. server.ttl.floor=60s,150s",
+        })
+        .option("replications", {
+          alias: "r",
+          type: "number",
+          describe: "Replications per cell (default: the scenario's)",
+        })
+        .option("seed", {
+          type: "number",
+          describe: "Base seed (default: the scenario's); every cell uses the same seeds",
+        })
+        .option("policy", { alias: "p", type: "string", array: true, describe: "Sweep only this arm (repeatable)" })
+        .option("out", {
+          alias: "o",
+          type: "string",
+          describe: "Result folder (default: results/NAME-sweep, never reused)",
+        })
+        .option("force", {
+          type: "boolean",
+          default: false,
+          describe: "Replace an existing --out folder or discard an interrupted one",
+        })
+        .option("resume", {
+          type: "boolean",
+          default: false,
+          describe: "Finish the interrupted sweep in --out, skipping its finished runs",
+        })
+        .option("shard", {
+          type: "string",
+          describe: "Run only share I of N (I/N) into a partial folder; join them with hordesim merge",
+        })
+        .option("jobs", {
+          alias: "j",
+          type: "string",
+          describe: "Worker threads (default 1); results are identical for every value",
+        })
+        .option("charts", { type: "boolean", default: true, describe: "Render the charts (--no-charts to skip)" }),
+    ),
   handler: async (argv) => {
     const text = readScenarioText(argv.scenario);
     const yaml = readScenarioYaml(text, argv.scenario);
@@ -137,19 +141,20 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
     const free = (p: string) => !existsSync(p) && !existsSync(`${p}.partial`);
     const out = argv.out ?? defaultOutDir(`${scenario.name}${suffix}`, free);
 
+    const output = new Output(argv);
     const controller = new AbortController();
     let interrupts = 0;
     const onSignal = () => {
       interrupts++;
       if (interrupts > 1) process.exit(130);
       controller.abort();
-      process.stderr.write(
-        "\nhordesim: stopping once the running run(s) finish (again to stop at once; finished runs are kept)\n",
+      output.warn(
+        "\nhordesim: stopping once the running run(s) finish (again to stop at once; finished runs are kept)",
       );
     };
     process.on("SIGINT", onSignal);
     process.on("SIGTERM", onSignal);
-    const progress = new SweepProgress(process.stderr);
+    const progress = new RunProgress(output.progressStream, "sweep");
     const started = performance.now();
     let outcome: SweepOutcome;
     try {
@@ -183,32 +188,47 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
       .join(" ")}`;
     switch (outcome.state) {
       case "complete-already":
-        process.stderr.write(`${out} is already complete: nothing to do\n`);
+        output.note(`${out} is already complete: nothing to do`);
+        output.result(...folderLines(folderFiles(out)));
+        output.document(sweepDocument(out, shard.count > 1 ? shard : null));
         return;
       case "interrupted":
-        process.stderr.write(
-          `interrupted: ${outcome.done} of ${outcome.total} runs are saved in ${outcome.dir}; finish with:\n  ${rerun.includes("--out") ? rerun : `${rerun} --out ${out}`} --resume\n`,
+        output.warn(
+          `interrupted: ${outcome.done} of ${outcome.total} runs are saved in ${outcome.dir}; finish with:\n  ${rerun.includes("--out") ? rerun : `${rerun} --out ${out}`} --resume`,
         );
         process.exitCode = 130;
         return;
       case "shard-done":
-        process.stderr.write(`${summaryLine(outcome.units, outcome.resumed, outcome.events, seconds)}\n`);
-        process.stdout.write(
-          `shard ${shard.index}/${shard.count} in ${out}; join all shards with: hordesim merge DIR… --out OUT\n`,
+        output.note(summaryLine(outcome.units, outcome.resumed, outcome.events, seconds));
+        output.result(
+          `shard ${shard.index}/${shard.count} in ${out}; join all shards with: hordesim merge DIR… --out OUT`,
         );
+        output.document(sweepDocument(out, shard));
         return;
       case "done": {
         const front = paretoCells(outcome.summary.cells);
-        process.stdout.write(`${formatSweepTable(outcome.summary, front)}\n`);
-        process.stderr.write(
-          `${summaryLine(outcome.cells.length * replications, outcome.resumed, outcome.events, seconds)}\n`,
-        );
-        process.stdout.write(`results in ${out}\n`);
+        output.result(formatSweepTable(outcome.summary, front));
+        output.note(summaryLine(outcome.cells.length * replications, outcome.resumed, outcome.events, seconds));
+        output.result(...folderLines(folderFiles(out)));
+        output.document(sweepDocument(out, null));
         return;
       }
     }
   },
 };
+
+/**
+ * The --json document of a sweep or merge folder: where it is, its charts, and sweep.json; a shard has no
+ * summary of its own (merge the shards for one).
+ */
+export function sweepDocument(out: string, shard: Shard | null) {
+  return {
+    out,
+    charts: folderFiles(out).charts,
+    shard,
+    summary: shard === null ? JSON.parse(readFileSync(join(out, "sweep.json"), "utf8")) : null,
+  };
+}
 
 function summaryLine(units: number, resumed: number, events: number, seconds: number): string {
   const earlier = resumed > 0 ? ` (${resumed} from the interrupted try)` : "";
