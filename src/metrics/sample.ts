@@ -35,11 +35,25 @@ export function pairedDifferences(a: readonly number[], b: readonly number[]): n
   return d;
 }
 
+const quantiles = new Map<string, number>();
+
+/** tQuantile, remembered: the stopping rules ask for the same few (p, df) again and again. */
+export function tQuantileCached(p: number, df: number): number {
+  const key = `${p}/${df}`;
+  let q = quantiles.get(key);
+  if (q === undefined) {
+    q = tQuantile(p, df);
+    if (quantiles.size > 100_000) quantiles.clear();
+    quantiles.set(key, q);
+  }
+  return q;
+}
+
 /** The half-width t_{p, n−1} · sd / √n; null with fewer than two values. */
 export function halfWidth(s: SampleStats, p: number): number | null {
   if (s.n < 2) return null;
   if (s.sd === 0) return 0;
-  return (tQuantile(p, s.n - 1) * s.sd) / Math.sqrt(s.n);
+  return (tQuantileCached(p, s.n - 1) * s.sd) / Math.sqrt(s.n);
 }
 
 /** Beyond this many replications an estimate is reported as "no finite number". */
@@ -55,7 +69,7 @@ export function replicationsNeeded(sd: number, margin: number, p: number, from: 
   if (!Number.isFinite(sd) || !Number.isFinite(margin)) return null;
   if (sd === 0) return margin >= 0 ? start : null;
   if (margin <= 0) return null;
-  const fits = (n: number) => (tQuantile(p, n - 1) * sd) / Math.sqrt(n) <= margin;
+  const fits = (n: number) => (tQuantileCached(p, n - 1) * sd) / Math.sqrt(n) <= margin;
   if (fits(start)) return start;
   let lo = start;
   let hi = start * 2;
