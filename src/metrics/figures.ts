@@ -1,7 +1,7 @@
 // The per-replication figures an objective may name: one number per (arm, replication), read from the
 // ReplicationStats of that replication. Every figure is better when lower, so an objective minimises one
 // and bounds others from above.
-import type { ReplicationStats } from "./replication-stats.js";
+import type { LatencyStats, ReplicationStats } from "./replication-stats.js";
 
 /** seconds: durations (and GPU-seconds); fraction: a share in [0, 1]; count: a plain number. */
 export type FigureUnit = "seconds" | "fraction" | "count";
@@ -15,40 +15,30 @@ export interface Figure {
   undefinedWhen: string | null;
 }
 
-const NO_USER_COMPLETED = "no user's request completed";
-const NO_REQUEST_COMPLETED = "no request completed";
+const STATS = ["mean", "p50", "p90", "p99", "max"] as const;
+
+/** The five latency figures of one population: `${prefix}_mean_s`, `_p50_s`, …, `_max_s`. */
+function latencyFigures<P extends string>(
+  prefix: P,
+  label: (stat: string) => string,
+  pick: (s: ReplicationStats) => LatencyStats,
+  undefinedWhen: string,
+) {
+  return Object.fromEntries(
+    STATS.map((stat) => [
+      `${prefix}_${stat}_s`,
+      { unit: "seconds", label: label(stat), of: (s: ReplicationStats) => pick(s)[stat], undefinedWhen },
+    ]),
+  ) as Record<`${P}_${(typeof STATS)[number]}_s`, Figure>;
+}
 
 export const FIGURES = {
-  user_latency_mean_s: {
-    unit: "seconds",
-    label: "user mean latency",
-    of: (s) => s.user_latency.mean,
-    undefinedWhen: NO_USER_COMPLETED,
-  },
-  user_latency_p50_s: {
-    unit: "seconds",
-    label: "user p50 latency",
-    of: (s) => s.user_latency.p50,
-    undefinedWhen: NO_USER_COMPLETED,
-  },
-  user_latency_p90_s: {
-    unit: "seconds",
-    label: "user p90 latency",
-    of: (s) => s.user_latency.p90,
-    undefinedWhen: NO_USER_COMPLETED,
-  },
-  user_latency_p99_s: {
-    unit: "seconds",
-    label: "user p99 latency",
-    of: (s) => s.user_latency.p99,
-    undefinedWhen: NO_USER_COMPLETED,
-  },
-  user_latency_max_s: {
-    unit: "seconds",
-    label: "user max latency",
-    of: (s) => s.user_latency.max,
-    undefinedWhen: NO_USER_COMPLETED,
-  },
+  ...latencyFigures(
+    "user_latency",
+    (stat) => `user ${stat} latency`,
+    (s) => s.user_latency,
+    "no user's request completed",
+  ),
   user_failure_rate: {
     unit: "fraction",
     label: "users whose request finally failed",
@@ -61,36 +51,12 @@ export const FIGURES = {
     of: (s) => s.user_failure_latency_s,
     undefinedWhen: "no user's request failed",
   },
-  latency_mean_s: {
-    unit: "seconds",
-    label: "mean latency of a submission",
-    of: (s) => s.latency.mean,
-    undefinedWhen: NO_REQUEST_COMPLETED,
-  },
-  latency_p50_s: {
-    unit: "seconds",
-    label: "p50 latency of a submission",
-    of: (s) => s.latency.p50,
-    undefinedWhen: NO_REQUEST_COMPLETED,
-  },
-  latency_p90_s: {
-    unit: "seconds",
-    label: "p90 latency of a submission",
-    of: (s) => s.latency.p90,
-    undefinedWhen: NO_REQUEST_COMPLETED,
-  },
-  latency_p99_s: {
-    unit: "seconds",
-    label: "p99 latency of a submission",
-    of: (s) => s.latency.p99,
-    undefinedWhen: NO_REQUEST_COMPLETED,
-  },
-  latency_max_s: {
-    unit: "seconds",
-    label: "max latency of a submission",
-    of: (s) => s.latency.max,
-    undefinedWhen: NO_REQUEST_COMPLETED,
-  },
+  ...latencyFigures(
+    "latency",
+    (stat) => `${stat} latency of a submission`,
+    (s) => s.latency,
+    "no request completed",
+  ),
   failure_rate: {
     unit: "fraction",
     label: "failed submissions (faulted or expired)",

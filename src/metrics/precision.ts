@@ -20,7 +20,7 @@ export type PrecisionTarget =
   | { kind: "relative"; gamma: number }
   /** "2s": the half-width at most 2 s, for figures in seconds. */
   | { kind: "seconds"; half_width: number }
-  /** "0.001": the half-width at most 0.001 in the figure's own unit. */
+  /** "0.001": the half-width at most 0.001 in the figure's own unit, for figures not in seconds (shares, counts). */
   | { kind: "absolute"; half_width: number };
 
 export interface Precision {
@@ -32,7 +32,7 @@ export interface Precision {
 export const DEFAULT_INITIAL_REPLICATIONS = 10;
 
 const FORMS =
-  "a relative half-width such as 5%, an absolute one in seconds such as 2s, or a number in the figure's own unit such as 0.001 (or one of each kind, comma-separated: 2s,5%)";
+  "a relative half-width such as 5%, one in seconds such as 2s (for figures in seconds), or a number such as 0.001 (for shares and counts), or one of each kind, comma-separated (5%,0.0001)";
 
 const DURATION = /^(\d+(?:\.\d+)?|\.\d+)(ms|s|m|min|h)$/;
 const UNIT_SECONDS: Record<string, number> = { ms: 0.001, s: 1, m: 60, min: 60, h: 3600 };
@@ -79,19 +79,24 @@ export function parsePrecision(text: string): Precision {
   return { text, targets };
 }
 
-/** The target that governs a figure: seconds for figures in seconds, else a plain number, else relative. */
+/**
+ * The target that governs a figure: the one in its own kind of unit (a duration for figures in seconds, a
+ * plain number for shares and counts), else the relative one. So `5%,0.0001` asks 5 % of every latency and
+ * ±0.0001 of a failure rate, whose mean is too close to 0 for a relative target.
+ */
 export function targetFor(precision: Precision, figure: FigureName): PrecisionTarget | null {
   const of = (kind: PrecisionTarget["kind"]) => precision.targets.find((t) => t.kind === kind);
-  return (FIGURES[figure].unit === "seconds" ? of("seconds") : undefined) ?? of("absolute") ?? of("relative") ?? null;
+  return of(FIGURES[figure].unit === "seconds" ? "seconds" : "absolute") ?? of("relative") ?? null;
 }
 
 /** A UserError naming the figures `precision` gives no target for. */
 export function requireTargets(precision: Precision, figures: readonly FigureName[]): void {
   const missing = figures.filter((f) => targetFor(precision, f) === null);
-  if (missing.length > 0)
-    throw new UserError(
-      `--precision ${precision.text} gives no target for ${missing.join(", ")} (not in seconds): add a relative one (${precision.text},5%) or one in its own unit (${precision.text},0.001)`,
-    );
+  if (missing.length === 0) return;
+  const seconds = FIGURES[missing[0]].unit === "seconds";
+  throw new UserError(
+    `--precision ${precision.text} gives no target for ${missing.join(", ")} (${seconds ? "in seconds" : "not in seconds"}): add ${seconds ? "a duration" : "a number in its own unit"} (${precision.text},${seconds ? "2s" : "0.001"}) or a relative one (${precision.text},5%)`,
+  );
 }
 
 export interface SequentialOptions {

@@ -124,7 +124,8 @@ function checkConstraint(values: readonly number[], figure: FigureName, max: num
     lower,
     upper,
     status,
-    replications_needed: status === "not-shown" ? replicationsNeeded(s.sd, Math.abs(max - s.mean), level, s.n + 1) : null,
+    replications_needed:
+      status === "not-shown" ? replicationsNeeded(s.sd, Math.abs(max - s.mean), level, s.n + 1) : null,
   };
 }
 
@@ -269,7 +270,12 @@ function boundsNeeds(checks: ConstraintCheck[]): ReplicationsNeeded {
 }
 
 function pairNeeds(d: SampleStats, delta: number, p: number): ReplicationsNeeded {
-  if (d.n < 2) return { total: null, to: null, reason: "fewer than two replications: no estimate of the spread yet" };
+  if (d.n < 2)
+    return {
+      total: null,
+      to: null,
+      reason: "fewer than two replications where both have a value: no estimate of the spread yet",
+    };
   const separate = d.mean > 0 ? replicationsNeeded(d.sd, d.mean, p, d.n + 1) : null;
   const within = delta > 0 && d.mean < delta ? replicationsNeeded(d.sd, delta - d.mean, p, d.n + 1) : null;
   if (separate !== null && (within === null || separate <= within))

@@ -10,6 +10,7 @@ import {
   type Precision,
   parsePrecision,
   type SequentialOptions,
+  targetFor,
 } from "../../src/metrics/precision.js";
 import { replicationsNeeded } from "../../src/metrics/sample.js";
 import { tQuantile } from "../../src/metrics/student-t.js";
@@ -58,10 +59,21 @@ describe("--precision", () => {
     expect(userError(() => parsePrecision(text))).toMatch(message);
   });
 
-  it("a target in seconds leaves shares without a target: say which and how to add one", () => {
-    const o = options(parsePrecision("2s"), ["user_latency_mean_s", "user_failure_rate"]);
-    expect(userError(() => nextStep(o, []))).toBe(
-      "--precision 2s gives no target for user_failure_rate (not in seconds): add a relative one (2s,5%) or one in its own unit (2s,0.001)",
+  it("a duration is for figures in seconds, a number for shares and counts, a percentage for the rest", () => {
+    const p = parsePrecision("5%,0.0001");
+    expect(targetFor(p, "user_latency_mean_s")).toEqual({ kind: "relative", gamma: 0.05 });
+    expect(targetFor(p, "user_failure_rate")).toEqual({ kind: "absolute", half_width: 0.0001 });
+    expect(targetFor(parsePrecision("2s"), "wasted_gpu_s")).toEqual({ kind: "seconds", half_width: 2 });
+    expect(targetFor(parsePrecision("2s"), "hedges")).toBeNull();
+  });
+
+  it("a figure left without a target: say which and how to add one", () => {
+    const figures: FigureName[] = ["user_latency_mean_s", "user_failure_rate", "affected"];
+    expect(userError(() => nextStep(options(parsePrecision("2s"), figures), []))).toBe(
+      "--precision 2s gives no target for user_failure_rate, affected (not in seconds): add a number in its own unit (2s,0.001) or a relative one (2s,5%)",
+    );
+    expect(userError(() => nextStep(options(parsePrecision("0.001"), figures), []))).toBe(
+      "--precision 0.001 gives no target for user_latency_mean_s (in seconds): add a duration (0.001,2s) or a relative one (0.001,5%)",
     );
   });
 });
@@ -187,7 +199,7 @@ describe("the sequential procedure run to its end", () => {
         fc.integer({ min: 1, max: 3 }),
         fc.integer({ min: 2, max: 12 }),
         fc.integer({ min: 1, max: 10 }),
-        fc.constantFrom("5%", "10%", "1s", "0.3"),
+        fc.constantFrom("5%", "10%", "1s", "300ms"),
         (seed, k, initial, batch, text) => {
           const precision = parsePrecision(text);
           const o = options(precision, ["user_latency_mean_s"], { initial, batch, cap: 60 });
