@@ -16,15 +16,8 @@ import type {
 } from "../scenario/types.js";
 import { duration, nonNegativeInt, positiveDuration, positiveInt, probability, rate } from "../scenario/units.js";
 import { describe, didYouMean, errorMap, unknownKeyMessage } from "./messages.js";
-
-/** A strict object: an unknown key is an error, with a suggestion when it looks like a typo of a known one. */
-function strict<S extends z.core.$ZodLooseShape>(shape: S) {
-  const known = Object.keys(shape);
-  return z.strictObject(shape, {
-    error: (iss) =>
-      iss.code === "unrecognized_keys" ? iss.keys.map((k) => unknownKeyMessage(k, known)).join("\n") : undefined,
-  });
-}
+import { objectivesSchema } from "./objectives.js";
+import { strict } from "./strict.js";
 
 /**
  * Cross-field checks run only when the fields they read (all fields when none is named) have no problem of
@@ -542,6 +535,7 @@ export const scenarioSchema = strict({
     .min(1)
     .prefault([{ name: "horde" }])
     .describe("The arms to compare; the first is the baseline"),
+  objectives: objectivesSchema,
   sweep: sweepBlockSchema.optional(),
 })
   .superRefine(
@@ -572,6 +566,7 @@ export const scenarioSchema = strict({
       requireUniqueNames(s.arrivals, "arrivals", "arrival stream", ctx);
       requireUniqueNames(s.workers, "workers", "worker group", ctx);
       requireUniqueNames(s.policies, "policies", "policy arm", ctx);
+      requireUniqueNames(s.objectives, "objectives", "objective", ctx);
     },
     { when: () => true },
   )
@@ -590,6 +585,7 @@ export const scenarioSchema = strict({
       arrivals: s.arrivals,
       workers: s.workers,
       policies: s.policies,
+      objectives: s.objectives,
     }),
   )
   .describe("A hordesim scenario");

@@ -2,6 +2,7 @@
 // and every duration is converted to seconds and every rate to events per second.
 
 import type { Distribution } from "../engine/distributions.js";
+import type { FigureName } from "./figures.js";
 
 export type { Distribution } from "../engine/distributions.js";
 
@@ -159,6 +160,22 @@ export interface PolicyConfig {
   maintenance: boolean;
 }
 
+/** An upper bound on a figure: the arm is feasible when it is shown that figure ≤ max. */
+export interface ObjectiveConstraint {
+  figure: FigureName;
+  max: number;
+}
+
+/** What the best arm is: the lowest `minimise` among arms that meet every constraint. */
+export interface Objective {
+  name: string;
+  minimise: FigureName;
+  /** In the order of FIGURE_NAMES. */
+  subject_to: ObjectiveConstraint[];
+  /** δ in the unit of `minimise`: differences smaller than this do not matter; 0 when none is given. */
+  indifference: number;
+}
+
 export interface Scenario {
   name: string;
   description: string;
@@ -178,4 +195,6 @@ export interface Scenario {
   workers: WorkerGroup[];
   /** The arms to compare; the first is the baseline. */
   policies: PolicyConfig[];
+  /** What the best arm is, for the verdict (default: src/scenario/objectives.ts DEFAULT_OBJECTIVES). */
+  objectives: Objective[];
 }

@@ -1,3 +1,4 @@
+import { DEFAULT_OBJECTIVE_LIST } from "../../src/scenario-file/objectives.js";
 import type { Scenario, WorkerGroup } from "../../src/scenario/types.js";
 
 /** A scenario built in code with the real server's defaults, for tests that must not depend on the loader. */
@@ -59,6 +60,7 @@ export function manualScenario(over: Partial<Scenario> = {}): Scenario {
     policies: [
       { name: "horde", timeout: { rule: "horde" }, detector: { rule: "sweep" }, reassignment: [{ rule: "pull" }], maintenance: true },
     ],
+    objectives: DEFAULT_OBJECTIVE_LIST,
     ...over,
   };
 }

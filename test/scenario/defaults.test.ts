@@ -88,6 +88,15 @@ const EXPECTED: Scenario = {
       maintenance: true,
     },
   ],
+  // No objectives block: minimise the users' mean latency with at most 0.1 % of users failing.
+  objectives: [
+    {
+      name: "user-latency",
+      minimise: "user_latency_mean_s",
+      subject_to: [{ figure: "user_failure_rate", max: 0.001 }],
+      indifference: 0,
+    },
+  ],
 };
 
 describe("defaults", () => {

@@ -1,0 +1,88 @@
+// The verdict in a few plain lines for the terminal.
+import { FIGURES, type FigureName, formatFigureValue } from "./figures.js";
+import type { ArmStatus, ArmVerdict, ConstraintCheck, ReplicationsNeeded, Verdict } from "./verdict.js";
+
+function needs(n: ReplicationsNeeded | null): string {
+  if (n === null) return "";
+  if (n.total === null) return `; no estimate of the replications needed: ${n.reason}`;
+  const to =
+    n.to === "separate"
+      ? "to separate"
+      : n.to === "show-within-indifference"
+        ? "to show the difference below δ"
+        : "to settle its bounds";
+  return `; ~${n.total} replications in all ${to}`;
+}
+
+function comparison(v: ArmVerdict, figure: FigureName, bound: "upper" | "lower" | "both"): string {
+  const c = v.vs_recommended;
+  if (c === null || c.mean === null) return `${v.name} (no replication in common)`;
+  const diff = formatFigureValue(figure, c.mean, true);
+  if (c.lower === null || c.upper === null) return `${v.name} ${diff} (one pair: no interval)`;
+  const lo = formatFigureValue(figure, c.lower, true);
+  const hi = formatFigureValue(figure, c.upper, true);
+  const range = bound === "upper" ? `up to ${hi}` : bound === "lower" ? `at least ${lo}` : `${lo} to ${hi}`;
+  return `${v.name} ${diff} (${range}${needs(v.replications_needed)})`;
+}
+
+function check(c: ConstraintCheck): string {
+  const label = FIGURES[c.figure].label;
+  const bound = formatFigureValue(c.figure, c.max);
+  if (c.status === "no-value") return `${label}: no value in any replication (${FIGURES[c.figure].undefinedWhen})`;
+  const mean = formatFigureValue(c.figure, c.mean);
+  if (c.status === "violated")
+    return c.lower === null
+      ? `${label} ${mean} > ${bound}`
+      : `${label} ${mean} > ${bound}, at least ${formatFigureValue(c.figure, c.lower)}`;
+  return `${label} ${mean}, up to ${formatFigureValue(c.figure, c.upper)} > ${bound}`;
+}
+
+function unmet(v: ArmVerdict): string {
+  const reasons = v.constraints.filter(
+    (c) => c.status !== "met" && (v.status !== "infeasible" || c.status === "violated"),
+  );
+  return `${v.name} (${reasons.map(check).join("; ")}${v.status === "not-shown-feasible" ? needs(v.replications_needed) : ""})`;
+}
+
+const GROUPS: { status: ArmStatus; title: string; render: (v: ArmVerdict, f: FigureName) => string }[] = [
+  { status: "not-separated", title: "cannot be told apart from it", render: (v, f) => comparison(v, f, "upper") },
+  { status: "within-indifference", title: "within δ of it", render: (v, f) => comparison(v, f, "both") },
+  { status: "identical", title: "identical to it in every replication", render: (v) => v.name },
+  { status: "worse", title: "worse", render: (v, f) => comparison(v, f, "lower") },
+  { status: "infeasible", title: "infeasible", render: (v) => unmet(v) },
+  { status: "not-shown-feasible", title: "not shown to meet the bounds", render: (v) => unmet(v) },
+  {
+    status: "no-value",
+    title: "no value",
+    render: (v, f) => `${v.name} (${FIGURES[f].label}: ${FIGURES[f].undefinedWhen} in every replication)`,
+  },
+];
+
+/** A few lines: the objective, the recommendation, the arms by status, how it was judged. */
+export function formatVerdict(v: Verdict): string {
+  const o = v.objective;
+  const f = o.minimise;
+  const bounds = o.subject_to.map((c) => `${FIGURES[c.figure].label} ≤ ${formatFigureValue(c.figure, c.max)}`);
+  const lines = [
+    `${o.name}: minimise ${FIGURES[f].label}${bounds.length > 0 ? ` subject to ${bounds.join(", ")}` : ""}; δ ${
+      o.indifference > 0 ? formatFigureValue(f, o.indifference) : "not given"
+    }; ${v.replications} replication${v.replications === 1 ? "" : "s"}`,
+  ];
+  const rec = v.arms.find((a) => a.status === "recommended");
+  lines.push(
+    rec === undefined
+      ? "  no recommendation: no arm is shown to meet every bound"
+      : `  recommended: ${rec.name} (${formatFigureValue(f, rec.objective.mean)})`,
+  );
+  for (const g of GROUPS) {
+    const arms = v.arms.filter((a) => a.status === g.status);
+    if (arms.length > 0) lines.push(`  ${g.title}: ${arms.map((a) => g.render(a, f)).join(", ")}`);
+  }
+  if (v.replications_to_decide !== null && v.replications_to_decide > v.replications)
+    lines.push(`  ~${v.replications_to_decide} replications in all would settle every open comparison`);
+  lines.push(
+    `  how: feasible = every bound met by its one-sided ${Math.round(v.level * 100)} % confidence bound; worse = shown worse than another feasible arm by paired differences (Bonferroni subset selection, Nelson et al. 2001)`,
+  );
+  for (const n of v.notes) lines.push(`  note: ${n}`);
+  return lines.join("\n");
+}

@@ -1,0 +1,303 @@
+// Which arm to deploy for one objective, from per-arm per-replication figures (common random numbers:
+// replication r of every arm used the same seed, so arms are compared by paired differences).
+//
+// Feasibility: an arm meets a bound when the one-sided upper confidence bound (level 95 %) of the figure's
+// mean is at most the bound, and violates it when the one-sided lower bound is above it; otherwise it is not
+// yet shown either way. Only arms shown to meet every bound are ranked. Each check is at its own level,
+// without a multiplicity adjustment.
+//
+// Ranking: subset selection with the paired variances (Nelson, Swann, Goldsman & Song 2001, "Simple
+// procedures for selecting the best simulated system when the number of alternatives is large", Operations
+// Research 49(6):950–963, the screening step; Kim & Nelson 2006, "Selecting the best system", Handbooks in
+// OR & MS 13, ch. 17, with the Bonferroni critical value that holds under any correlation, so under common
+// random numbers). Arm i is worse when, for some other ranked arm l, the mean of the paired differences
+// x_i − x_l exceeds W_il = t_{1−α/m, n−1} · S_il / √n (m = ranked arms − 1). The arm with the lowest true mean
+// is then marked worse with probability at most α, by the union bound over its m comparisons, whatever the
+// other means (per-replication figures approximately normal). The recommendation is the lowest sample mean
+// among the arms not marked worse; ties go to the arm listed first (the baseline before any change).
+import type { Objective } from "../scenario/types.js";
+import { FIGURES, type FigureName, type FigureValues } from "./figures.js";
+import { halfWidth, pairedDifferences, replicationsNeeded, type SampleStats, sampleStats } from "./sample.js";
+
+export interface ArmInput {
+  name: string;
+  /** Per-replication values of at least the objective's figures, in replication order; NaN where undefined. */
+  values: FigureValues;
+}
+
+export type ConstraintStatus = "met" | "violated" | "not-shown" | "no-value";
+
+export interface ConstraintCheck {
+  figure: FigureName;
+  max: number;
+  /** Replications with a value. */
+  n: number;
+  mean: number | null;
+  /** One-sided confidence bounds of the mean at the verdict's level; null with fewer than two values. */
+  lower: number | null;
+  upper: number | null;
+  status: ConstraintStatus;
+  /** For "not-shown": replications in all at which the bound would decide, if mean and spread stay; else null. */
+  replications_needed: number | null;
+}
+
+export type ArmStatus =
+  | "recommended"
+  /** Not shown worse than any ranked arm: it may still be the best. */
+  | "not-separated"
+  /** Its difference from the recommended arm is shown smaller than the indifference δ. */
+  | "within-indifference"
+  /** The same value as the recommended arm in every replication. */
+  | "identical"
+  | "worse"
+  | "infeasible"
+  | "not-shown-feasible"
+  /** Feasible, but the objective's figure has no value in any replication. */
+  | "no-value";
+
+/** This arm minus the recommended arm, over the replications where both have a value. */
+export interface Comparison {
+  n: number;
+  mean: number | null;
+  sd: number | null;
+  /** mean ∓ W: one-sided bounds at the Bonferroni level 1 − α/m; null with fewer than two pairs. */
+  lower: number | null;
+  upper: number | null;
+}
+
+export interface ReplicationsNeeded {
+  /** Replications in all (not more) for the pair to separate or be shown within δ; null: no finite number. */
+  total: number | null;
+  to: "separate" | "show-within-indifference" | "settle-bounds" | null;
+  /** Why there is no number, when there is none. */
+  reason: string | null;
+}
+
+export interface ArmVerdict {
+  name: string;
+  status: ArmStatus;
+  objective: { n: number; mean: number | null };
+  constraints: ConstraintCheck[];
+  vs_recommended: Comparison | null;
+  /** The ranked arm it was shown worse than (the recommended one when it is among them). */
+  worse_than: string | null;
+  /** For "not-separated" arms (to separate from the recommended one) and "not-shown-feasible" ones. */
+  replications_needed: ReplicationsNeeded | null;
+}
+
+export interface Verdict {
+  objective: Objective;
+  level: number;
+  /** The most replications any arm has. */
+  replications: number;
+  recommended: string | null;
+  /**
+   * Replications in all after which every open question would be settled if means and spreads stayed as
+   * estimated: each not-separated arm against the recommended one, and the bounds of each arm not shown
+   * feasible whose mean is lower than the recommended one's. Null if some never would.
+   */
+  replications_to_decide: number | null;
+  method: { feasibility: string; ranking: string; replications_needed: string };
+  arms: ArmVerdict[];
+  notes: string[];
+}
+
+const num = (x: number) => (Number.isFinite(x) ? x : null);
+
+function valuesOf(arm: ArmInput, figure: FigureName): readonly number[] {
+  const v = arm.values[figure];
+  if (v === undefined) throw new Error(`the verdict needs ${figure} for arm ${arm.name}`);
+  return v;
+}
+
+function checkConstraint(values: readonly number[], figure: FigureName, max: number, level: number): ConstraintCheck {
+  const s = sampleStats(values);
+  const base = { figure, max, n: s.n, mean: num(s.mean), lower: null, upper: null, replications_needed: null };
+  if (s.n === 0) return { ...base, status: "no-value" };
+  const hw = halfWidth(s, level);
+  if (hw === null) return { ...base, status: s.mean <= max ? "met" : "violated" };
+  const lower = s.mean - hw;
+  const upper = s.mean + hw;
+  const status: ConstraintStatus = upper <= max ? "met" : lower > max ? "violated" : "not-shown";
+  return {
+    ...base,
+    lower,
+    upper,
+    status,
+    replications_needed:
+      status === "not-shown" ? replicationsNeeded(s.sd, Math.abs(max - s.mean), level, s.n + 1) : null,
+  };
+}
+
+function feasibility(checks: ConstraintCheck[]): ArmStatus | null {
+  if (checks.some((c) => c.status === "violated")) return "infeasible";
+  if (checks.some((c) => c.status !== "met")) return "not-shown-feasible";
+  return null;
+}
+
+interface Ranked {
+  index: number;
+  x: readonly number[];
+  own: SampleStats;
+}
+
+/** The verdict for one objective. `arms` in the scenario's order (the baseline first). */
+export function decide(objective: Objective, arms: readonly ArmInput[], level = 0.95): Verdict {
+  const alpha = 1 - level;
+  const notes: string[] = [];
+  const { minimise, indifference: delta } = objective;
+  const replications = Math.max(0, ...arms.map((a) => valuesOf(a, minimise).length));
+  const out: ArmVerdict[] = arms.map((arm) => {
+    const own = sampleStats(valuesOf(arm, minimise));
+    const constraints = objective.subject_to.map((c) =>
+      checkConstraint(valuesOf(arm, c.figure), c.figure, c.max, level),
+    );
+    const status = feasibility(constraints) ?? (own.n === 0 ? "no-value" : "not-separated");
+    return {
+      name: arm.name,
+      status,
+      objective: { n: own.n, mean: num(own.mean) },
+      constraints,
+      vs_recommended: null,
+      worse_than: null,
+      replications_needed: null,
+    };
+  });
+
+  const ranked: Ranked[] = [];
+  arms.forEach((arm, index) => {
+    if (out[index].status !== "not-separated") return;
+    const x = valuesOf(arm, minimise);
+    ranked.push({ index, x, own: sampleStats(x) });
+  });
+  const m = ranked.length - 1;
+  const screenLevel = m > 0 ? 1 - alpha / m : level;
+
+  // worse[i] = the ranked arms arm i is shown worse than.
+  const worse = new Map<number, number[]>();
+  let missingPairs = false;
+  for (const a of ranked) {
+    for (const b of ranked) {
+      if (a === b) continue;
+      const s = sampleStats(pairedDifferences(a.x, b.x));
+      const w = halfWidth(s, screenLevel);
+      if (w === null) {
+        missingPairs ||= replications > 1;
+        continue;
+      }
+      if (s.mean > w) worse.set(a.index, [...(worse.get(a.index) ?? []), b.index]);
+    }
+  }
+  const lowest = (cands: Ranked[]) =>
+    cands.reduce<Ranked | null>((best, c) => (best === null || c.own.mean < best.own.mean ? c : best), null);
+  const survivors = ranked.filter((r) => !worse.has(r.index));
+  let rec = lowest(survivors);
+  if (rec === null && ranked.length > 0) {
+    rec = lowest(ranked);
+    notes.push(
+      "every ranked arm is shown worse than another on the replications both have a value: missing values make the comparisons inconsistent",
+    );
+  }
+
+  if (rec !== null) {
+    const recIndex = rec.index;
+    out[recIndex].status = "recommended";
+    for (const r of ranked) {
+      if (r.index === recIndex) continue;
+      const v = out[r.index];
+      const d = sampleStats(pairedDifferences(r.x, rec.x));
+      const w = halfWidth(d, screenLevel);
+      v.vs_recommended = {
+        n: d.n,
+        mean: num(d.mean),
+        sd: num(d.sd),
+        lower: w === null ? null : d.mean - w,
+        upper: w === null ? null : d.mean + w,
+      };
+      const by = worse.get(r.index);
+      if (w !== null && d.sd === 0 && d.mean === 0) v.status = "identical";
+      else if (w !== null && delta > 0 && d.mean - w > -delta && d.mean + w < delta) v.status = "within-indifference";
+      else if (by !== undefined) {
+        v.status = "worse";
+        v.worse_than = arms[by.includes(recIndex) ? recIndex : by[0]].name;
+      } else {
+        v.status = "not-separated";
+        v.replications_needed = pairNeeds(d, delta, screenLevel);
+      }
+    }
+  }
+
+  if (replications === 1) notes.push("one replication: no intervals, every figure is judged on its single value");
+  if (missingPairs)
+    notes.push("some pairs of arms have fewer than two replications where both have a value: they are not compared");
+  const recMean = rec === null ? Number.POSITIVE_INFINITY : rec.own.mean;
+  for (const v of out) {
+    if (v.status === "not-shown-feasible") v.replications_needed = boundsNeeds(v.constraints);
+  }
+  const open = out
+    .filter(
+      (v) =>
+        v.status === "not-separated" ||
+        (v.status === "not-shown-feasible" && (v.objective.mean === null || v.objective.mean < recMean)),
+    )
+    .map((v) => v.replications_needed?.total ?? null);
+  return {
+    objective,
+    level,
+    replications,
+    recommended: rec === null ? null : arms[rec.index].name,
+    replications_to_decide:
+      open.length === 0 ? replications : open.some((n) => n === null) ? null : Math.max(...(open as number[])),
+    method: {
+      feasibility: `a bound is met when the one-sided ${pct(level)} upper confidence bound of the mean is at most the bound, violated when the lower one is above it; only arms shown to meet every bound are ranked`,
+      ranking: `an arm is worse when its mean paired difference from another ranked arm exceeds t(1 − ${fmtAlpha(alpha)}/m, n − 1) · S/√n, m = ranked arms − 1 (Bonferroni subset selection, Nelson et al. 2001): the truly best arm is kept with probability ≥ ${pct(level)}; ties go to the arm listed first`,
+      replications_needed:
+        "the smallest N with t(p, N − 1) · S/√N below the margin (≈ (t·S/margin)²), margin = |mean difference| to separate, δ − mean difference to show it within δ, |bound − mean| to settle a bound; S as estimated so far",
+    },
+    arms: out,
+    notes,
+  };
+}
+
+function boundsNeeds(checks: ConstraintCheck[]): ReplicationsNeeded {
+  const open = checks.filter((c) => c.status !== "met");
+  if (open.some((c) => c.status === "no-value"))
+    return { total: null, to: null, reason: "a bounded figure has no value in any replication" };
+  const needs = open.map((c) => c.replications_needed);
+  if (needs.some((n) => n === null))
+    return { total: null, to: null, reason: "a bounded figure's mean is at its bound, or its spread is unknown" };
+  return { total: Math.max(...(needs as number[])), to: "settle-bounds", reason: null };
+}
+
+function pairNeeds(d: SampleStats, delta: number, p: number): ReplicationsNeeded {
+  if (d.n < 2)
+    return {
+      total: null,
+      to: null,
+      reason: "fewer than two replications where both have a value: no estimate of the spread yet",
+    };
+  const separate = d.mean > 0 ? replicationsNeeded(d.sd, d.mean, p, d.n + 1) : null;
+  const within = delta > 0 && d.mean < delta ? replicationsNeeded(d.sd, delta - d.mean, p, d.n + 1) : null;
+  if (separate !== null && (within === null || separate <= within))
+    return { total: separate, to: "separate", reason: null };
+  if (within !== null) return { total: within, to: "show-within-indifference", reason: null };
+  return {
+    total: null,
+    to: null,
+    reason:
+      d.mean <= 0
+        ? "the mean difference is 0: no number of replications separates them if it really is"
+        : "more than a million replications",
+  };
+}
+
+const pct = (level: number) => `${Number((level * 100).toFixed(4))} %`;
+const fmtAlpha = (alpha: number) => String(Number(alpha.toFixed(6)));
+
+/** The per-replication values `decide` needs from each arm, read by figure name. */
+export function objectiveFigures(objective: Objective): FigureName[] {
+  return [objective.minimise, ...objective.subject_to.map((c) => c.figure).filter((f) => f !== objective.minimise)];
+}
+
+/** Words for a figure, e.g. for the verdict's text. */
+export const figureLabel = (f: FigureName) => FIGURES[f].label;
