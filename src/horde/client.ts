@@ -61,7 +61,7 @@ export function onArrive(s: HordeState, stream: number, index: number): void {
     }
     u -= t.weight;
   }
-  submit(s, template, arrivals.name, -1, now, 0);
+  submit(s, template, arrivals.name, -1, now, 0, s.arrivalCount++);
   const times = arrivals.times;
   const next = times !== null ? (times[index + 1] ?? Number.POSITIVE_INFINITY) : nextArrival(s, stream, now);
   if (next <= s.scenario.horizon) s.sim.schedule(Math.max(now, next), s.evArrive, stream, index + 1);
@@ -70,7 +70,7 @@ export function onArrive(s: HordeState, stream: number, index: number): void {
 export function onResubmit(s: HordeState, previous: number): void {
   const p = s.requests[previous];
   p.resubmitPending = false;
-  submit(s, p.template, p.stream, p.originId, p.originSubmitted, p.resubmission + 1);
+  submit(s, p.template, p.stream, p.originId, p.originSubmitted, p.resubmission + 1, p.arrival);
   maybeFree(s, p);
 }
 
@@ -81,6 +81,7 @@ function submit(
   origin: number,
   originSubmitted: number,
   resubmission: number,
+  arrival: number,
 ): Request {
   const now = s.sim.now;
   const id = s.requests.length;
@@ -94,6 +95,7 @@ function submit(
     now + s.scenario.server.expiry.normal,
     origin < 0 ? now : originSubmitted,
   );
+  r.arrival = arrival;
   s.requests.push(r);
   s.liveRequestCount++;
   s.live.push(id);

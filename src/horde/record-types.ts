@@ -8,6 +8,11 @@ export interface RequestRecord {
   request_id: number;
   /** The request this one resubmits (the user's first request of the chain), or its own id. */
   origin_id: number;
+  /**
+   * The arrival it comes from, numbered in arrival order over all streams (resubmissions keep their origin's):
+   * under common random numbers the same number is the same arrival in every arm, where request ids are not.
+   */
+  arrival_id: number;
   /** 0 for the user's first submission, 1 for the first resubmission, ... */
   resubmission: number;
   stream: string;
@@ -36,6 +41,7 @@ export interface UserRecord {
   policy: string;
   replication: number;
   origin_id: number;
+  arrival_id: number;
   submitted_s: number;
   /** When the user had the images, or gave up; NaN while open. */
   final_s: number;

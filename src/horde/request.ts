@@ -66,6 +66,8 @@ export class Request {
   liveJobs = 0;
   /** When the origin request (the user's first submission) was submitted. */
   readonly originSubmitted: number;
+  /** Its arrival's number in arrival order over all streams; a resubmission keeps its origin's. */
+  arrival = -1;
   /** A resubmission of this request is scheduled (the client's retry reads it when it fires). */
   resubmitPending = false;
 

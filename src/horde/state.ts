@@ -63,6 +63,8 @@ export class HordeState {
   readonly freedJobs: number[] = [];
   freedJobCount = 0;
   liveRequestCount = 0;
+  /** Arrivals so far over all streams (not resubmissions): the next arrival's number. */
+  arrivalCount = 0;
   liveJobCount = 0;
 
   /** The idle workers (lazy polling, worker-polling.ts). */

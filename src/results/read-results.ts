@@ -76,6 +76,7 @@ const REQUEST_COLUMNS: Record<keyof RequestRecord, Kind> = {
   replication: "n",
   request_id: "n",
   origin_id: "n",
+  arrival_id: "n",
   resubmission: "n",
   stream: "s",
   width: "n",

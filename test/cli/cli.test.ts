@@ -57,7 +57,7 @@ describe("hordesim run", () => {
   it("writes requests.csv and attempts.csv with the documented columns", () => {
     const req = readFileSync(join(out1, "requests.csv"), "utf8").split("\n")[0];
     expect(req).toBe(
-      "policy,replication,request_id,origin_id,resubmission,stream,width,height,steps,sampler,model,submitted_s,done_s,outcome,images_requested,images_delivered,attempts,latency_s,seen_s,warmup",
+      "policy,replication,request_id,origin_id,arrival_id,resubmission,stream,width,height,steps,sampler,model,submitted_s,done_s,outcome,images_requested,images_delivered,attempts,latency_s,seen_s,warmup",
     );
     const att = readFileSync(join(out1, "attempts.csv"), "utf8").split("\n")[0];
     expect(att).toBe(
