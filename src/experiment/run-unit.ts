@@ -1,6 +1,8 @@
 // One unit of a run: an arm's replication, measured. Its records go, as they are emitted, to the caller's
 // sink (a result folder's tables, results/record-files.ts) and into the replication's figures (metrics/).
-import type { RecordSink } from "../horde/record-types.js";
+import type { AttemptRecord, RecordSink, RequestRecord, UserRecord } from "../horde/record-types.js";
+import { ArrivalOutcomeAccumulator } from "../metrics/arrival-outcomes.js";
+import type { RequestLatencies } from "../metrics/paired-requests.js";
 import { ReplicationAccumulator, type ReplicationStats } from "../metrics/replication-stats.js";
 import { type ReplicationRun, runReplication } from "./run-replication.js";
 
@@ -8,15 +10,37 @@ import { type ReplicationRun, runReplication } from "./run-replication.js";
 export interface UnitResult {
   stats: ReplicationStats;
   events: number;
+  /** What each arrival got, by arrival id (for the paired per-request estimator), when asked for. */
+  arrivals?: RequestLatencies;
 }
 
 export interface UnitRun extends Omit<ReplicationRun, "sink"> {
   /** Where every record goes as well (nothing kept here); none when only the figures are wanted. */
   records?: RecordSink;
+  /** Also hand back each arrival's outcome (UnitResult.arrivals). */
+  arrivals?: boolean;
 }
 
 export function runUnit(run: UnitRun): UnitResult {
-  const acc = new ReplicationAccumulator();
+  const figures = new ReplicationAccumulator();
+  const perArrival = run.arrivals === true ? new ArrivalOutcomeAccumulator() : null;
+  const acc =
+    perArrival === null
+      ? figures
+      : {
+          addRequest: (r: RequestRecord) => {
+            figures.addRequest(r);
+            perArrival.addRequest(r);
+          },
+          addUser: (u: UserRecord) => {
+            figures.addUser(u);
+            perArrival.addUser(u);
+          },
+          addAttempt: (a: AttemptRecord) => {
+            figures.addAttempt(a);
+            perArrival.addAttempt(a);
+          },
+        };
   const out = run.records;
   const sink: RecordSink =
     out === undefined
@@ -43,7 +67,10 @@ export function runUnit(run: UnitRun): UnitResult {
           worker: (w) => out.worker(w),
           sample: (s) => out.sample(s),
         };
-  const { records: _records, ...replication } = run;
+  const { records: _records, arrivals: _arrivals, ...replication } = run;
   const result = runReplication({ ...replication, sink });
-  return { stats: acc.finish(), events: result.events };
+  const stats = figures.finish();
+  return perArrival === null
+    ? { stats, events: result.events }
+    : { stats, events: result.events, arrivals: perArrival.finish() };
 }

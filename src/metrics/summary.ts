@@ -65,7 +65,8 @@ export function jsonNumber(v: number): number | null {
   return r === 0 ? 0 : r;
 }
 
-function tidy<T>(value: T): T {
+/** `value` as its JSON will read: numbers through jsonNumber. */
+export function tidy<T>(value: T): T {
   return JSON.parse(JSON.stringify(value, (_k, v) => (typeof v === "number" ? jsonNumber(v) : v))) as T;
 }
 

@@ -1,11 +1,16 @@
 // `hordesim run`'s result folder: every arm over the same replications (common random numbers), each unit's
 // records streamed into the record tables, then summary.json and scenario.yaml, the folder put in place whole.
+// The units run as a replication plan asks, batch by batch; with more than one batch or thread each unit is
+// written to its own files and the tables are joined in canonical order (arm, then replication) at the end.
 import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
+import { fixedPlan, type ReplicationPlan, type UnitTask, unitTasks } from "../experiment/replication-plan.js";
 import { runUnit, type UnitResult } from "../experiment/run-unit.js";
 import { runPool } from "../experiment/worker-pool.js";
+import { type DecisionSections, decisionSections } from "../metrics/decision-summary.js";
+import { PairedHitCollector } from "../metrics/paired-collector.js";
 import type { ReplicationStats } from "../metrics/replication-stats.js";
-import { type Summary, summarize } from "../metrics/summary.js";
+import { type Summary, summarize, tidy } from "../metrics/summary.js";
 import type { PolicyConfig, Scenario } from "../scenario/types.js";
 import { csvFormat } from "./csv-format.js";
 import { HordeLogWriter } from "./horde-log-writer.js";
@@ -33,7 +38,16 @@ export interface ExperimentOptions {
   onProgress?: (done: number, total: number, events: number) => void;
   /** Writes more files into the folder before it is committed. */
   afterRuns?: (folder: OutputFolder) => Promise<void> | void;
+  /** Which units to run, batch by batch (default: every arm over `replications`, in one batch). */
+  plan?: ReplicationPlan;
+  /** Called before each batch with its number of units. */
+  onBatch?: (units: number) => void;
+  /** More of summary.json, read once the plan has finished (e.g. what KN selected). */
+  summaryExtra?: () => Record<string, unknown>;
 }
+
+/** summary.json: the headline figures and what helps decide. */
+export type RunSummary = Summary & DecisionSections;
 
 /** Runs one arm's replication, streaming its rows into `files` and, given a path, its horde.log. */
 function runFolderUnit(
@@ -52,6 +66,7 @@ function runFolderUnit(
       seed,
       replication,
       records: files,
+      arrivals: true,
       observe: log === null ? undefined : (model) => log.observer(model),
       // the writer reads entities only while told of an event (test/results/horde-log-retain.test.ts)
       retainEnded: false,
@@ -71,11 +86,7 @@ export interface UnitWorkerData {
   hordeLog: boolean;
 }
 
-/** One (arm, replication) of a parallel run: `arm` indexes UnitWorkerData.arms, `replication` is 1-based. */
-export interface UnitTask {
-  arm: number;
-  replication: number;
-}
+export type { UnitTask };
 
 const UNITS_DIR = ".units";
 
@@ -96,7 +107,7 @@ export async function runUnitInWorker(data: UnitWorkerData, task: UnitTask): Pro
 }
 
 /** Every unit in this thread, one after the other, straight into the folder's files. */
-async function runInProcess(opts: ExperimentOptions, folder: OutputFolder, stats: ReplicationStats[][]): Promise<void> {
+async function runInProcess(opts: ExperimentOptions, folder: OutputFolder, record: KeepResult): Promise<void> {
   const files = new RecordFiles(FORMAT, (table) => folder.path(`${table}.${FORMAT.extension}`));
   const total = opts.arms.length * opts.replications;
   let done = 0;
@@ -105,7 +116,7 @@ async function runInProcess(opts: ExperimentOptions, folder: OutputFolder, stats
       for (let rep = 1; rep <= opts.replications; rep++) {
         const hordeLog = opts.hordeLog && a === 0 && rep === 1 ? folder.path("horde.log") : undefined;
         const result = runFolderUnit(opts.scenario, opts.arms[a], opts.seed, rep, files, hordeLog);
-        stats[a][rep - 1] = result.stats;
+        record({ arm: a, replication: rep }, result);
         opts.onProgress?.(++done, total, result.events);
       }
     }
@@ -114,17 +125,45 @@ async function runInProcess(opts: ExperimentOptions, folder: OutputFolder, stats
   }
 }
 
-/** Every unit on `jobs` worker threads, each into its own files; then the files joined in canonical order. */
-async function runInWorkers(
+/** Keeps what one unit hands back. */
+type KeepResult = (task: UnitTask, result: UnitResult) => void;
+
+/** One batch, each unit into its own files under `.units/`: on `jobs` worker threads, or here with one. */
+async function runBatch(
   opts: ExperimentOptions,
-  folder: OutputFolder,
-  stats: ReplicationStats[][],
+  data: UnitWorkerData,
+  tasks: UnitTask[],
+  record: KeepResult,
   jobs: number,
 ): Promise<void> {
-  const tasks: UnitTask[] = [];
-  for (let arm = 0; arm < opts.arms.length; arm++) {
-    for (let replication = 1; replication <= opts.replications; replication++) tasks.push({ arm, replication });
+  let done = 0;
+  const onResult = (index: number, result: UnitResult) => {
+    record(tasks[index], result);
+    opts.onProgress?.(++done, tasks.length, result.events);
+  };
+  if (jobs === 1 || tasks.length === 1) {
+    for (let i = 0; i < tasks.length; i++) onResult(i, await runUnitInWorker(data, tasks[i]));
+    return;
   }
+  await runPool<UnitTask, UnitResult>({
+    worker: new URL("./run-worker.js", import.meta.url),
+    workerData: data,
+    tasks,
+    jobs,
+    onResult,
+  });
+}
+
+/** The plan's batches, each unit into its own files; then the files joined in canonical order. */
+async function runPlan(
+  opts: ExperimentOptions,
+  plan: ReplicationPlan,
+  folder: OutputFolder,
+  stats: readonly ReplicationStats[][],
+  beforeBatch: (tasks: readonly UnitTask[]) => void,
+  record: KeepResult,
+  jobs: number,
+): Promise<void> {
   mkdirSync(join(folder.dir, UNITS_DIR), { recursive: true });
   const data: UnitWorkerData = {
     scenario: opts.scenario,
@@ -133,20 +172,16 @@ async function runInWorkers(
     dir: folder.dir,
     hordeLog: opts.hordeLog === true,
   };
-  let done = 0;
-  await runPool<UnitTask, UnitResult>({
-    worker: new URL("./run-worker.js", import.meta.url),
-    workerData: data,
-    tasks,
-    jobs,
-    onResult: (index, result) => {
-      const task = tasks[index];
-      stats[task.arm][task.replication - 1] = result.stats;
-      opts.onProgress?.(++done, tasks.length, result.events);
-    },
-  });
+  const ran: UnitTask[] = [];
+  for (let tasks = plan.next(stats); tasks !== null; tasks = plan.next(stats)) {
+    beforeBatch(tasks);
+    opts.onBatch?.(tasks.length);
+    await runBatch(opts, data, tasks, record, jobs);
+    ran.push(...tasks);
+  }
+  ran.sort((a, b) => a.arm - b.arm || a.replication - b.replication);
   for (const { name, columns } of TABLES) {
-    const parts = tasks.map((task) => unitFile(folder.dir, task, name));
+    const parts = ran.map((task) => unitFile(folder.dir, task, name));
     FORMAT.join(folder.path(`${name}.${FORMAT.extension}`), columns, parts);
   }
   rmSync(join(folder.dir, UNITS_DIR), { recursive: true, force: true });
@@ -156,29 +191,45 @@ async function runInWorkers(
  * Runs every arm over the same replications (common random numbers) into one result folder. With `jobs` > 1
  * the replications run on worker threads; the folder is byte-identical whatever `jobs` is.
  */
-export async function runExperiment(opts: ExperimentOptions): Promise<Summary> {
+export async function runExperiment(opts: ExperimentOptions): Promise<RunSummary> {
   const jobs = opts.jobs ?? 1;
   if (!Number.isSafeInteger(jobs) || jobs < 1) throw new RangeError(`jobs must be an integer >= 1, got ${jobs}`);
   const folder = OutputFolder.open(opts.out, { force: opts.force });
   try {
-    const stats: ReplicationStats[][] = opts.arms.map(() => new Array<ReplicationStats>(opts.replications));
-    if (jobs > 1 && opts.arms.length * opts.replications > 1) await runInWorkers(opts, folder, stats, jobs);
-    else await runInProcess(opts, folder, stats);
+    const stats: ReplicationStats[][] = opts.arms.map(() => []);
+    const paired = new PairedHitCollector(opts.arms.length);
+    const record: KeepResult = (task, result) => {
+      stats[task.arm][task.replication - 1] = result.stats;
+      if (result.arrivals !== undefined) paired.add(task.arm, task.replication, result.arrivals);
+    };
+    if (opts.plan === undefined && (jobs === 1 || opts.arms.length * opts.replications === 1)) {
+      paired.expect(unitTasks([0], 1, opts.replications));
+      await runInProcess(opts, folder, record);
+    } else {
+      const plan = opts.plan ?? fixedPlan(opts.arms.length, opts.replications);
+      await runPlan(opts, plan, folder, stats, (tasks) => paired.expect(tasks), record, jobs);
+    }
+    const arms = opts.arms.map((arm, a) => ({ policy: arm.name, reps: stats[a] }));
     const summary = summarize(
       {
         scenario: { name: opts.scenario.name, sha256: opts.scenarioSha256 },
         seed: opts.seed,
-        replications: opts.replications,
+        replications: Math.max(0, ...stats.map((s) => s.length)),
         warmup_s: opts.scenario.warmup,
         horizon_s: opts.scenario.horizon,
       },
-      opts.arms.map((arm, a) => ({ policy: arm.name, reps: stats[a] })),
+      arms,
     );
-    writeFileSync(folder.path("summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
+    const full: RunSummary = tidy({
+      ...summary,
+      ...decisionSections(opts.scenario.objectives, arms, paired.estimates()),
+      ...opts.summaryExtra?.(),
+    });
+    writeFileSync(folder.path("summary.json"), `${JSON.stringify(full, null, 2)}\n`);
     writeFileSync(folder.path("scenario.yaml"), opts.scenarioText);
     await opts.afterRuns?.(folder);
     folder.commit();
-    return summary;
+    return full;
   } catch (err) {
     folder.abort();
     throw err;

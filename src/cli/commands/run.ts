@@ -2,13 +2,15 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
-import { formatComparisonTable, type Summary } from "../../metrics/summary.js";
-import { runExperiment } from "../../results/run-folder.js";
+import { formatDecisionSections } from "../../metrics/decision-summary.js";
+import { formatComparisonTable } from "../../metrics/summary.js";
+import { type RunSummary, runExperiment } from "../../results/run-folder.js";
 import { loadScenarioFile, scenarioSha256 } from "../../scenario-file/load.js";
 import { Output, type OutputArgs, folderFiles, folderLines, outputOptions } from "../output.js";
 import { RunProgress } from "../progress.js";
+import { type SequentialArgs, sequentialOptions, sequentialPlan } from "../run-sequential.js";
 
-interface RunArgs extends OutputArgs {
+interface RunArgs extends OutputArgs, SequentialArgs {
   scenario: string;
   seed?: number;
   replications?: number;
@@ -49,7 +51,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     "Run a scenario: every policy arm over the same replications; print the comparison and write a result folder",
   builder: (y) =>
     outputOptions(
-      y
+      sequentialOptions(y)
         .positional("scenario", { type: "string", demandOption: true, describe: "Scenario YAML file" })
         .option("seed", { type: "number", describe: "Base seed (default: the scenario's)" })
         .option("replications", {
@@ -98,13 +100,19 @@ export const runCommand: CommandModule<object, RunArgs> = {
       }
       arms = arms.filter((a) => argv.policy?.includes(a.name));
     }
+    const sequential = sequentialPlan(
+      argv,
+      scenario,
+      arms.map((a) => a.name),
+      replications,
+    );
     const out = argv.out ?? defaultOutDir(scenario.name);
     const output = new Output(argv);
     const progress = new RunProgress(output.progressStream, "run");
     const started = performance.now();
     let events = 0;
-    let summary: Summary;
-    progress.start(arms.length * replications, arms.length * replications);
+    let summary: RunSummary;
+    if (sequential === null) progress.start(arms.length * replications, arms.length * replications);
     try {
       summary = await runExperiment({
         scenario,
@@ -116,6 +124,13 @@ export const runCommand: CommandModule<object, RunArgs> = {
         out,
         force: argv.force,
         jobs,
+        plan: sequential?.plan,
+        summaryExtra: sequential?.summaryExtra,
+        onBatch: (units) => {
+          if (sequential === null) return;
+          progress.stop();
+          progress.start(units, units);
+        },
         onProgress: (_done, _total, ev) => {
           events += ev;
           progress.tick(ev);
@@ -134,11 +149,15 @@ export const runCommand: CommandModule<object, RunArgs> = {
     }
     const seconds = (performance.now() - started) / 1000;
     const files = folderFiles(out);
-    output.result(formatComparisonTable(summary));
+    output.result(formatComparisonTable(summary), "", formatDecisionSections(summary, sequential?.report() ?? null), "");
     output.note(
-      `${arms.length} arm(s) × ${replications} replication(s): ${events.toLocaleString("en-US")} events in ${seconds.toFixed(1)} s (${Math.round(events / seconds).toLocaleString("en-US")} events/s)`,
+      `${arms.length} arm(s) × ${summary.replications} replication(s): ${events.toLocaleString("en-US")} events in ${seconds.toFixed(1)} s (${Math.round(events / seconds).toLocaleString("en-US")} events/s)`,
     );
     output.result(...folderLines(files));
-    output.document({ ...files, summary: JSON.parse(readFileSync(join(out, "summary.json"), "utf8")) });
+    output.document({
+      ...files,
+      ...sequential?.document(),
+      summary: JSON.parse(readFileSync(join(out, "summary.json"), "utf8")),
+    });
   },
 };
