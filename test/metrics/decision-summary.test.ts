@@ -1,0 +1,82 @@
+import { describe, expect, it } from "vitest";
+import {
+  decisionSections,
+  formatDecisionSections,
+  formatReplicationTable,
+  PRINTED_REPLICATIONS,
+} from "../../src/metrics/decision-summary.js";
+import type { LatencyStats, ReplicationStats } from "../../src/metrics/replication-stats.js";
+import { DEFAULT_OBJECTIVE_LIST } from "../../src/scenario-file/objectives.js";
+
+const lat = (m: number): LatencyStats => ({ mean: m, p50: m, p90: m, p99: m, max: m });
+const rep = (userMean: number, userSuccess = 1): ReplicationStats => ({
+  requests: 100,
+  completed: 100,
+  faulted: 0,
+  expired: 0,
+  open: 0,
+  success_rate: 1,
+  latency: lat(userMean),
+  time_to_failure_s: Number.NaN,
+  attempts_per_request: 1,
+  wasted_gpu_s: 0,
+  hedges: 0,
+  affected: 0,
+  affected_latency_s: Number.NaN,
+  user_success_rate: userSuccess,
+  user_latency: lat(userMean),
+  user_failure_latency_s: Number.NaN,
+});
+
+describe("the decision sections of summary.json", () => {
+  // The arm's differences from the baseline: 0, 0, 0, 0, 0, 0, 0, 0, 0, 30 — one replication holds all the spread.
+  const base = [20, 21, 19, 22, 20, 18, 21, 20, 19, 20];
+  const arms = [
+    { policy: "base", reps: base.map((x) => rep(x)) },
+    { policy: "arm", reps: base.map((x, r) => rep(r === 9 ? x + 30 : x)) },
+  ];
+  const s = decisionSections(DEFAULT_OBJECTIVE_LIST, arms, [null, null]);
+
+  it("holds one verdict per objective and a per-replication table of every figure they name", () => {
+    expect(s.decisions.map((d) => d.objective.name)).toEqual(DEFAULT_OBJECTIVE_LIST.map((o) => o.name));
+    expect(s.per_replication.map((t) => t.figure)).toEqual(["user_latency_mean_s", "user_failure_rate"]);
+    const latency = s.per_replication[0];
+    expect(latency.arms[0]).toEqual({ name: "base", values: base, vs_baseline: null });
+    expect(latency.arms[1].vs_baseline?.differences).toEqual([0, 0, 0, 0, 0, 0, 0, 0, 0, 30]);
+  });
+
+  it("flags the replication that dominates the difference, in the JSON and with ! in the text", () => {
+    const d = s.per_replication[0].arms[1].vs_baseline?.dominance;
+    expect(d?.replication).toBe(9);
+    expect(d?.dominated).toBe(true);
+    // deviations from the mean 3: nine of −3 and one of 27, so 27² / (9·3² + 27²) = 0.9 of the sum of squares
+    expect(d?.share).toBeCloseTo(0.9, 10);
+    const text = formatReplicationTable(s.per_replication[0]);
+    expect(text.split("\n")[3]).toMatch(/^ {2}arm {3}.* 50!$/);
+    expect(text).toContain("replication 10 holds 90 % of the spread");
+  });
+
+  it("prints a range instead of every value beyond the printed replications", () => {
+    const n = PRINTED_REPLICATIONS + 1;
+    const many = decisionSections(
+      DEFAULT_OBJECTIVE_LIST,
+      [
+        { policy: "base", reps: Array.from({ length: n }, (_, r) => rep(10 + r)) },
+        { policy: "arm", reps: Array.from({ length: n }, (_, r) => rep(10 + r - (r === 4 ? 5 : 1))) },
+      ],
+      [null, null],
+    );
+    const lines = formatReplicationTable(many.per_replication[0]).split("\n");
+    expect(lines[0]).toContain(`(${n} replications: every value is in summary.json)`);
+    expect(lines[2]).toMatch(/^ {2}base +10 +22 +\(baseline\)$/);
+    expect(lines[3]).toMatch(/-5 to -1; farthest r5 \(\d+ % of the spread\)!$/);
+  });
+
+  it("has no paired section with one arm, and the printout ends with the verdict", () => {
+    const one = decisionSections(DEFAULT_OBJECTIVE_LIST, [arms[0]], [null]);
+    expect(one.paired_hit).toBeNull();
+    const text = formatDecisionSections(one, "procedure line");
+    expect(text.indexOf("procedure line")).toBeLessThan(text.indexOf("recommended: base"));
+    expect(text.split("\n").at(-1)).toMatch(/^ {2}(how|note):/);
+  });
+});
