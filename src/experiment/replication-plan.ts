@@ -21,7 +21,8 @@ export interface ReplicationPlan {
 /** Replications `from`…`to` (1-based, inclusive) of the given arms, arm by arm. */
 export function unitTasks(arms: readonly number[], from: number, to: number): UnitTask[] {
   const tasks: UnitTask[] = [];
-  for (const arm of arms) for (let replication = from; replication <= to; replication++) tasks.push({ arm, replication });
+  for (const arm of arms)
+    for (let replication = from; replication <= to; replication++) tasks.push({ arm, replication });
   return tasks;
 }
 

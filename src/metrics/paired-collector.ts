@@ -93,8 +93,7 @@ export class PairedHitCollector {
     const base = this.baseline.get(replication);
     if (base === undefined) {
       if (this.coming.has(replication)) this.waiting[arm].set(replication, outcomes);
-    }
-    else this.arms[arm].set(replication, reduce(outcomes, base));
+    } else this.arms[arm].set(replication, reduce(outcomes, base));
   }
 
   /**

@@ -128,7 +128,7 @@ async function runInProcess(opts: ExperimentOptions, folder: OutputFolder, recor
 /** Keeps what one unit hands back. */
 type KeepResult = (task: UnitTask, result: UnitResult) => void;
 
-/** One batch, each unit into its own files under `.units/`: on `jobs` worker threads, or here with one. */
+/** One batch, each unit into its own files under `.units/`: on `jobs` worker threads, or here. */
 async function runBatch(
   opts: ExperimentOptions,
   data: UnitWorkerData,
@@ -141,7 +141,8 @@ async function runBatch(
     record(tasks[index], result);
     opts.onProgress?.(++done, tasks.length, result.events);
   };
-  if (jobs === 1 || tasks.length === 1) {
+  // Threads start afresh for every batch (~0.3 s each): a small batch (KN's rounds) runs here instead.
+  if (tasks.length < 2 * jobs) {
     for (let i = 0; i < tasks.length; i++) onResult(i, await runUnitInWorker(data, tasks[i]));
     return;
   }

@@ -149,7 +149,12 @@ export const runCommand: CommandModule<object, RunArgs> = {
     }
     const seconds = (performance.now() - started) / 1000;
     const files = folderFiles(out);
-    output.result(formatComparisonTable(summary), "", formatDecisionSections(summary, sequential?.report() ?? null), "");
+    output.result(
+      formatComparisonTable(summary),
+      "",
+      formatDecisionSections(summary, sequential?.report() ?? null),
+      "",
+    );
     output.note(
       `${arms.length} arm(s) × ${summary.replications} replication(s): ${events.toLocaleString("en-US")} events in ${seconds.toFixed(1)} s (${Math.round(events / seconds).toLocaleString("en-US")} events/s)`,
     );

@@ -1,0 +1,181 @@
+// run's decisions end to end: the verdict, the paired per-request estimator, --precision and --select kn,
+// and a one-line refusal (exit 2, nothing written) for every option mistake.
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { tQuantile } from "../../src/metrics/student-t.js";
+import { cli, snapshot } from "../helpers/cli.js";
+
+const fixture = (name: string) => join(import.meta.dirname, "fixtures", name);
+const small = fixture("small.yaml");
+const identical = fixture("identical-arms.yaml");
+const select = fixture("select.yaml");
+
+const parent = mkdtempSync(join(tmpdir(), "hordesim-decisions-"));
+afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+const run = (name: string, file: string, ...args: string[]) => {
+  const out = join(parent, name);
+  return { out, ...cli("run", file, "--no-charts", "--out", out, ...args) };
+};
+// biome-ignore lint/suspicious/noExplicitAny: summary.json read back as plain JSON
+const summaryOf = (out: string): any => JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+const csvRows = (out: string, table: string) =>
+  readFileSync(join(out, `${table}.csv`), "utf8")
+    .trimEnd()
+    .split("\n")
+    .slice(1);
+
+describe("two arms with the same policy under two names", () => {
+  const r = run("identical", identical);
+  const s = summaryOf(r.out);
+
+  it("are paired = unpaired = 0 on the same arrivals, in every replication", () => {
+    expect(r.code, r.stderr).toBe(0);
+    const again = s.paired_hit.arms[0];
+    expect(s.paired_hit.baseline).toBe("horde");
+    expect(again.name).toBe("horde-again");
+    expect(again.replications).toHaveLength(3);
+    const hit = again.replications.reduce((t: number, x: { hit: number }) => t + x.hit, 0);
+    expect(hit).toBeGreaterThan(0);
+    for (const x of again.replications) {
+      if (x.pairs === 0) continue;
+      expect(x.mean_difference).toBe(0);
+      expect(x.unpaired_difference).toBe(0);
+    }
+    expect(again.mean).toBe(0);
+    expect(again.ci95).toEqual([0, 0]);
+  });
+
+  it("get a verdict that says they are identical", () => {
+    const v = s.decisions[0];
+    expect(v.recommended).toBe("horde");
+    expect(v.arms[1]).toMatchObject({ name: "horde-again", status: "identical" });
+    expect(r.stdout).toContain("  identical to it in every replication: horde-again\n");
+    expect(s.per_replication[0].arms[1].vs_baseline.differences).toEqual([0, 0, 0]);
+  });
+
+  it("prints the per-replication and paired tables before the verdict, then where the files are", () => {
+    const at = (text: string) => r.stdout.indexOf(text);
+    expect(at("user mean latency (s) per replication")).toBeGreaterThan(at("Δ user latency p99 s"));
+    expect(at("requests hit by a failed job in horde, paired")).toBeGreaterThan(at("per replication"));
+    expect(at("user-latency: minimise user mean latency")).toBeGreaterThan(at("paired:"));
+    expect(r.stdout.trimEnd().split("\n").at(-1)).toBe(`results in ${r.out}`);
+  });
+});
+
+describe("--precision", () => {
+  const target = { relative: 0.4, share: 0.05 };
+  const p = run("precision", small, "--precision", "40%,0.05");
+  const said = /precision 40%,0\.05 reached after (\d+) replications: every chosen interval is within its target/.exec(
+    p.stdout,
+  );
+  const n = Number(said?.[1]);
+
+  it("adds replications beyond the first stage and says how many it took", () => {
+    expect(p.code, p.stderr).toBe(0);
+    expect(said).not.toBeNull();
+    expect(n).toBeGreaterThan(3);
+    expect(summaryOf(p.out).replications).toBe(n);
+  });
+
+  it("stops with every chosen interval within its target", () => {
+    const s = summaryOf(p.out);
+    const half = (xs: number[]) => {
+      const m = xs.reduce((t, x) => t + x, 0) / xs.length;
+      const sd = Math.sqrt(xs.reduce((t, x) => t + (x - m) ** 2, 0) / (xs.length - 1));
+      return { m, hw: (tQuantile(0.975, xs.length - 1) * sd) / Math.sqrt(xs.length) };
+    };
+    const tables = s.per_replication as { figure: string; arms: { name: string; values: number[] }[] }[];
+    expect(tables.map((t) => t.figure)).toEqual(["user_latency_mean_s", "user_failure_rate"]);
+    for (const t of tables) {
+      for (const a of t.arms) {
+        expect(a.values).toHaveLength(n);
+        const { m, hw } = half(a.values);
+        // summary.json rounds to 6 significant digits: allow that much
+        if (t.figure === "user_failure_rate") expect(hw).toBeLessThanOrEqual(target.share * (1 + 1e-5));
+        else expect(hw).toBeLessThanOrEqual((target.relative / (1 + target.relative)) * m * (1 + 1e-5));
+      }
+    }
+  });
+
+  it("writes the folder a fixed --replications run of the final count writes, with any --jobs, and says so in --json", () => {
+    const fixed = run("precision-fixed", small, "--replications", String(n));
+    const parallel = run("precision-j2", small, "--precision", "40%,0.05", "--jobs", "2", "--json");
+    expect(fixed.code, fixed.stderr).toBe(0);
+    expect(parallel.code, parallel.stderr).toBe(0);
+    expect(snapshot(p.out)).toEqual(snapshot(fixed.out));
+    expect(snapshot(parallel.out)).toEqual(snapshot(p.out));
+    const doc = JSON.parse(parallel.stdout);
+    expect(doc.precision).toMatchObject({ target: "40%,0.05", stop: true, reason: "precision", replications: n });
+    expect(doc.summary.decisions[0].replications).toBe(n);
+  });
+
+  it("says what is still wide at the cap", () => {
+    const c = run("precision-cap", small, "--precision", "1%,0.0001", "--max-replications", "4");
+    expect(c.code, c.stderr).toBe(0);
+    expect(c.stdout).toContain("precision 1%,0.0001 not reached: stopped at the cap of 4 replications; still wide:");
+    expect(summaryOf(c.out).replications).toBe(4);
+  });
+});
+
+describe("--select kn", () => {
+  const k = run("kn", select, "--select", "kn");
+  const s = summaryOf(k.out);
+
+  it("selects an arm, runs only the arms still in, and records what it did", () => {
+    expect(k.code, k.stderr).toBe(0);
+    const sel = s.selection;
+    expect(sel).toMatchObject({ objective: "fast", figure: "user_latency_mean_s", indifference: 5, pcs: 0.95 });
+    expect(["horde", "exclude", "heartbeat"]).toContain(sel.selected);
+    expect(k.stdout).toContain(`KN: ${sel.selected} selected after`);
+    const counts = new Map<string, number>();
+    for (const row of csvRows(k.out, "workers")) {
+      const [policy, replication] = row.split(",");
+      counts.set(policy, Math.max(counts.get(policy) ?? 0, Number(replication)));
+    }
+    for (const e of sel.eliminations) expect(counts.get(e.arm)).toBe(e.after_replications);
+    expect(counts.get(sel.selected)).toBe(s.replications);
+    // the verdict on what was run follows
+    expect(s.decisions.map((d: { objective: { name: string } }) => d.objective.name)).toEqual([
+      "fast",
+      "no-delta",
+      "hit-latency",
+    ]);
+  });
+
+  it("writes the same folder with --jobs 2", () => {
+    const k2 = run("kn-j2", select, "--select", "kn", "--jobs", "2");
+    expect(k2.code, k2.stderr).toBe(0);
+    expect(snapshot(k2.out)).toEqual(snapshot(k.out));
+  });
+});
+
+describe("option mistakes: one line, exit 2, nothing written", () => {
+  const cases: [string, string, string[], RegExp][] = [
+    [
+      "a precision without a target for a share",
+      small,
+      ["--precision", "2s"],
+      /^hordesim: --precision 2s gives no target for user_failure_rate/,
+    ],
+    [
+      "KN without δ",
+      small,
+      ["--select", "kn"],
+      /--select kn needs an indifference δ: objective user-latency gives none/,
+    ],
+    ["a cap below the first stage", small, ["--precision", "5%", "--max-replications", "2"], /from 3 to 10000, got 2/],
+  ];
+  it.each(cases)("refuses %s", (_what, file, args, message) => {
+    const out = join(parent, `bad-${args.join("_").replace(/[^A-Za-z0-9]/g, "")}`);
+    const r = cli("run", file, "--no-charts", "--out", out, ...args);
+    expect(r.code).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(message);
+    expect(r.stderr).not.toMatch(/\bat \S+\.js:\d+/);
+    expect(existsSync(out)).toBe(false);
+  });
+});
