@@ -1,0 +1,46 @@
+// Acceptance on the incident day: the default verdict names heartbeat+exclude. The scenario's own run (10 arms
+// × 10 replications, README "Deciding") takes about 1.5 min here, too long for npm test; this runs the
+// baseline, the arm closest to the best and the best over 3 replications of the same day.
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { cli, root } from "../helpers/cli.js";
+
+const parent = mkdtempSync(join(tmpdir(), "hordesim-incident-"));
+afterAll(() => rmSync(parent, { recursive: true, force: true }));
+
+describe("the incident day's verdict", () => {
+  const out = join(parent, "incident");
+  const arms = ["horde", "heartbeat", "heartbeat+exclude"].flatMap((p) => ["--policy", p]);
+  const r = cli(
+    "run",
+    join(root, "scenarios", "incident-2025-09-29.yaml"),
+    "--no-charts",
+    "-r",
+    "3",
+    "-j",
+    "2",
+    "--out",
+    out,
+    ...arms,
+  );
+  const s = JSON.parse(readFileSync(join(out, "summary.json"), "utf8"));
+
+  it("recommends heartbeat+exclude and shows the Horde's rules worse", () => {
+    expect(r.code, r.stderr).toBe(0);
+    const v = s.decisions[0];
+    expect(v.objective.name).toBe("user-latency");
+    expect(v.recommended).toBe("heartbeat+exclude");
+    expect(v.arms.find((a: { name: string }) => a.name === "horde").status).toBe("worse");
+    expect(r.stdout).toMatch(/\n {2}recommended: heartbeat\+exclude \(\d+\.\d s\)\n/);
+  });
+
+  it("pairs the requests a failure hit under the Horde's rules: heartbeat+exclude serves them minutes sooner", () => {
+    const best = s.paired_hit.arms.find((a: { name: string }) => a.name === "heartbeat+exclude");
+    expect(s.paired_hit.baseline).toBe("horde");
+    expect(best.n).toBe(3);
+    expect(best.ci95[1]).toBeLessThan(-60);
+    for (const x of best.replications) expect(x.pairs).toBeGreaterThan(10);
+  });
+});
