@@ -4,27 +4,10 @@ import { fixedPlan, type UnitTask } from "../../src/experiment/replication-plan.
 import { PrecisionPlan } from "../../src/experiment/sequential-replications.js";
 import { type KnConfig, knNext, knObserve, knStart } from "../../src/metrics/kn.js";
 import { parsePrecision } from "../../src/metrics/precision.js";
-import type { LatencyStats, ReplicationStats } from "../../src/metrics/replication-stats.js";
+import type { ReplicationStats } from "../../src/metrics/replication-stats.js";
+import { userStats } from "../helpers/replication-stats.js";
 
-const lat = (m: number): LatencyStats => ({ mean: m, p50: m, p90: m, p99: m, max: m });
-const rep = (userMean: number): ReplicationStats => ({
-  requests: 1,
-  completed: 1,
-  faulted: 0,
-  expired: 0,
-  open: 0,
-  success_rate: 1,
-  latency: lat(userMean),
-  time_to_failure_s: Number.NaN,
-  attempts_per_request: 1,
-  wasted_gpu_s: 0,
-  hedges: 0,
-  affected: 0,
-  affected_latency_s: Number.NaN,
-  user_success_rate: 1,
-  user_latency: lat(userMean),
-  user_failure_latency_s: Number.NaN,
-});
+const rep = userStats;
 
 /** A deterministic "simulation": arm a's value in replication r (1-based). */
 const value = (a: number, r: number) => 10 + a * 0.7 + Math.sin(r * 12.9898 + a * 78.233) * 3 + Math.sin(r * 4.1);

@@ -5,28 +5,10 @@ import {
   formatReplicationTable,
   PRINTED_REPLICATIONS,
 } from "../../src/metrics/decision-summary.js";
-import type { LatencyStats, ReplicationStats } from "../../src/metrics/replication-stats.js";
+import { userStats } from "../helpers/replication-stats.js";
 import { DEFAULT_OBJECTIVE_LIST } from "../../src/scenario-file/objectives.js";
 
-const lat = (m: number): LatencyStats => ({ mean: m, p50: m, p90: m, p99: m, max: m });
-const rep = (userMean: number, userSuccess = 1): ReplicationStats => ({
-  requests: 100,
-  completed: 100,
-  faulted: 0,
-  expired: 0,
-  open: 0,
-  success_rate: 1,
-  latency: lat(userMean),
-  time_to_failure_s: Number.NaN,
-  attempts_per_request: 1,
-  wasted_gpu_s: 0,
-  hedges: 0,
-  affected: 0,
-  affected_latency_s: Number.NaN,
-  user_success_rate: userSuccess,
-  user_latency: lat(userMean),
-  user_failure_latency_s: Number.NaN,
-});
+const rep = userStats;
 
 describe("the decision sections of summary.json", () => {
   // The arm's differences from the baseline: 0, 0, 0, 0, 0, 0, 0, 0, 0, 30 — one replication holds all the spread.
