@@ -129,7 +129,7 @@ describe("charts on thin or odd data render without throwing or warnings", () =>
     writeFixture(d, { policies: ["horde"], replications: 1 });
     const svgs = await renderAll(d);
     expect(svgs.get("forest")).toContain("only one policy was run");
-    expect(svgs.get("latency-cdf")).toContain("horde (fail");
+    expect(svgs.get("latency-tail")).toContain("horde (fail");
     rmSync(d, { recursive: true, force: true });
   });
 
@@ -139,7 +139,7 @@ describe("charts on thin or odd data render without throwing or warnings", () =>
     const svgs = await renderAll(d);
     expect(svgs.get("worker-aborts")).toContain("no stale aborts in the horde arm");
     expect(svgs.get("timeline")).toContain("no stale aborts or failed jobs");
-    expect(svgs.get("latency-cdf")).toContain("(fail 0%)");
+    expect(svgs.get("latency-tail")).toContain("(fail 0%)");
     rmSync(d, { recursive: true, force: true });
   });
 
@@ -163,7 +163,7 @@ describe("charts on thin or odd data render without throwing or warnings", () =>
     const d = tempDir("empty");
     writeFileSync(join(d, "summary.json"), "{}");
     const svgs = await renderAll(d);
-    expect(svgs.get("latency-cdf")).toContain("no completed requests");
+    expect(svgs.get("latency-tail")).toContain("no completed requests");
     const files = await renderReport(d);
     const html = readFileSync(files[files.length - 1], "utf8");
     expect(html).toContain("requests.csv: missing");

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pct } from "../../src/report/charts/common.js";
+import { pct, textWidth } from "../../src/report/charts/common.js";
 import {
   type Box,
   costBenefitSpec,
@@ -16,7 +16,7 @@ import {
 } from "../../src/report/charts/cost-benefit.js";
 import { FOREST_PANELS, forestSpec } from "../../src/report/charts/forest.js";
 import { buildCharts, CHART_NAMES } from "../../src/report/charts/index.js";
-import { cdfRanks, latencyCdfSpec, MAX_CDF_POINTS } from "../../src/report/charts/latency-cdf.js";
+import { cdfRanks, dashOf, latencyTailSpec, MAX_CDF_POINTS } from "../../src/report/charts/latency-tail.js";
 import { latencyQuantilesSpec } from "../../src/report/charts/latency-quantiles.js";
 import { queueSpec } from "../../src/report/charts/queue.js";
 import {
@@ -99,19 +99,33 @@ describe("chart catalogue", () => {
   });
 });
 
-describe("latency-cdf", () => {
-  it("plots latency on a log axis against the share done, one line per policy", () => {
-    const s = json(latencyCdfSpec(data));
-    expect(s.mark.type).toBe("line");
-    expect(s.encoding.x).toMatchObject({ field: "latency_s", type: "quantitative", scale: { type: "log" } });
-    expect(s.encoding.x.title).toMatch(/\(s, log scale\)/);
-    expect(s.encoding.y).toMatchObject({ field: "fraction", type: "quantitative" });
-    expect(s.encoding.color).toMatchObject({ field: "arm", type: "nominal" });
+describe("latency-tail", () => {
+  const line = (s: J): J => s.layer[1];
+  const ends = (s: J): J[] => s.layer[2].data.values;
+
+  it("plots the share taking at least x on a log axis against latency on a log axis, arms by colour and dash", () => {
+    const s = json(latencyTailSpec(data));
+    const l = line(s);
+    expect(l.mark).toMatchObject({ type: "line", interpolate: "step-before" });
+    expect(l.encoding.x).toMatchObject({ field: "latency_s", type: "quantitative", scale: { type: "log" } });
+    expect(l.encoding.x.title).toMatch(/\(s, log scale\)/);
+    expect(l.encoding.y).toMatchObject({ field: "survival", type: "quantitative", scale: { type: "log" } });
+    expect(l.encoding.y.scale.domain[1]).toBe(1);
+    expect(l.encoding.color).toMatchObject({ field: "arm", type: "nominal" });
+    expect(l.encoding.strokeDash).toMatchObject({ field: "arm", type: "nominal" });
+    // one legend, for colour and dash together: same field, same title, same domain
+    expect(l.encoding.strokeDash.title).toBe(l.encoding.color.title);
+    expect(l.encoding.strokeDash.scale.domain).toEqual(l.encoding.color.scale.domain);
+  });
+
+  it("gives ten arms ten different dash patterns, the first solid", () => {
+    const d = Array.from({ length: 10 }, (_, i) => JSON.stringify(dashOf(i)));
+    expect(new Set(d).size).toBe(10);
+    expect(dashOf(0)).toEqual([]);
   });
 
   it("names each arm with its failure rate in the legend", () => {
-    const s = json(latencyCdfSpec(data));
-    const labels: string[] = s.encoding.color.scale.domain;
+    const labels: string[] = line(json(latencyTailSpec(data))).encoding.color.scale.domain;
     expect(labels).toHaveLength(fx.policies.length);
     for (const p of data.summary.policies) {
       const fail = 1 - (p.success_rate.mean as number);
@@ -120,13 +134,55 @@ describe("latency-cdf", () => {
     expect(labels[0]).toMatch(/^horde \(fail \d+(\.\d+)?%\)$/);
   });
 
-  it("has one point per completed request when there are few, rising to 1", () => {
-    const rows = values(json(latencyCdfSpec(data)));
+  it("is the share of requests at least as slow as each one: 1, 3/4, 1/2, 1/4 for four requests", () => {
+    const four: ReportData = { ...data, policies: ["horde"], latencies: { horde: [4, 1, 3, 2] } };
+    const rows = values(line(json(latencyTailSpec(four))));
+    expect(rows.map((r: J) => [r.latency_s, r.survival])).toEqual([
+      [1, 1],
+      [2, 0.75],
+      [3, 0.5],
+      [4, 0.25],
+    ]);
+  });
+
+  it("has one point per completed request when there are few, falling from 1 to 1/n", () => {
+    const rows = values(line(json(latencyTailSpec(data))));
     for (const p of fx.policies) {
-      const mine = rows.filter((r) => r.policy === p);
-      expect(mine.length).toBe(data.latencies[p].length);
-      expect(mine[mine.length - 1].fraction).toBe(1);
-      for (let i = 1; i < mine.length; i++) expect(mine[i].latency_s).toBeGreaterThanOrEqual(mine[i - 1].latency_s);
+      const mine = rows.filter((r: J) => r.policy === p);
+      const n = data.latencies[p].length;
+      expect(mine.length).toBe(n);
+      expect(mine[0].survival).toBe(1);
+      expect(mine[mine.length - 1].survival * n).toBeCloseTo(1, 5);
+      for (let i = 1; i < mine.length; i++) {
+        expect(mine[i].latency_s).toBeGreaterThanOrEqual(mine[i - 1].latency_s);
+        expect(mine[i].survival).toBeLessThan(mine[i - 1].survival);
+      }
+    }
+  });
+
+  it("labels every arm at the end of its tail, no two labels over each other", () => {
+    const s = json(latencyTailSpec(data));
+    const e = ends(s);
+    expect(e.map((r: J) => r.label)).toEqual(fx.policies);
+    const [x0, x1] = line(s).encoding.x.scale.domain;
+    const [y0, y1] = line(s).encoding.y.scale.domain;
+    const px = (x: number) => (Math.log(x / x0) / Math.log(x1 / x0)) * s.width;
+    const py = (y: number) => (Math.log(y1 / y) / Math.log(y1 / y0)) * s.height;
+    const boxes = e.map((r: J) => {
+      const w = textWidth(r.label, 11);
+      const yc = py(r.label_y);
+      return { x0: px(r.label_x), x1: px(r.label_x) + w, y0: yc - 6.5, y1: yc + 6.5 };
+    });
+    for (let i = 0; i < boxes.length; i++) {
+      expect(boxes[i].x0).toBeGreaterThanOrEqual(-0.01);
+      expect(boxes[i].x1).toBeLessThanOrEqual(s.width + 0.01);
+      for (let j = i + 1; j < boxes.length; j++) expect(overlaps(boxes[i], boxes[j])).toBe(false);
+    }
+    // each end is the arm's slowest completed request, at 1/n
+    for (const r of e) {
+      const lat = data.latencies[r.policy];
+      expect(r.end_x).toBeCloseTo(Math.max(...lat), 2);
+      expect(r.end_y * lat.length).toBeCloseTo(1, 5);
     }
   });
 
@@ -137,14 +193,15 @@ describe("latency-cdf", () => {
         data.policies.map((p, k) => [p, Array.from({ length: 20_000 + k }, (_, i) => 1 + ((i * 7919) % 20_000) / 10)]),
       ),
     };
-    const rows = values(json(latencyCdfSpec(big)));
-    for (const p of data.policies) {
-      const mine = rows.filter((r) => r.policy === p);
+    const rows = values(line(json(latencyTailSpec(big))));
+    data.policies.forEach((p, k) => {
+      const mine = rows.filter((r: J) => r.policy === p);
       expect(mine.length).toBeLessThanOrEqual(MAX_CDF_POINTS);
       expect(mine.length).toBeGreaterThan(MAX_CDF_POINTS * 0.8);
       expect(mine[0].latency_s).toBe(1);
-      expect(mine[mine.length - 1].fraction).toBe(1);
-    }
+      expect(mine[0].survival).toBe(1);
+      expect(mine[mine.length - 1].survival * (20_000 + k)).toBeCloseTo(1, 5);
+    });
     const ranks = cdfRanks(1_000_000);
     expect(ranks.length).toBeLessThanOrEqual(MAX_CDF_POINTS);
     expect(ranks[0]).toBe(0);

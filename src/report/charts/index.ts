@@ -4,14 +4,14 @@ import type { ReportData } from "../../results/read-results.js";
 import { messageChart, type Spec } from "./common.js";
 import { costBenefitSpec } from "./cost-benefit.js";
 import { forestSpec } from "./forest.js";
-import { latencyCdfSpec } from "./latency-cdf.js";
+import { latencyTailSpec } from "./latency-tail.js";
 import { latencyQuantilesSpec } from "./latency-quantiles.js";
 import { queueSpec } from "./queue.js";
 import { timelineSpec } from "./timeline.js";
 import { workerAbortsSpec } from "./worker-aborts.js";
 
 export const CHART_NAMES = [
-  "latency-cdf",
+  "latency-tail",
   "latency-quantiles",
   "forest",
   "timeline",
@@ -30,11 +30,11 @@ export interface ChartDef {
 
 export const CHARTS: readonly ChartDef[] = [
   {
-    name: "latency-cdf",
-    heading: "Latency distribution",
+    name: "latency-tail",
+    heading: "Latency tail",
     caption:
-      "Share of completed requests done within a given time, per policy, on a log time axis. The legend gives each arm's failure rate: a curve further left is only better if its arm does not fail more requests.",
-    build: latencyCdfSpec,
+      "Share of completed requests that took at least a given time (1 − CDF), per policy, on log–log axes: each decade down the y axis is ten times rarer, so p90, p99 and p99.9 get equal room. Each arm has its own colour and dash and its name at the end of its tail (its slowest request). The legend gives each arm's failure rate: a curve further left is only better if its arm does not fail more requests.",
+    build: latencyTailSpec,
   },
   {
     name: "latency-quantiles",
