@@ -638,6 +638,49 @@ describe("cost-benefit", () => {
     );
   });
 
+  it("when every arm wastes exactly 0 GPU-s: p99 alone, a row per arm, lowest first, values beside the plot", () => {
+    const tied: ReportData = {
+      ...data,
+      summary: {
+        ...data.summary,
+        policies: data.summary.policies.map((p) => ({ ...p, wasted_gpu_s: { mean: 0, ci95: [0, 0] } })),
+      },
+    };
+    const s = json(costBenefitSpec(tied));
+    expect(s.title.text).toMatch(/every arm wasted 0 GPU-s/);
+    const text = JSON.stringify(s);
+    // no axis of wasted GPU time at all (it would have one tick), no field of it
+    expect(text).not.toMatch(/wasted_gpu_s|wasted GPU time per replication/);
+    const [plot, column] = s.hconcat;
+    const point = plot.layer.find((l: J) => l.mark.type === "point");
+    expect(point.encoding.x.field).toBe("p99_s");
+    expect(point.encoding.y.field).toBe("label");
+    const byP99 = [...data.summary.policies].sort(
+      (a, b) => (a.latency_s.p99.mean as number) - (b.latency_s.p99.mean as number),
+    );
+    expect(point.encoding.y.sort).toEqual(byP99.map((p, i) => (p.name === "horde" ? "horde (baseline)" : p.name)));
+    // the values are text in their own column, a separate view: they cannot be drawn over a point
+    expect(column.mark.type).toBe("text");
+    expect(column.encoding.text.field).toBe("p99_text");
+    for (const r of values(s)) expect(r.p99_text).toBe(`${(r.p99_s as number).toFixed(1)} s`);
+  });
+
+  it("keeps room left of 0 so that a point at 0 GPU-s is not drawn over the axis", () => {
+    const some: ReportData = {
+      ...data,
+      summary: {
+        ...data.summary,
+        policies: data.summary.policies.map((p, i) =>
+          i === 0 ? { ...p, wasted_gpu_s: { mean: 0, ci95: [0, 0] } } : p,
+        ),
+      },
+    };
+    const s = json(costBenefitSpec(some));
+    const [lo, hi] = s.layer[0].encoding.x.scale.domain;
+    expect(lo).toBeLessThan(0);
+    expect(-lo).toBeLessThan(hi * 0.05);
+  });
+
   it("makes the plot taller when the list needs more than its height", () => {
     const s = json(costBenefitSpec(clustered(25)));
     expect(s.height).toBeGreaterThanOrEqual(25 * ROW_STEP);

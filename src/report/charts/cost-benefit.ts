@@ -184,7 +184,8 @@ function domain(values: number[], zero: boolean): [number, number] {
   if (zero && hi <= 0 && hi >= lo / 2) hi = 0;
   const span = hi - lo || Math.max(1, Math.abs(hi) * 0.1);
   const pad = span * 0.08;
-  return [lo === 0 && zero ? 0 : lo - pad, hi === 0 && zero ? 0 : hi + pad];
+  // a value at 0 keeps a little room, so that its point is not drawn over the axis
+  return [lo === 0 && zero ? -pad / 2 : lo - pad, hi === 0 && zero ? pad / 2 : hi + pad];
 }
 
 export function costBenefitSpec(data: ReportData): Spec {
@@ -212,6 +213,7 @@ export function costBenefitSpec(data: ReportData): Spec {
     "p99 axis not from 0; the list names every point (joined by a line), highest p99 first, with its means",
   ];
   if (points.length === 0) return messageChart(title, subtitle, "no wasted GPU time or p99 latency in summary.json");
+  if (costTied(points)) return tiedCostSpec(data, points);
   const xd = domain(
     points.flatMap((p) => [p.x, p.xlo, p.xhi].filter(finite)),
     true,
@@ -348,4 +350,101 @@ export function costBenefitSpec(data: ReportData): Spec {
       })),
     ],
   };
+}
+
+/** Every arm wasted exactly the same GPU time, with no interval around it: the cost axis would be one tick. */
+function costTied(points: readonly Point[]): boolean {
+  const x = points[0].x;
+  return points.every((p) => p.x === x && (p.xlo === null || p.xlo === x) && (p.xhi === null || p.xhi === x));
+}
+
+/**
+ * The chart when the cost does not separate the arms: the p99 latency alone, one row per arm (lowest p99 at
+ * the top) with its interval, and the value in a column right of the plot, never over a point.
+ */
+function tiedCostSpec(data: ReportData, points: readonly Point[]): Spec {
+  const wasted = gpuText(points[0].x);
+  const title = `Cost against benefit: every arm wasted ${wasted} GPU-s, so only p99 latency tells them apart`;
+  const subtitle = [
+    `Mean per replication over ${replicationsText(data.summary.replications)}; ${whiskersText(data.summary.replications)}; lower is better`,
+    `wasted GPU time is ${wasted} GPU-s in every arm, so the cost axis is left out; p99 axis not from 0`,
+  ];
+  const order = points
+    .map((p, i) => i)
+    .sort((a, b) => points[a].y - points[b].y || a - b)
+    .map((i) => points[i].label);
+  const yd = domain(
+    points.flatMap((p) => [p.y, p.ylo, p.yhi].filter(finite)),
+    false,
+  );
+  const names = data.summary.policies.map((p) => p.name);
+  const color = {
+    field: "policy",
+    type: "nominal" as const,
+    scale: { domain: names, range: policyColors(names) },
+    legend: null,
+  };
+  const rows: Row[] = points.map((p) => ({
+    policy: p.policy,
+    label: p.label,
+    p99_s: sig(p.y),
+    y_lo: sig(p.ylo),
+    y_hi: sig(p.yhi),
+    p99_text: `${secondsText(p.y, 1000)} s`,
+  }));
+  const row = { field: "label", type: "nominal" as const, sort: order, title: null, axis: { labelLimit: 320 } };
+  const x = (field: string) => ({
+    field,
+    type: "quantitative" as const,
+    scale: { domain: yd, nice: false, zero: false },
+    title: "p99 latency of completed requests (s)",
+  });
+  const step = 26;
+  return {
+    $schema: SCHEMA,
+    title: { text: title, subtitle },
+    config: CONFIG,
+    data: { values: rows },
+    hconcat: [
+      {
+        width: WIDTH - 90,
+        height: { step },
+        layer: [
+          {
+            transform: [{ filter: "isValid(datum.y_lo) && isValid(datum.y_hi)" }],
+            mark: { type: "rule", strokeWidth: 1.5 },
+            encoding: { y: row, x: x("y_lo"), x2: { field: "y_hi" }, color },
+          },
+          {
+            mark: { type: "point", filled: true, size: 110, opacity: 1, stroke: "white", strokeWidth: 1 },
+            encoding: {
+              y: row,
+              x: x("p99_s"),
+              color,
+              tooltip: [
+                { field: "policy", type: "nominal" },
+                { field: "p99_s", type: "quantitative", title: "p99 latency (s)", format: ",.1f" },
+                { field: "y_lo", type: "quantitative", title: "95 % interval from", format: ",.1f" },
+                { field: "y_hi", type: "quantitative", title: "to", format: ",.1f" },
+              ],
+            },
+          },
+        ],
+      },
+      {
+        width: 70,
+        height: { step },
+        view: { stroke: null },
+        title: { text: "p99", fontSize: HEADER_SIZE, fontWeight: "bold", color: "#444", anchor: "end" },
+        mark: { type: "text", align: "right", baseline: "middle", fontSize: LABEL_SIZE, color: "#222" },
+        encoding: {
+          y: { ...row, axis: null },
+          x: { value: 70 },
+          text: { field: "p99_text", type: "nominal" },
+        },
+      },
+    ],
+    spacing: 6,
+    resolve: { scale: { y: "shared" } },
+  } as Spec;
 }

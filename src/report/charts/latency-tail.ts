@@ -18,7 +18,7 @@ import {
   sig,
   textWidth,
 } from "./common.js";
-import { LEADER_AFTER, nearestOnBox, placePointLabels, POINT_LABEL_HEIGHT } from "./point-labels.js";
+import { LEADER_AFTER, nearestOnBox, placePointLabels } from "./point-labels.js";
 
 export const MAX_CDF_POINTS = 500;
 
