@@ -658,7 +658,7 @@ describe("cost-benefit", () => {
     const byP99 = [...data.summary.policies].sort(
       (a, b) => (a.latency_s.p99.mean as number) - (b.latency_s.p99.mean as number),
     );
-    expect(point.encoding.y.sort).toEqual(byP99.map((p, i) => (p.name === "horde" ? "horde (baseline)" : p.name)));
+    expect(point.encoding.y.sort).toEqual(byP99.map((p) => (p.name === "horde" ? "horde (baseline)" : p.name)));
     // the values are text in their own column, a separate view: they cannot be drawn over a point
     expect(column.mark.type).toBe("text");
     expect(column.encoding.text.field).toBe("p99_text");

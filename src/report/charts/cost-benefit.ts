@@ -370,7 +370,7 @@ function tiedCostSpec(data: ReportData, points: readonly Point[]): Spec {
     `wasted GPU time is ${wasted} GPU-s in every arm, so the cost axis is left out; p99 axis not from 0`,
   ];
   const order = points
-    .map((p, i) => i)
+    .map((_, i) => i)
     .sort((a, b) => points[a].y - points[b].y || a - b)
     .map((i) => points[i].label);
   const yd = domain(
