@@ -57,8 +57,23 @@ describe("renderReport", () => {
     for (const name of CHART_NAMES) {
       const spec = JSON.parse(readFileSync(join(dir, "charts", `${name}.vl.json`), "utf8"));
       expect(spec.$schema).toMatch(/vega-lite\/v6/);
-      expect(Array.isArray(spec.data.values)).toBe(true);
-      expect(spec.data.url).toBeUndefined();
+      // every data source in the spec, top-level or in a layer, is inline
+      const sources: { values?: unknown; url?: unknown }[] = [];
+      const walk = (v: unknown): void => {
+        if (Array.isArray(v)) v.forEach(walk);
+        else if (v !== null && typeof v === "object") {
+          for (const [k, x] of Object.entries(v)) {
+            if (k === "data") sources.push(x as { values?: unknown });
+            else walk(x);
+          }
+        }
+      };
+      walk(spec);
+      expect(sources.length, name).toBeGreaterThan(0);
+      for (const d of sources) {
+        expect(Array.isArray(d.values), name).toBe(true);
+        expect(d.url, name).toBeUndefined();
+      }
       const again = await renderChart(spec);
       expect(again.warnings, name).toEqual([]);
       expect(again.svg).toBe(readFileSync(join(dir, "charts", `${name}.svg`), "utf8"));

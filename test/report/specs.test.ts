@@ -19,6 +19,8 @@ import { buildCharts, CHART_NAMES } from "../../src/report/charts/index.js";
 import { cdfRanks, dashOf, latencyTailSpec, MAX_CDF_POINTS } from "../../src/report/charts/latency-tail.js";
 import { latencyQuantilesSpec } from "../../src/report/charts/latency-quantiles.js";
 import { queueSpec } from "../../src/report/charts/queue.js";
+import { waitsSpec } from "../../src/report/charts/waits.js";
+import { WaitCollector } from "../../src/results/wait-digest.js";
 import {
   MAX_TIMELINE_REQUESTS,
   STRIKES,
@@ -458,45 +460,147 @@ describe("worker-aborts", () => {
 });
 
 describe("queue", () => {
-  it("plots queued requests and jobs in flight over time per policy, first replication", () => {
+  const area = (panel: J): J => panel.layer[panel.layer.length - 1];
+
+  it("draws one panel per arm, in the summary's order, each a step area of its own queue, on one y scale", () => {
     const s = json(queueSpec(data));
-    expect(s.vconcat).toHaveLength(2);
-    const fields = s.vconcat.map((p: J) => p.layer[p.layer.length - 1].encoding.y.field);
-    expect(fields).toEqual(["queued", "in_flight"]);
-    const line = s.vconcat[0].layer[s.vconcat[0].layer.length - 1];
-    expect(line.encoding.x).toMatchObject({ field: "t", type: "quantitative" });
-    expect(line.encoding.x.title).toMatch(/simulated time \((h|min)\)/);
-    expect(line.encoding.color.field).toBe("policy");
-    const rows = values(s);
+    expect(s.vconcat).toHaveLength(fx.policies.length);
+    s.vconcat.forEach((panel: J, i: number) => {
+      const a = area(panel);
+      expect(a.mark).toMatchObject({ type: "area", interpolate: "step-after" });
+      expect(a.transform[0].filter).toEqual({ field: "policy", equal: fx.policies[i] });
+      expect(a.encoding.y.field).toBe("queued");
+      expect(a.encoding.x).toMatchObject({ field: "t", type: "quantitative" });
+      // the time axis is labelled once, under the last panel
+      expect(a.encoding.x.title === null).toBe(i < fx.policies.length - 1);
+    });
+    expect(s.resolve.scale.y).toBe("shared");
+    const most = Math.max(1, ...fx.samples.filter((x) => x.replication === 1).map((x) => x.queued));
+    expect(area(s.vconcat[0]).encoding.y.scale.domain).toEqual([0, most]);
     const perRep = fx.samples.filter((x) => x.policy === "horde" && x.replication === 1).length;
-    expect(rows).toHaveLength(perRep * fx.policies.length);
+    expect(values(s)).toHaveLength(perRep * fx.policies.length);
   });
 
-  it("says in the subtitle that equal arms' lines lie on top of each other, and where all arms are equal", () => {
-    // the fixture's arms queue alike (as in the incident run) but differ in jobs in flight
-    const t = json(queueSpec(data)).title.subtitle;
-    expect(t).toHaveLength(3);
-    expect(t[1]).toMatch(/lie on top of each other, the last in the legend on top/);
-    expect(t[2]).toBe(
-      `the queued requests are identical in all ${data.policies.length} arms: one line in the panel stands for every arm`,
-    );
-    const base = data.samples.filter((x) => x.policy === "horde");
-    const differ: ReportData = {
+  it("gives each arm's mean and largest queue over every replication after the warm-up in its panel's title", () => {
+    const s = json(queueSpec(data));
+    const warm = data.summary.warmup_s as number;
+    fx.policies.forEach((p, i) => {
+      const mine = fx.samples.filter((x) => x.policy === p && x.t_s >= warm);
+      const largest = Math.max(...mine.map((x) => x.queued));
+      const mean = mine.reduce((t, x) => t + x.queued, 0) / mine.length;
+      const title: string = s.vconcat[i].title.text;
+      expect(title.startsWith(`${p}: mean `)).toBe(true);
+      expect(title).toContain(`largest ${largest};`);
+      expect(Number(/mean ([\d.]+) queued/.exec(title)?.[1])).toBeCloseTo(mean, mean < 0.1 ? 2 : 1);
+    });
+  });
+
+  it("reads a queue of 0 or 1 on an axis of exactly 0 and 1, not one line under another", () => {
+    const flat: ReportData = {
       ...data,
-      samples: data.policies.flatMap((p, k) =>
-        base.map((x) => ({ ...x, policy: p, queued: x.queued + k, in_flight: x.in_flight + k })),
-      ),
+      samples: data.samples.map((x) => ({ ...x, queued: x.t_s === 3600 ? 1 : 0 })),
     };
-    const d = json(queueSpec(differ)).title.subtitle;
-    expect(d).toHaveLength(2);
-    expect(d[1]).toMatch(/lie on top of each other/);
-    const allSame: ReportData = {
-      ...data,
-      samples: data.policies.flatMap((p) => base.map((x) => ({ ...x, policy: p }))),
-    };
-    expect(json(queueSpec(allSame)).title.subtitle[2]).toMatch(
-      /^the queued requests and the jobs in flight are identical in all 3 arms/,
-    );
+    const s = json(queueSpec(flat));
+    for (const panel of s.vconcat) {
+      expect(area(panel).encoding.y.scale.domain).toEqual([0, 1]);
+      expect(area(panel).encoding.y.axis.values).toEqual([0, 1]);
+    }
+    expect(s.title.subtitle[0]).toContain("all on one scale (0 to 1)");
+  });
+});
+
+describe("waits", () => {
+  /** Mean wait and processing per arm and model from the fixture's records, joined here by hand. */
+  function expected(): Map<string, { wait: number; processing: number; n: number }> {
+    const firstPop = new Map<string, number>();
+    for (const a of fx.attempts) {
+      const k = `${a.policy}|${a.replication}|${a.request_id}`;
+      firstPop.set(k, Math.min(firstPop.get(k) ?? Number.POSITIVE_INFINITY, a.popped_s));
+    }
+    const out = new Map<string, { wait: number; processing: number; n: number }>();
+    for (const r of fx.requests) {
+      if (r.warmup || r.outcome !== "completed") continue;
+      const pop = firstPop.get(`${r.policy}|${r.replication}|${r.request_id}`) as number;
+      const k = `${r.policy}|${r.model}`;
+      const e = out.get(k) ?? { wait: 0, processing: 0, n: 0 };
+      e.wait += pop - r.submitted_s;
+      e.processing += r.done_s - pop;
+      e.n++;
+      out.set(k, e);
+    }
+    return out;
+  }
+
+  it("splits each arm's mean latency per model at the first pop, from the jobs' pop times", () => {
+    expect(data.waits?.source).toBe("attempts.csv popped_s");
+    expect(data.waits?.unmatched).toBe(0);
+    const want = expected();
+    let seen = 0;
+    for (const p of fx.policies) {
+      for (const m of data.waits?.byPolicy[p] ?? []) {
+        const e = want.get(`${p}|${m.model}`);
+        expect(e, `${p} ${m.model}`).toBeDefined();
+        if (!e) continue;
+        expect(m.n).toBe(e.n);
+        expect(m.wait_mean_s).toBeCloseTo(e.wait / e.n, 6);
+        expect(m.processing_mean_s).toBeCloseTo(e.processing / e.n, 6);
+        expect(m.wait_p50_s).toBeLessThanOrEqual(m.wait_p90_s);
+        expect(m.wait_p90_s).toBeLessThanOrEqual(m.wait_p99_s);
+        seen++;
+      }
+    }
+    expect(seen).toBe(want.size);
+  });
+
+  it("stacks the wait and the processing into bars as long as the mean latency, a column per model", () => {
+    const s = json(waitsSpec(data));
+    expect(s.facet.column.field).toBe("model");
+    const bars = s.spec.layer[0];
+    expect(bars.mark.type).toBe("bar");
+    expect(bars.encoding.x.stack).toBe("zero");
+    expect(bars.encoding.color.field).toBe("part");
+    const rows = values(s).filter((r: J) => !r.tick);
+    for (const p of fx.policies) {
+      for (const m of data.waits?.byPolicy[p] ?? []) {
+        const mine = rows.filter((r: J) => r.policy === p && r.model === m.model);
+        expect(mine).toHaveLength(2);
+        const total = mine.reduce((t: number, r: J) => t + r.seconds, 0);
+        expect(total).toBeCloseTo(m.wait_mean_s + m.processing_mean_s, 2);
+      }
+    }
+    expect(s.spec.layer[1].mark.type).toBe("tick");
+    expect(s.spec.layer[1].encoding.x.field).toBe("wait_p90");
+  });
+
+  it("uses requests.csv's wait_s and first_pop_s when they are there, without the jobs", () => {
+    const c = new WaitCollector();
+    c.useColumns();
+    c.offerRequest("a", 1, 1, "m", 10, 30, 14, Number.NaN);
+    c.offerRequest("a", 1, 2, "m", 0, 10, Number.NaN, 6);
+    c.offerAttempt("a", 1, 1, 11); // ignored: the column said 14
+    const d = c.finish();
+    expect(d?.source).toBe("requests.csv wait_s / first_pop_s");
+    expect(d?.byPolicy.a[0]).toMatchObject({ model: "m", n: 2, wait_mean_s: 5, processing_mean_s: 10 });
+  });
+
+  it("joins with the earliest pop of a request's jobs otherwise, and counts requests with no job", () => {
+    const c = new WaitCollector();
+    c.offerRequest("a", 1, 3, "m", 100, 180, Number.NaN, Number.NaN);
+    c.offerRequest("a", 2, 3, "m", 0, 50, Number.NaN, Number.NaN);
+    c.offerRequest("a", 2, 4, "m", 0, 50, Number.NaN, Number.NaN);
+    c.offerAttempt("a", 1, 3, 160);
+    c.offerAttempt("a", 1, 3, 120);
+    c.offerAttempt("a", 2, 3, 10);
+    const d = c.finish();
+    expect(d?.unmatched).toBe(1);
+    // (120 − 100, 180 − 120) and (10 − 0, 50 − 10)
+    expect(d?.byPolicy.a[0]).toMatchObject({ n: 2, wait_mean_s: 15, processing_mean_s: 50 });
+  });
+
+  it("is a message chart when no completed request has a known first pop", () => {
+    const s = json(waitsSpec({ ...data, waits: null }));
+    expect(s.mark.type).toBe("text");
+    expect(values(s)[0].message).toMatch(/no completed request/);
   });
 });
 

@@ -176,6 +176,11 @@ export function sideList(
   };
 }
 
+/** The lower end of an interval of a figure that cannot be negative. */
+function cutAtZero(lo: number | null): number | null {
+  return lo === null ? null : Math.max(0, lo);
+}
+
 /** A domain fitted to the values with a margin; from 0 when `zero` allows and 0 is near the values. */
 function domain(values: number[], zero: boolean): [number, number] {
   let lo = Math.min(...values);
@@ -202,9 +207,9 @@ export function costBenefitSpec(data: ReportData): Spec {
       label: p.name === baseline ? `${p.name} (baseline)` : p.name,
       x,
       y,
-      xlo: p.wasted_gpu_s.ci95?.[0] ?? null,
+      xlo: cutAtZero(p.wasted_gpu_s.ci95?.[0] ?? null),
       xhi: p.wasted_gpu_s.ci95?.[1] ?? null,
-      ylo: p.latency_s.p99.ci95?.[0] ?? null,
+      ylo: cutAtZero(p.latency_s.p99.ci95?.[0] ?? null),
       yhi: p.latency_s.p99.ci95?.[1] ?? null,
     });
   }
@@ -212,6 +217,13 @@ export function costBenefitSpec(data: ReportData): Spec {
     `Mean per replication over ${reps}; ${whiskersText(data.summary.replications)}; lower left is better`,
     "p99 axis not from 0; the list names every point (joined by a line), highest p99 first, with its means",
   ];
+  const cut = data.summary.policies.filter(
+    (p) => (p.wasted_gpu_s.ci95?.[0] ?? 0) < 0 || (p.latency_s.p99.ci95?.[0] ?? 0) < 0,
+  ).length;
+  if (cut > 0)
+    subtitle.push(
+      `whiskers that a t interval takes below 0 are cut at 0 (neither figure can be negative): ${cut} arm${cut === 1 ? "" : "s"}`,
+    );
   if (points.length === 0) return messageChart(title, subtitle, "no wasted GPU time or p99 latency in summary.json");
   if (costTied(points)) return tiedCostSpec(data, points);
   const xd = domain(

@@ -8,6 +8,7 @@ import { latencyTailSpec } from "./latency-tail.js";
 import { latencyQuantilesSpec } from "./latency-quantiles.js";
 import { queueSpec } from "./queue.js";
 import { timelineSpec } from "./timeline.js";
+import { waitsSpec } from "./waits.js";
 import { workerAbortsSpec } from "./worker-aborts.js";
 
 export const CHART_NAMES = [
@@ -17,6 +18,7 @@ export const CHART_NAMES = [
   "timeline",
   "worker-aborts",
   "queue",
+  "waits",
   "cost-benefit",
 ] as const;
 export type ChartName = (typeof CHART_NAMES)[number];
@@ -66,8 +68,16 @@ export const CHARTS: readonly ChartDef[] = [
   {
     name: "queue",
     heading: "Queue over time",
-    caption: "Requests waiting and jobs in flight over simulated time per policy, first replication.",
+    caption:
+      "Requests waiting in the queue over simulated time, one panel per policy on one scale, first replication; each panel's title gives the arm's mean and largest queue and its mean jobs in flight over all replications after the warm-up.",
     build: queueSpec,
+  },
+  {
+    name: "waits",
+    heading: "Waiting against processing, per model",
+    caption:
+      "Mean latency of completed requests per model and policy, split at the request's first pop: the time it waited for a worker, then the time from that pop to done (the job, and any retries after a failure). The tick is the p90 wait; the tooltip gives the wait's p50, p90 and p99.",
+    build: waitsSpec,
   },
   {
     name: "cost-benefit",
