@@ -1,17 +1,22 @@
-// report.html: one self-contained page (no scripts, no network) with the scenario, the comparison tables from
-// summary.json, every chart as inline SVG and the scenario file that was run. Pure: data in, text out.
+// report.html: one self-contained page, offline (no request leaves it), full width: the scenario, the verdict
+// per objective and the comparison tables from summary.json, the requests hit by a failed job, every chart, and
+// the scenario file that was run. Each chart is inline SVG, redrawn by vega-embed (inlined, with tooltips) when
+// scripts run, and the arms shown can be chosen with a checkbox each (html-interactive.ts). Pure: data in,
+// text out (the bundles are read from node_modules once).
 import type { ReportData } from "../results/read-results.js";
 import type { Estimate, PairedDiff, PolicySummary, VsBaselineKey } from "../results/summary-file.js";
+import { PALETTE } from "./charts/common.js";
+import { bundleScripts, jsonScript, PAGE_SCRIPT } from "./html-interactive.js";
+import { escapeHtml } from "./html-text.js";
+import { verdictSection } from "./html-verdict.js";
 
 export interface HtmlChart {
   name: string;
   heading: string;
   caption: string;
   svg: string;
-}
-
-export function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+  /** The vega-lite spec with its data inline, drawn by vega-embed in the page. */
+  spec: unknown;
 }
 
 function isNum(x: number | null | undefined): x is number {
@@ -152,6 +157,27 @@ function diffTable(policies: PolicySummary[]): string {
   );
 }
 
+function hitTable(policies: PolicySummary[]): string {
+  const head = [
+    "policy",
+    "requests hit per replication",
+    "their mean latency (s)",
+    "Δ their latency vs the baseline (s)",
+    "pairs",
+  ];
+  const body = policies.map((p, i) => {
+    const d = p.vs_baseline?.affected_latency_s;
+    return `<tr>${policyCell(p, i)}${estimateCell(p.affected, plain)}${estimateCell(p.affected_latency_s, seconds)}${
+      i === 0 ? "<td>—</td>" : diffCell(d, signedSeconds, signedSeconds, "lower")
+    }<td>${i === 0 ? "—" : count(d?.n ?? null)}</td></tr>`;
+  });
+  return table(
+    "Requests hit by at least one failed job (stale abort, reported fault, late result): how many, and how long they took from submission to their end",
+    head,
+    body,
+  );
+}
+
 function table(caption: string, head: string[], body: string[]): string {
   return `<div class="table-wrap"><table>
 <caption>${caption}</caption>
@@ -184,7 +210,7 @@ function duration(s: number | null): string {
 
 const CSS = `
 :root { color-scheme: light; }
-body { font-family: "DejaVu Sans", Verdana, system-ui, sans-serif; margin: 0 auto; max-width: 1180px; padding: 24px; color: #1a1a1a; line-height: 1.45; background: #fff; }
+body { font-family: "DejaVu Sans", Verdana, system-ui, sans-serif; margin: 0; padding: 20px 28px; color: #1a1a1a; line-height: 1.45; background: #fff; }
 h1 { font-size: 1.6rem; margin: 0 0 .3rem; }
 h2 { font-size: 1.25rem; margin: 2.2rem 0 .6rem; border-bottom: 1px solid #ddd; padding-bottom: .2rem; }
 h3 { font-size: 1.05rem; margin: 1.6rem 0 .4rem; }
@@ -205,14 +231,39 @@ th[scope=row] { white-space: normal; min-width: 8em; max-width: 16em; }
 .tag { font-size: .72rem; background: #eee; border-radius: 3px; padding: 0 .3rem; color: #444; font-weight: normal; }
 td.better { background: #e8f5e9; }
 td.worse { background: #fdecea; }
-figure { margin: 1rem 0 2rem; }
+.charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 980px), 1fr)); gap: 0 32px; }
+figure { margin: 1rem 0 2rem; min-width: 0; scroll-margin-top: 5rem; }
 figure svg { max-width: 100%; height: auto; display: block; }
+.chart { overflow-x: auto; }
+.arms { position: sticky; top: 0; z-index: 2; background: rgba(255,255,255,.96); border-bottom: 1px solid #ddd; padding: .5rem 0; display: flex; flex-wrap: wrap; gap: .3rem 1rem; align-items: center; font-size: .88rem; }
+.arms label { display: inline-flex; align-items: center; gap: .3rem; cursor: pointer; }
+.arms .swatch { width: .9em; height: .9em; border-radius: 2px; display: inline-block; }
+.arms button { font: inherit; font-size: .82rem; padding: .1rem .5rem; }
+.verdict { border-left: 4px solid #4e79a7; padding: .2rem 0 .2rem 1rem; margin: 1rem 0 1.6rem; }
+.recommendation { font-size: 1.05rem; }
+td.open { background: #fff6e0; }
+details { font-size: .88rem; color: #333; }
+#vg-tooltip-element { font-family: "DejaVu Sans", Verdana, system-ui, sans-serif; }
 figcaption { font-size: .88rem; color: #333; max-width: 90ch; margin-top: .4rem; }
 figcaption a { color: #2b5d8a; }
 pre { background: #f6f6f6; border: 1px solid #e2e2e2; padding: 12px; overflow-x: auto; font-size: .8rem; }
 .note { color: #555; }
 ul.notes { color: #8a4b00; font-size: .9rem; }
 `;
+
+/** A checkbox per arm, in its chart colour: unticking one leaves it out of every chart. */
+function armControls(policies: string[]): string {
+  if (policies.length < 2) return "";
+  const boxes = policies.map(
+    (p, i) =>
+      `<label><input type="checkbox" checked data-arm="${escapeHtml(p)}"><span class="swatch" style="background:${
+        PALETTE[i % PALETTE.length]
+      }"></span>${escapeHtml(p)}</label>`,
+  );
+  return `<div class="arms" role="group" aria-label="arms shown in the charts"><strong>Arms shown:</strong>${boxes.join(
+    "",
+  )}<button type="button" id="arms-all">all</button><button type="button" id="arms-none">baseline only</button></div>`;
+}
 
 /** Builds report.html from a result folder's digest and its rendered charts. */
 export function buildReportHtml(data: ReportData, charts: HtmlChart[]): string {
@@ -231,7 +282,7 @@ export function buildReportHtml(data: ReportData, charts: HtmlChart[]): string {
   const figures = charts.map(
     (c) => `<figure id="chart-${escapeHtml(c.name)}">
 <h3>${escapeHtml(c.heading)}</h3>
-${inlineSvg(c.svg, c.name, c.heading)}
+<div class="chart" id="view-${escapeHtml(c.name)}">${inlineSvg(c.svg, c.name, c.heading)}</div>
 <figcaption>${escapeHtml(c.caption)} Files: <a href="charts/${escapeHtml(c.name)}.png">PNG</a> · <a href="charts/${escapeHtml(c.name)}.svg">SVG</a> · <a href="charts/${escapeHtml(c.name)}.vl.json">vega-lite spec with data</a>.</figcaption>
 </figure>`,
   );
@@ -263,10 +314,11 @@ ${inlineSvg(c.svg, c.name, c.heading)}
 ${data.scenario.description ? `<p class="desc">${escapeHtml(data.scenario.description)}</p>` : ""}
 <dl class="meta">${meta.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("")}</dl>
 </header>
-<nav><ul><li><a href="#comparison">Comparison</a></li><li><a href="#vs-baseline">Differences from the baseline</a></li>${charts
+<nav><ul>${s.decisions && s.decisions.length > 0 ? '<li><a href="#verdict">Verdict</a></li>' : ""}<li><a href="#comparison">Comparison</a></li><li><a href="#vs-baseline">Differences from the baseline</a></li><li><a href="#hit-by-failure">Requests hit by a failure</a></li>${charts
     .map((c) => `<li><a href="#chart-${escapeHtml(c.name)}">${escapeHtml(c.heading)}</a></li>`)
     .join("")}<li><a href="#scenario">Scenario file</a></li></ul></nav>
 <main>
+${verdictSection(s.decisions)}
 <section id="comparison">
 <h2>Policies compared</h2>
 <p class="note">Each figure is the mean over replications with its 95 % confidence interval below it (none with a single replication). Times are in simulated seconds.</p>
@@ -276,9 +328,16 @@ ${tables}
 <h2>Differences from the baseline</h2>
 ${policies.length > 0 ? diffTable(policies) : '<p class="note">summary.json lists no policies.</p>'}
 </section>
+<section id="hit-by-failure">
+<h2>Requests hit by a failure</h2>
+${policies.length > 0 ? hitTable(policies) : '<p class="note">summary.json lists no policies.</p>'}
+</section>
 <section id="charts">
 <h2>Charts</h2>
+${armControls(data.policies)}
+<div class="charts">
 ${figures.join("\n")}
+</div>
 </section>
 ${notes}
 <section id="scenario">
@@ -286,6 +345,9 @@ ${notes}
 ${yaml}
 </section>
 </main>
+${jsonScript("chart-specs", Object.fromEntries(charts.map((c) => [c.name, c.spec])))}
+${bundleScripts()}
+<script>${PAGE_SCRIPT}</script>
 </body>
 </html>
 `;

@@ -80,7 +80,7 @@ export async function renderReport(dir: string): Promise<string[]> {
     const r = await renderChart(c.spec);
     for (const w of r.warnings) data.notes.push(`chart ${c.name}: ${w}`);
     written.push(...(await writeChartFiles(chartsDir, c.name, c.spec, r)));
-    forHtml.push({ name: c.name, heading: c.heading, caption: c.caption, svg: r.svg });
+    forHtml.push({ name: c.name, heading: c.heading, caption: c.caption, svg: r.svg, spec: c.spec });
   }
   const htmlPath = join(dir, "report.html");
   await writeAtomic(htmlPath, buildReportHtml(data, forHtml));

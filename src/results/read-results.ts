@@ -17,6 +17,7 @@ import type {
 } from "../horde/record-types.js";
 import { csvBoolean, csvNumber, readCsvFile } from "./csv-read.js";
 import { normalizeSummary, type Summary } from "./summary-file.js";
+import { type WaitDigest, WaitCollector } from "./wait-digest.js";
 
 export interface ScenarioInfo {
   name: string;
@@ -65,6 +66,8 @@ export interface ReportData {
   timeline: TimelineSource | null;
   workers: WorkerRecord[];
   samples: QueueSample[];
+  /** Wait (submit → first pop) and processing per arm and model, of completed requests after the warm-up. */
+  waits: WaitDigest | null;
   /** Problems met while reading (missing files or columns), shown in the report. */
   notes: string[];
 }
@@ -271,6 +274,7 @@ export async function readResultFolder(dir: string): Promise<ReportData> {
   const outcomes: Record<string, OutcomeCounts> = {};
   const reps: Record<string, Set<number>> = {};
   const base = new TimelineCollector();
+  const waits = new WaitCollector();
 
   // requests.csv: the hot path reads fields by index and converts a whole record only for the baseline's rows
   {
@@ -282,6 +286,12 @@ export async function readResultFolder(dir: string): Promise<ReportData> {
     let iWarmup = -1;
     let iAttempts = -1;
     let iImages = -1;
+    let iId = -1;
+    let iModel = -1;
+    let iSubmitted = -1;
+    let iDone = -1;
+    let iFirstPop = -1;
+    let iWait = -1;
     const badOutcomes = new Set<string>();
     await streamIfPresent(
       dir,
@@ -298,6 +308,15 @@ export async function readResultFolder(dir: string): Promise<ReportData> {
           "attempts",
           "images_requested",
         ].map((c) => h.indexOf(c));
+        [iId, iModel, iSubmitted, iDone, iFirstPop, iWait] = [
+          "request_id",
+          "model",
+          "submitted_s",
+          "done_s",
+          "first_pop_s",
+          "wait_s",
+        ].map((c) => h.indexOf(c));
+        if (iFirstPop >= 0 || iWait >= 0) waits.useColumns();
       },
       (row) => {
         const policy = row[iPolicy] ?? "";
@@ -324,6 +343,16 @@ export async function readResultFolder(dir: string): Promise<ReportData> {
         if (outcome === "completed") {
           const l = csvNumber(row[iLatency]);
           if (Number.isFinite(l)) latencies[policy].push(l);
+          waits.offerRequest(
+            policy,
+            rep,
+            csvNumber(row[iId]),
+            row[iModel] ?? "",
+            csvNumber(row[iSubmitted]),
+            csvNumber(row[iDone]),
+            csvNumber(row[iFirstPop]),
+            csvNumber(row[iWait]),
+          );
         }
       },
     );
@@ -336,6 +365,7 @@ export async function readResultFolder(dir: string): Promise<ReportData> {
     let iRep = -1;
     let iRequest = -1;
     let iEnd = -1;
+    let iPopped = -1;
     const badEnds = new Set<string>();
     await streamIfPresent(
       dir,
@@ -343,11 +373,14 @@ export async function readResultFolder(dir: string): Promise<ReportData> {
       notes,
       (h) => {
         toRecord = converter("attempts.csv", h, ATTEMPT_COLUMNS, notes);
-        [iPolicy, iRep, iRequest, iEnd] = ["policy", "replication", "request_id", "end"].map((c) => h.indexOf(c));
+        [iPolicy, iRep, iRequest, iEnd, iPopped] = ["policy", "replication", "request_id", "end", "popped_s"].map((c) =>
+          h.indexOf(c),
+        );
       },
       (row) => {
         const policy = row[iPolicy] ?? "";
         seenPolicy(policy);
+        waits.offerAttempt(policy, csvNumber(row[iRep]), csvNumber(row[iRequest]), csvNumber(row[iPopped]));
         if (policy !== baseline) return;
         const end = row[iEnd] ?? "";
         if (!ENDS.has(end)) badEnds.add(end);
@@ -401,5 +434,21 @@ export async function readResultFolder(dir: string): Promise<ReportData> {
   const replications: Record<string, number[]> = {};
   for (const [p, set] of Object.entries(reps)) replications[p] = [...set].filter(Number.isFinite).sort((a, b) => a - b);
 
-  return { dir, summary, scenario, policies, latencies, outcomes, replications, timeline, workers, samples, notes };
+  const waitDigest = waits.finish();
+  if (waitDigest && waitDigest.unmatched > 0)
+    notes.push(`attempts.csv: no job found for ${waitDigest.unmatched} completed request(s): left out of the waits`);
+  return {
+    dir,
+    summary,
+    scenario,
+    policies,
+    latencies,
+    outcomes,
+    replications,
+    timeline,
+    workers,
+    samples,
+    waits: waitDigest,
+    notes,
+  };
 }

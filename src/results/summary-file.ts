@@ -2,6 +2,7 @@
 // a missing or null number becomes null, so that every chart and table can show "n/a" instead of throwing.
 
 import type { Estimate } from "../metrics/intervals.js";
+import type { Verdict } from "../metrics/verdict.js";
 
 /** A figure averaged over replications, with its 95 % Student-t interval (null with one replication). */
 export type { Estimate };
@@ -63,6 +64,8 @@ export interface Summary {
   horizon_s: number | null;
   /** The first policy is the baseline. */
   policies: PolicySummary[];
+  /** The verdict per objective of the scenario (metrics/decisions.ts: decideAll), when the run wrote one. */
+  decisions: Verdict[] | null;
 }
 
 type Obj = Record<string, unknown>;
@@ -157,5 +160,20 @@ export function normalizeSummary(raw: unknown): Summary {
     warmup_s: num(o.warmup_s),
     horizon_s: num(o.horizon_s),
     policies,
+    decisions: Array.isArray(o.decisions) ? o.decisions.filter(isVerdict) : null,
   };
+}
+
+/** Enough of a verdict's shape for the report to render it; anything else is left out. */
+function isVerdict(v: unknown): v is Verdict {
+  const o = obj(v);
+  const objective = obj(o.objective);
+  return (
+    typeof objective.name === "string" &&
+    typeof objective.minimise === "string" &&
+    Array.isArray(objective.subject_to) &&
+    Array.isArray(o.arms) &&
+    o.arms.every((a) => typeof obj(a).name === "string" && typeof obj(a).status === "string") &&
+    Array.isArray(o.notes)
+  );
 }

@@ -1,6 +1,7 @@
 // Loads a page in headless Chromium (the one test/helpers/find-chromium.ts finds) and talks to it over the DevTools
 // protocol on a pipe (--remote-debugging-pipe: fd 3 in, fd 4 out, NUL-separated JSON), without playwright or puppeteer.
-// Collects console errors, uncaught exceptions, log errors and any request that leaves the machine.
+// Collects console errors, uncaught exceptions, log errors and any request that leaves the machine; a test can
+// evaluate expressions, move and click the mouse and take screenshots (withPage), or just evaluate one (checkPage).
 import { type ChildProcess, spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -8,6 +9,21 @@ import { join } from "node:path";
 import type { Readable, Writable } from "node:stream";
 import { pathToFileURL } from "node:url";
 import { headlessChromium } from "../helpers/find-chromium.js";
+
+/** A loaded page: what a test may do with it. Coordinates are CSS pixels of the viewport. */
+export interface Page {
+  evaluate<T>(expression: string): Promise<T>;
+  /** Evaluates `expression` every 50 ms until it is truthy; throws after `timeoutMs`. */
+  waitFor(expression: string, timeoutMs?: number): Promise<void>;
+  mouseMove(x: number, y: number): Promise<void>;
+  click(x: number, y: number): Promise<void>;
+  /** A PNG of a region of the document (CSS pixels from the document's top left), at one device pixel per CSS pixel. */
+  screenshot(clip: { x: number; y: number; width: number; height: number }): Promise<Buffer>;
+  /** Console errors, uncaught exceptions and error log entries so far. */
+  errors: string[];
+  /** URLs requested so far that are neither the page itself nor data: URLs. */
+  requests: string[];
+}
 
 export interface PageCheck<T> {
   /** Console errors, uncaught exceptions and error log entries, as text. */
@@ -94,10 +110,10 @@ function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
 }
 
 /**
- * Opens a local HTML file in headless Chromium, waits for its load event, evaluates `expression` in the page
- * (its value must be JSON-serialisable) and closes the browser.
+ * Opens a local HTML file in headless Chromium at a 1400 × 1000 viewport, waits for its load event, runs `use`
+ * on the page and closes the browser.
  */
-export async function checkPage<T>(file: string, expression: string, timeoutMs = 60_000): Promise<PageCheck<T>> {
+export async function withPage<T>(file: string, use: (page: Page) => Promise<T>, timeoutMs = 90_000): Promise<T> {
   const browser = headlessChromium(); // throws one line saying what was tried and how to fix it
   const profile = mkdtempSync(join(tmpdir(), "hordesim-chromium-"));
   const url = pathToFileURL(file).href;
@@ -114,7 +130,7 @@ export async function checkPage<T>(file: string, expression: string, timeoutMs =
       "--disable-sync",
       "--disable-extensions",
       "--hide-scrollbars",
-      "--window-size=1280,1000",
+      "--window-size=1400,1000",
       `--user-data-dir=${profile}`,
       "--remote-debugging-pipe",
       "about:blank",
@@ -165,19 +181,58 @@ export async function checkPage<T>(file: string, expression: string, timeoutMs =
           if (r.url !== url && !r.url.startsWith("data:")) requests.push(r.url);
         }
       });
-      await cdp.send("Runtime.enable", {}, sessionId);
-      await cdp.send("Log.enable", {}, sessionId);
-      await cdp.send("Network.enable", {}, sessionId);
-      await cdp.send("Page.enable", {}, sessionId);
-      await cdp.send("Page.navigate", { url }, sessionId);
+      const send = (method: string, params: Record<string, unknown> = {}) => cdp.send(method, params, sessionId);
+      await send("Runtime.enable");
+      await send("Log.enable");
+      await send("Network.enable");
+      await send("Page.enable");
+      await send("Page.navigate", { url });
       await load;
-      const r = (await cdp.send(
-        "Runtime.evaluate",
-        { expression, returnByValue: true, awaitPromise: true },
-        sessionId,
-      )) as { result: { value: T }; exceptionDetails?: { text: string } };
-      if (r.exceptionDetails) throw new Error(`evaluate failed: ${r.exceptionDetails.text}`);
-      return r.result.value;
+      const evaluate = async <V>(expression: string): Promise<V> => {
+        const r = (await send("Runtime.evaluate", { expression, returnByValue: true, awaitPromise: true })) as {
+          result: { value: V };
+          exceptionDetails?: { text: string; exception?: { description?: string } };
+        };
+        if (r.exceptionDetails)
+          throw new Error(`evaluate failed: ${r.exceptionDetails.exception?.description ?? r.exceptionDetails.text}`);
+        return r.result.value;
+      };
+      const mouse = async (type: string, x: number, y: number) => {
+        await send("Input.dispatchMouseEvent", {
+          type,
+          x,
+          y,
+          button: type === "mouseMoved" ? "none" : "left",
+          clickCount: 1,
+        });
+      };
+      const page: Page = {
+        evaluate,
+        async waitFor(expression, waitMs = 30_000) {
+          const until = Date.now() + waitMs;
+          while (!(await evaluate<boolean>(`Boolean(${expression})`))) {
+            if (Date.now() > until) throw new Error(`timed out after ${waitMs} ms waiting for ${expression}`);
+            await new Promise((r) => setTimeout(r, 50));
+          }
+        },
+        mouseMove: (x, y) => mouse("mouseMoved", x, y),
+        async click(x, y) {
+          await mouse("mouseMoved", x, y);
+          await mouse("mousePressed", x, y);
+          await mouse("mouseReleased", x, y);
+        },
+        async screenshot(clip) {
+          const r = (await send("Page.captureScreenshot", {
+            format: "png",
+            clip: { ...clip, scale: 1 },
+            captureBeyondViewport: true,
+          })) as { data: string };
+          return Buffer.from(r.data, "base64");
+        },
+        errors,
+        requests,
+      };
+      return use(page);
     };
     const value = await withTimeout(Promise.race([run(), exited]), timeoutMs, "the page");
     await withTimeout(
@@ -185,7 +240,7 @@ export async function checkPage<T>(file: string, expression: string, timeoutMs =
       10_000,
       "Browser.close",
     ).catch(() => {});
-    return { errors, requests, value };
+    return value;
   } finally {
     if (child.exitCode === null && child.signalCode === null) {
       const gone = new Promise<void>((resolve) => child.once("exit", () => resolve()));
@@ -198,4 +253,19 @@ export async function checkPage<T>(file: string, expression: string, timeoutMs =
       // a profile left in the temp folder is harmless
     }
   }
+}
+
+/**
+ * Opens a local HTML file in headless Chromium, waits for its load event, evaluates `expression` in the page
+ * (its value must be JSON-serialisable) and closes the browser.
+ */
+export async function checkPage<T>(file: string, expression: string, timeoutMs = 60_000): Promise<PageCheck<T>> {
+  return withPage(
+    file,
+    async (page) => {
+      const value = await page.evaluate<T>(expression);
+      return { errors: [...page.errors], requests: [...page.requests], value };
+    },
+    timeoutMs,
+  );
 }

@@ -1,25 +1,65 @@
-// report.html: its content, and the page loaded in headless Chromium (Debian's, or the one @sparticuz/chromium
-// ships: test/helpers/find-chromium.ts) with no console errors, no network request and every chart's SVG present
-// and visible.
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+// report.html: its content (tables, the requests hit by a failure, the verdict when summary.json has one), and
+// the page in headless Chromium (Debian's, or the one @sparticuz/chromium ships: test/helpers/find-chromium.ts):
+// no console error, no network request, every chart drawn by vega-embed, pixels in a chart's screenshot, a
+// tooltip on hover, and an arm's checkbox that takes it out of the charts.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { decide } from "../../src/metrics/verdict.js";
 import { CHART_NAMES } from "../../src/report/charts/index.js";
-import { escapeHtml, inlineSvg } from "../../src/report/html.js";
+import { buildReportHtml, inlineSvg } from "../../src/report/html.js";
+import { escapeHtml } from "../../src/report/html-text.js";
 import { renderReport } from "../../src/report/render-report.js";
-import { checkPage } from "./chromium.js";
+import { readResultFolder } from "../../src/results/read-results.js";
+import type { Objective } from "../../src/scenario/types.js";
+import { withPage } from "./chromium.js";
 import { writeFixture } from "./fixture.js";
+import { decodePng, differingPixels } from "./png.js";
 
 let dir: string;
 let html: string;
+let plainHtml: string;
+
+const OBJECTIVE: Objective = {
+  name: "users first",
+  minimise: "user_latency_p90_s",
+  subject_to: [{ figure: "failure_rate", max: 0.01 }],
+  indifference: 0,
+};
+
+/**
+ * A verdict from the pure decision functions, for the fixture's arms: progressive is clearly fastest, horde
+ * slower in every replication, exclude-failed fails 5 % of its requests (over the 1 % bound).
+ */
+function decisions() {
+  return [
+    decide(OBJECTIVE, [
+      { name: "horde", values: { user_latency_p90_s: [50, 52, 51, 53], failure_rate: [0.001, 0.002, 0.001, 0.002] } },
+      {
+        name: "progressive",
+        values: { user_latency_p90_s: [40, 41.5, 40.5, 42], failure_rate: [0.001, 0.001, 0.002, 0.001] },
+      },
+      {
+        name: "exclude-failed",
+        values: { user_latency_p90_s: [30, 31, 30, 31], failure_rate: [0.05, 0.05, 0.06, 0.05] },
+      },
+    ]),
+  ];
+}
 
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), "hordesim-html-"));
   writeFixture(dir);
+  const summaryPath = join(dir, "summary.json");
+  const summary = JSON.parse(readFileSync(summaryPath, "utf8"));
+  writeFileSync(summaryPath, JSON.stringify({ ...summary, decisions: decisions() }));
   await renderReport(dir);
   html = readFileSync(join(dir, "report.html"), "utf8");
-});
+  // the same folder without decisions (the charts do not matter here)
+  const data = await readResultFolder(dir);
+  plainHtml = buildReportHtml({ ...data, summary: { ...data.summary, decisions: null } }, []);
+}, 120_000);
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
@@ -40,14 +80,56 @@ describe("report.html", () => {
     expect(html).toContain(`<td>${p99 >= 100 ? p99.toFixed(0) : p99.toFixed(1)}<span class="ci">`);
   });
 
-  it("inlines every chart's SVG once, with ids unique in the page, and needs no script or network", () => {
+  it("holds the requests hit by a failed job: how many per replication and their latency, per arm", () => {
+    const summary = JSON.parse(readFileSync(join(dir, "summary.json"), "utf8"));
+    const section = html.slice(html.indexOf('<section id="hit-by-failure">'), html.indexOf('<section id="charts">'));
+    expect(section).toContain("Requests hit by at least one failed job");
+    for (const p of summary.policies) {
+      const row = section.slice(section.indexOf(`<th scope="row">${p.name}`));
+      const hitLatency = p.affected_latency_s.mean as number;
+      const text = hitLatency >= 100 ? hitLatency.toFixed(0) : hitLatency.toFixed(1);
+      expect(row.slice(0, row.indexOf("</tr>"))).toContain(`<td>${text}<span class="ci">`);
+    }
+  });
+
+  it("renders summary.json's decisions: the recommendation, the arm shown worse, the arm over a bound", () => {
+    const section = html.slice(html.indexOf('<section id="verdict">'), html.indexOf('<section id="comparison">'));
+    expect(section).toContain("Verdict: which policy to deploy");
+    expect(section).toContain("users first: minimise");
+    expect(section).toContain("Recommended: <strong>progressive</strong>");
+    const row = (arm: string) => {
+      const r = section.slice(section.indexOf(`<th scope="row">${arm}</th>`));
+      return r.slice(0, r.indexOf("</tr>"));
+    };
+    expect(row("horde")).toContain('<td class="worse">worse than progressive</td>');
+    expect(row("exclude-failed")).toContain('<td class="worse">breaks a bound</td>');
+    expect(row("progressive")).toContain('<td class="better">recommended</td>');
+    expect(section).toContain("Bonferroni");
+    expect(html).toContain('<a href="#verdict">Verdict</a>');
+  });
+
+  it("leaves the verdict out when summary.json has no decisions", () => {
+    expect(plainHtml).not.toContain('id="verdict"');
+    expect(plainHtml).not.toContain('href="#verdict"');
+  });
+
+  it("inlines every chart's SVG and spec once, with ids unique in the page, and loads nothing from elsewhere", () => {
     for (const name of CHART_NAMES) {
       expect(html.split(`data-chart="${name}"`).length - 1, name).toBe(1);
+      expect(html.split(`id="view-${name}"`).length - 1, name).toBe(1);
     }
-    const ids = [...html.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]);
+    // the page's own markup, before the inlined specs and bundles
+    const markup = html.slice(0, html.indexOf('<script type="application/json"'));
+    const ids = [...markup.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]);
     expect(new Set(ids).size).toBe(ids.length);
-    for (const m of html.matchAll(/url\(#([^)]+)\)/g)) expect(ids).toContain(m[1]);
-    expect(html).not.toMatch(/<script\b/i);
+    for (const m of markup.matchAll(/url\(#([^)]+)\)/g)) expect(ids).toContain(m[1]);
+    const specs = JSON.parse(
+      /<script type="application\/json" id="chart-specs">(.*?)<\/script>/s.exec(html)?.[1] ?? "",
+    );
+    expect(Object.keys(specs)).toEqual([...CHART_NAMES]);
+    // the three bundles, inline; no script has a src
+    for (const b of ["vega", "vega-lite", "vega-embed"]) expect(html).toContain(`<script data-bundle="${b}">`);
+    expect(html).not.toMatch(/<script[^>]*\ssrc=/i);
     expect(html).not.toMatch(/(src|href)="https?:/i);
     expect(html).not.toMatch(/@import|url\(https?:/i);
   });
@@ -62,48 +144,112 @@ describe("report.html", () => {
   });
 });
 
+interface Rect {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Scrolls an element to the middle of the viewport; its box in viewport and in document coordinates. */
+const boxOf = (selector: string) => `(() => {
+  const e = document.querySelector(${JSON.stringify(selector)});
+  if (!e) return null;
+  e.scrollIntoView({ block: "center" });
+  const r = e.getBoundingClientRect();
+  return { view: { x: r.left, y: r.top, width: r.width, height: r.height },
+           doc: { x: r.left + scrollX, y: r.top + scrollY, width: r.width, height: r.height } };
+})()`;
+
+/** Share of pixels that are not (nearly) white. */
+function inkShare(png: Buffer): number {
+  const img = decodePng(png);
+  let ink = 0;
+  for (let i = 0; i < img.rgba.length; i += 4) {
+    if (img.rgba[i] < 235 || img.rgba[i + 1] < 235 || img.rgba[i + 2] < 235) ink++;
+  }
+  return ink / (img.width * img.height);
+}
+
 describe("report.html in headless Chromium", () => {
-  it("loads with no console errors and every chart's SVG visible", async () => {
-    // never skipped: without a browser, checkPage fails with one line saying what it tried and how to fix it
-    interface ChartBox {
-      name: string;
-      width: number;
-      height: number;
-      visible: boolean;
-      texts: number;
-      title: string;
-    }
-    const expression = `(() => {
-      const charts = [...document.querySelectorAll("svg[data-chart]")].map((svg) => {
-        const r = svg.getBoundingClientRect();
-        const style = getComputedStyle(svg);
-        const texts = svg.querySelectorAll("text");
-        return {
-          name: svg.getAttribute("data-chart"),
-          width: r.width,
-          height: r.height,
-          visible: svg.checkVisibility({ opacityProperty: true, visibilityProperty: true })
-            && style.display !== "none" && style.visibility !== "hidden",
-          texts: texts.length,
-          title: svg.querySelector(".role-title-text text, .role-title text")?.textContent ?? "",
-        };
-      });
-      return { title: document.title, charts, h1: document.querySelector("h1")?.textContent ?? "" };
-    })()`;
-    const page = await checkPage<{ title: string; h1: string; charts: ChartBox[] }>(
-      join(dir, "report.html"),
-      expression,
-    );
-    expect(page.errors).toEqual([]);
-    expect(page.requests).toEqual([]);
-    expect(page.value.title).toBe("hordesim report: fixture-incident");
-    expect(page.value.charts.map((c) => c.name)).toEqual([...CHART_NAMES]);
-    for (const c of page.value.charts) {
-      expect(c.visible, c.name).toBe(true);
-      expect(c.width, c.name).toBeGreaterThan(200);
-      expect(c.height, c.name).toBeGreaterThan(100);
-      expect(c.texts, c.name).toBeGreaterThan(5);
-      expect(c.title.length, c.name).toBeGreaterThan(5);
-    }
-  });
+  it("draws every chart with vega-embed, offline: pixels, a tooltip on hover, and arm checkboxes", async () => {
+    // never skipped: without a browser, withPage fails with one line saying what it tried and how to fix it
+    await withPage(join(dir, "report.html"), async (page) => {
+      await page.waitFor(`["ready", "failed"].includes(document.body.dataset.charts)`);
+      expect(await page.evaluate("document.body.dataset.charts")).toBe("ready");
+
+      // every chart is vega-embed's SVG now, with its text, in place of the static one
+      const charts = await page.evaluate<{ name: string; width: number; texts: number; static: number }[]>(`
+        [...document.querySelectorAll(".chart")].map((el) => {
+          const svg = el.querySelector("svg.marks");
+          return { name: el.id.replace(/^view-/, ""), width: svg ? svg.getBoundingClientRect().width : 0,
+                   texts: svg ? svg.querySelectorAll("text").length : 0,
+                   static: el.querySelectorAll("svg[data-chart]").length };
+        })`);
+      expect(charts.map((c) => c.name)).toEqual([...CHART_NAMES]);
+      for (const c of charts) {
+        expect(c.width, c.name).toBeGreaterThan(200);
+        expect(c.texts, c.name).toBeGreaterThan(5);
+        expect(c.static, c.name).toBe(0);
+      }
+      // full width: the page uses the viewport, not a 650 px column
+      expect(
+        await page.evaluate<number>("document.querySelector('main').getBoundingClientRect().width"),
+      ).toBeGreaterThan(1300);
+
+      // a screenshot of the latency tail: a chart's worth of ink, not a blank box
+      const tail = (await page.evaluate<{ doc: Rect } | null>(boxOf("#view-latency-tail svg.marks"))) as { doc: Rect };
+      const before = await page.screenshot(tail.doc);
+      expect(inkShare(before)).toBeGreaterThan(0.03);
+
+      // hovering a point of the cost-benefit chart shows its tooltip, naming the arm
+      const dot = (await page.evaluate<{ view: Rect } | null>(
+        boxOf("#view-cost-benefit g.mark-symbol.role-mark path"),
+      )) as { view: Rect };
+      expect(dot).not.toBeNull();
+      expect(await page.evaluate<boolean>("!!document.querySelector('#vg-tooltip-element.visible')")).toBe(false);
+      await page.mouseMove(dot.view.x + dot.view.width / 2, dot.view.y + dot.view.height / 2);
+      await page.waitFor("document.querySelector('#vg-tooltip-element.visible')", 10_000);
+      const tip = await page.evaluate<string>("document.querySelector('#vg-tooltip-element').textContent");
+      expect(tip).toMatch(/horde|progressive|exclude-failed/);
+      expect(tip).toMatch(/p99 latency/);
+
+      // unticking an arm takes its line out of the latency tail and redraws every chart
+      const lines = "document.querySelectorAll('#view-latency-tail g.mark-line.role-mark path').length";
+      expect(await page.evaluate<number>(lines)).toBe(3);
+      const box = (await page.evaluate<{ view: Rect } | null>(boxOf('input[data-arm="progressive"]'))) as {
+        view: Rect;
+      };
+      await page.click(box.view.x + box.view.width / 2, box.view.y + box.view.height / 2);
+      await page.waitFor(`document.getElementById("view-latency-tail").dataset.drawn === "2"`);
+      await page.waitFor(`document.body.dataset.charts === "ready"`);
+      expect(await page.evaluate<boolean>(`document.querySelector('input[data-arm="progressive"]').checked`)).toBe(
+        false,
+      );
+      expect(await page.evaluate<number>(lines)).toBe(2);
+      const after = await page.screenshot(
+        ((await page.evaluate<{ doc: Rect } | null>(boxOf("#view-latency-tail svg.marks"))) as { doc: Rect }).doc,
+      );
+      const a = decodePng(before);
+      const b = decodePng(after);
+      expect(a.width === b.width && a.height === b.height ? differingPixels(a, b) : a.width * a.height).toBeGreaterThan(
+        500,
+      );
+      // the queue keeps a panel per shown arm only
+      expect(
+        await page.evaluate<number>(
+          "[...document.querySelectorAll('#view-queue text')].filter((t) => /^\\S+: mean /.test(t.textContent)).length",
+        ),
+      ).toBe(2);
+
+      // the verdict and the hit-by-failure tables are on the page
+      expect(await page.evaluate<string>("document.querySelector('#verdict .recommendation').textContent")).toContain(
+        "progressive",
+      );
+      expect(await page.evaluate<number>("document.querySelectorAll('#hit-by-failure tbody tr').length")).toBe(3);
+
+      expect(page.errors).toEqual([]);
+      expect(page.requests).toEqual([]);
+    });
+  }, 120_000);
 });

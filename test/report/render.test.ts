@@ -57,8 +57,23 @@ describe("renderReport", () => {
     for (const name of CHART_NAMES) {
       const spec = JSON.parse(readFileSync(join(dir, "charts", `${name}.vl.json`), "utf8"));
       expect(spec.$schema).toMatch(/vega-lite\/v6/);
-      expect(Array.isArray(spec.data.values)).toBe(true);
-      expect(spec.data.url).toBeUndefined();
+      // every data source in the spec, top-level or in a layer, is inline
+      const sources: { values?: unknown; url?: unknown }[] = [];
+      const walk = (v: unknown): void => {
+        if (Array.isArray(v)) v.forEach(walk);
+        else if (v !== null && typeof v === "object") {
+          for (const [k, x] of Object.entries(v)) {
+            if (k === "data") sources.push(x as { values?: unknown });
+            else walk(x);
+          }
+        }
+      };
+      walk(spec);
+      expect(sources.length, name).toBeGreaterThan(0);
+      for (const d of sources) {
+        expect(Array.isArray(d.values), name).toBe(true);
+        expect(d.url, name).toBeUndefined();
+      }
       const again = await renderChart(spec);
       expect(again.warnings, name).toEqual([]);
       expect(again.svg).toBe(readFileSync(join(dir, "charts", `${name}.svg`), "utf8"));
@@ -129,7 +144,7 @@ describe("charts on thin or odd data render without throwing or warnings", () =>
     writeFixture(d, { policies: ["horde"], replications: 1 });
     const svgs = await renderAll(d);
     expect(svgs.get("forest")).toContain("only one policy was run");
-    expect(svgs.get("latency-cdf")).toContain("horde (fail");
+    expect(svgs.get("latency-tail")).toContain("horde (fail");
     rmSync(d, { recursive: true, force: true });
   });
 
@@ -139,7 +154,7 @@ describe("charts on thin or odd data render without throwing or warnings", () =>
     const svgs = await renderAll(d);
     expect(svgs.get("worker-aborts")).toContain("no stale aborts in the horde arm");
     expect(svgs.get("timeline")).toContain("no stale aborts or failed jobs");
-    expect(svgs.get("latency-cdf")).toContain("(fail 0%)");
+    expect(svgs.get("latency-tail")).toContain("(fail 0%)");
     rmSync(d, { recursive: true, force: true });
   });
 
@@ -163,7 +178,7 @@ describe("charts on thin or odd data render without throwing or warnings", () =>
     const d = tempDir("empty");
     writeFileSync(join(d, "summary.json"), "{}");
     const svgs = await renderAll(d);
-    expect(svgs.get("latency-cdf")).toContain("no completed requests");
+    expect(svgs.get("latency-tail")).toContain("no completed requests");
     const files = await renderReport(d);
     const html = readFileSync(files[files.length - 1], "utf8");
     expect(html).toContain("requests.csv: missing");

@@ -4,7 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { pct } from "../../src/report/charts/common.js";
+import { pct, textWidth } from "../../src/report/charts/common.js";
 import {
   type Box,
   costBenefitSpec,
@@ -16,9 +16,11 @@ import {
 } from "../../src/report/charts/cost-benefit.js";
 import { FOREST_PANELS, forestSpec } from "../../src/report/charts/forest.js";
 import { buildCharts, CHART_NAMES } from "../../src/report/charts/index.js";
-import { cdfRanks, latencyCdfSpec, MAX_CDF_POINTS } from "../../src/report/charts/latency-cdf.js";
+import { cdfRanks, dashOf, latencyTailSpec, MAX_CDF_POINTS } from "../../src/report/charts/latency-tail.js";
 import { latencyQuantilesSpec } from "../../src/report/charts/latency-quantiles.js";
 import { queueSpec } from "../../src/report/charts/queue.js";
+import { waitsSpec } from "../../src/report/charts/waits.js";
+import { WaitCollector } from "../../src/results/wait-digest.js";
 import {
   MAX_TIMELINE_REQUESTS,
   STRIKES,
@@ -99,19 +101,33 @@ describe("chart catalogue", () => {
   });
 });
 
-describe("latency-cdf", () => {
-  it("plots latency on a log axis against the share done, one line per policy", () => {
-    const s = json(latencyCdfSpec(data));
-    expect(s.mark.type).toBe("line");
-    expect(s.encoding.x).toMatchObject({ field: "latency_s", type: "quantitative", scale: { type: "log" } });
-    expect(s.encoding.x.title).toMatch(/\(s, log scale\)/);
-    expect(s.encoding.y).toMatchObject({ field: "fraction", type: "quantitative" });
-    expect(s.encoding.color).toMatchObject({ field: "arm", type: "nominal" });
+describe("latency-tail", () => {
+  const line = (s: J): J => s.layer[1];
+  const ends = (s: J): J[] => s.layer[2].data.values;
+
+  it("plots the share taking at least x on a log axis against latency on a log axis, arms by colour and dash", () => {
+    const s = json(latencyTailSpec(data));
+    const l = line(s);
+    expect(l.mark).toMatchObject({ type: "line", interpolate: "step-before" });
+    expect(l.encoding.x).toMatchObject({ field: "latency_s", type: "quantitative", scale: { type: "log" } });
+    expect(l.encoding.x.title).toMatch(/\(s, log scale\)/);
+    expect(l.encoding.y).toMatchObject({ field: "survival", type: "quantitative", scale: { type: "log" } });
+    expect(l.encoding.y.scale.domain[1]).toBe(1);
+    expect(l.encoding.color).toMatchObject({ field: "arm", type: "nominal" });
+    expect(l.encoding.strokeDash).toMatchObject({ field: "arm", type: "nominal" });
+    // one legend, for colour and dash together: same field, same title, same domain
+    expect(l.encoding.strokeDash.title).toBe(l.encoding.color.title);
+    expect(l.encoding.strokeDash.scale.domain).toEqual(l.encoding.color.scale.domain);
+  });
+
+  it("gives ten arms ten different dash patterns, the first solid", () => {
+    const d = Array.from({ length: 10 }, (_, i) => JSON.stringify(dashOf(i)));
+    expect(new Set(d).size).toBe(10);
+    expect(dashOf(0)).toEqual([]);
   });
 
   it("names each arm with its failure rate in the legend", () => {
-    const s = json(latencyCdfSpec(data));
-    const labels: string[] = s.encoding.color.scale.domain;
+    const labels: string[] = line(json(latencyTailSpec(data))).encoding.color.scale.domain;
     expect(labels).toHaveLength(fx.policies.length);
     for (const p of data.summary.policies) {
       const fail = 1 - (p.success_rate.mean as number);
@@ -120,13 +136,55 @@ describe("latency-cdf", () => {
     expect(labels[0]).toMatch(/^horde \(fail \d+(\.\d+)?%\)$/);
   });
 
-  it("has one point per completed request when there are few, rising to 1", () => {
-    const rows = values(json(latencyCdfSpec(data)));
+  it("is the share of requests at least as slow as each one: 1, 3/4, 1/2, 1/4 for four requests", () => {
+    const four: ReportData = { ...data, policies: ["horde"], latencies: { horde: [4, 1, 3, 2] } };
+    const rows = values(line(json(latencyTailSpec(four))));
+    expect(rows.map((r: J) => [r.latency_s, r.survival])).toEqual([
+      [1, 1],
+      [2, 0.75],
+      [3, 0.5],
+      [4, 0.25],
+    ]);
+  });
+
+  it("has one point per completed request when there are few, falling from 1 to 1/n", () => {
+    const rows = values(line(json(latencyTailSpec(data))));
     for (const p of fx.policies) {
-      const mine = rows.filter((r) => r.policy === p);
-      expect(mine.length).toBe(data.latencies[p].length);
-      expect(mine[mine.length - 1].fraction).toBe(1);
-      for (let i = 1; i < mine.length; i++) expect(mine[i].latency_s).toBeGreaterThanOrEqual(mine[i - 1].latency_s);
+      const mine = rows.filter((r: J) => r.policy === p);
+      const n = data.latencies[p].length;
+      expect(mine.length).toBe(n);
+      expect(mine[0].survival).toBe(1);
+      expect(mine[mine.length - 1].survival * n).toBeCloseTo(1, 5);
+      for (let i = 1; i < mine.length; i++) {
+        expect(mine[i].latency_s).toBeGreaterThanOrEqual(mine[i - 1].latency_s);
+        expect(mine[i].survival).toBeLessThan(mine[i - 1].survival);
+      }
+    }
+  });
+
+  it("labels every arm at the end of its tail, no two labels over each other", () => {
+    const s = json(latencyTailSpec(data));
+    const e = ends(s);
+    expect(e.map((r: J) => r.label)).toEqual(fx.policies);
+    const [x0, x1] = line(s).encoding.x.scale.domain;
+    const [y0, y1] = line(s).encoding.y.scale.domain;
+    const px = (x: number) => (Math.log(x / x0) / Math.log(x1 / x0)) * s.width;
+    const py = (y: number) => (Math.log(y1 / y) / Math.log(y1 / y0)) * s.height;
+    const boxes = e.map((r: J) => {
+      const w = textWidth(r.label, 11);
+      const yc = py(r.label_y);
+      return { x0: px(r.label_x), x1: px(r.label_x) + w, y0: yc - 6.5, y1: yc + 6.5 };
+    });
+    for (let i = 0; i < boxes.length; i++) {
+      expect(boxes[i].x0).toBeGreaterThanOrEqual(-0.01);
+      expect(boxes[i].x1).toBeLessThanOrEqual(s.width + 0.01);
+      for (let j = i + 1; j < boxes.length; j++) expect(overlaps(boxes[i], boxes[j])).toBe(false);
+    }
+    // each end is the arm's slowest completed request, at 1/n
+    for (const r of e) {
+      const lat = data.latencies[r.policy];
+      expect(r.end_x).toBeCloseTo(Math.max(...lat), 2);
+      expect(r.end_y * lat.length).toBeCloseTo(1, 5);
     }
   });
 
@@ -137,14 +195,15 @@ describe("latency-cdf", () => {
         data.policies.map((p, k) => [p, Array.from({ length: 20_000 + k }, (_, i) => 1 + ((i * 7919) % 20_000) / 10)]),
       ),
     };
-    const rows = values(json(latencyCdfSpec(big)));
-    for (const p of data.policies) {
-      const mine = rows.filter((r) => r.policy === p);
+    const rows = values(line(json(latencyTailSpec(big))));
+    data.policies.forEach((p, k) => {
+      const mine = rows.filter((r: J) => r.policy === p);
       expect(mine.length).toBeLessThanOrEqual(MAX_CDF_POINTS);
       expect(mine.length).toBeGreaterThan(MAX_CDF_POINTS * 0.8);
       expect(mine[0].latency_s).toBe(1);
-      expect(mine[mine.length - 1].fraction).toBe(1);
-    }
+      expect(mine[0].survival).toBe(1);
+      expect(mine[mine.length - 1].survival * (20_000 + k)).toBeCloseTo(1, 5);
+    });
     const ranks = cdfRanks(1_000_000);
     expect(ranks.length).toBeLessThanOrEqual(MAX_CDF_POINTS);
     expect(ranks[0]).toBe(0);
@@ -401,45 +460,147 @@ describe("worker-aborts", () => {
 });
 
 describe("queue", () => {
-  it("plots queued requests and jobs in flight over time per policy, first replication", () => {
+  const area = (panel: J): J => panel.layer[panel.layer.length - 1];
+
+  it("draws one panel per arm, in the summary's order, each a step area of its own queue, on one y scale", () => {
     const s = json(queueSpec(data));
-    expect(s.vconcat).toHaveLength(2);
-    const fields = s.vconcat.map((p: J) => p.layer[p.layer.length - 1].encoding.y.field);
-    expect(fields).toEqual(["queued", "in_flight"]);
-    const line = s.vconcat[0].layer[s.vconcat[0].layer.length - 1];
-    expect(line.encoding.x).toMatchObject({ field: "t", type: "quantitative" });
-    expect(line.encoding.x.title).toMatch(/simulated time \((h|min)\)/);
-    expect(line.encoding.color.field).toBe("policy");
-    const rows = values(s);
+    expect(s.vconcat).toHaveLength(fx.policies.length);
+    s.vconcat.forEach((panel: J, i: number) => {
+      const a = area(panel);
+      expect(a.mark).toMatchObject({ type: "area", interpolate: "step-after" });
+      expect(a.transform[0].filter).toEqual({ field: "policy", equal: fx.policies[i] });
+      expect(a.encoding.y.field).toBe("queued");
+      expect(a.encoding.x).toMatchObject({ field: "t", type: "quantitative" });
+      // the time axis is labelled once, under the last panel
+      expect(a.encoding.x.title === null).toBe(i < fx.policies.length - 1);
+    });
+    expect(s.resolve.scale.y).toBe("shared");
+    const most = Math.max(1, ...fx.samples.filter((x) => x.replication === 1).map((x) => x.queued));
+    expect(area(s.vconcat[0]).encoding.y.scale.domain).toEqual([0, most]);
     const perRep = fx.samples.filter((x) => x.policy === "horde" && x.replication === 1).length;
-    expect(rows).toHaveLength(perRep * fx.policies.length);
+    expect(values(s)).toHaveLength(perRep * fx.policies.length);
   });
 
-  it("says in the subtitle that equal arms' lines lie on top of each other, and where all arms are equal", () => {
-    // the fixture's arms queue alike (as in the incident run) but differ in jobs in flight
-    const t = json(queueSpec(data)).title.subtitle;
-    expect(t).toHaveLength(3);
-    expect(t[1]).toMatch(/lie on top of each other, the last in the legend on top/);
-    expect(t[2]).toBe(
-      `the queued requests are identical in all ${data.policies.length} arms: one line in the panel stands for every arm`,
-    );
-    const base = data.samples.filter((x) => x.policy === "horde");
-    const differ: ReportData = {
+  it("gives each arm's mean and largest queue over every replication after the warm-up in its panel's title", () => {
+    const s = json(queueSpec(data));
+    const warm = data.summary.warmup_s as number;
+    fx.policies.forEach((p, i) => {
+      const mine = fx.samples.filter((x) => x.policy === p && x.t_s >= warm);
+      const largest = Math.max(...mine.map((x) => x.queued));
+      const mean = mine.reduce((t, x) => t + x.queued, 0) / mine.length;
+      const title: string = s.vconcat[i].title.text;
+      expect(title.startsWith(`${p}: mean `)).toBe(true);
+      expect(title).toContain(`largest ${largest};`);
+      expect(Number(/mean ([\d.]+) queued/.exec(title)?.[1])).toBeCloseTo(mean, mean < 0.1 ? 2 : 1);
+    });
+  });
+
+  it("reads a queue of 0 or 1 on an axis of exactly 0 and 1, not one line under another", () => {
+    const flat: ReportData = {
       ...data,
-      samples: data.policies.flatMap((p, k) =>
-        base.map((x) => ({ ...x, policy: p, queued: x.queued + k, in_flight: x.in_flight + k })),
-      ),
+      samples: data.samples.map((x) => ({ ...x, queued: x.t_s === 3600 ? 1 : 0 })),
     };
-    const d = json(queueSpec(differ)).title.subtitle;
-    expect(d).toHaveLength(2);
-    expect(d[1]).toMatch(/lie on top of each other/);
-    const allSame: ReportData = {
-      ...data,
-      samples: data.policies.flatMap((p) => base.map((x) => ({ ...x, policy: p }))),
-    };
-    expect(json(queueSpec(allSame)).title.subtitle[2]).toMatch(
-      /^the queued requests and the jobs in flight are identical in all 3 arms/,
-    );
+    const s = json(queueSpec(flat));
+    for (const panel of s.vconcat) {
+      expect(area(panel).encoding.y.scale.domain).toEqual([0, 1]);
+      expect(area(panel).encoding.y.axis.values).toEqual([0, 1]);
+    }
+    expect(s.title.subtitle[0]).toContain("all on one scale (0 to 1)");
+  });
+});
+
+describe("waits", () => {
+  /** Mean wait and processing per arm and model from the fixture's records, joined here by hand. */
+  function expected(): Map<string, { wait: number; processing: number; n: number }> {
+    const firstPop = new Map<string, number>();
+    for (const a of fx.attempts) {
+      const k = `${a.policy}|${a.replication}|${a.request_id}`;
+      firstPop.set(k, Math.min(firstPop.get(k) ?? Number.POSITIVE_INFINITY, a.popped_s));
+    }
+    const out = new Map<string, { wait: number; processing: number; n: number }>();
+    for (const r of fx.requests) {
+      if (r.warmup || r.outcome !== "completed") continue;
+      const pop = firstPop.get(`${r.policy}|${r.replication}|${r.request_id}`) as number;
+      const k = `${r.policy}|${r.model}`;
+      const e = out.get(k) ?? { wait: 0, processing: 0, n: 0 };
+      e.wait += pop - r.submitted_s;
+      e.processing += r.done_s - pop;
+      e.n++;
+      out.set(k, e);
+    }
+    return out;
+  }
+
+  it("splits each arm's mean latency per model at the first pop, from the jobs' pop times", () => {
+    expect(data.waits?.source).toBe("attempts.csv popped_s");
+    expect(data.waits?.unmatched).toBe(0);
+    const want = expected();
+    let seen = 0;
+    for (const p of fx.policies) {
+      for (const m of data.waits?.byPolicy[p] ?? []) {
+        const e = want.get(`${p}|${m.model}`);
+        expect(e, `${p} ${m.model}`).toBeDefined();
+        if (!e) continue;
+        expect(m.n).toBe(e.n);
+        expect(m.wait_mean_s).toBeCloseTo(e.wait / e.n, 6);
+        expect(m.processing_mean_s).toBeCloseTo(e.processing / e.n, 6);
+        expect(m.wait_p50_s).toBeLessThanOrEqual(m.wait_p90_s);
+        expect(m.wait_p90_s).toBeLessThanOrEqual(m.wait_p99_s);
+        seen++;
+      }
+    }
+    expect(seen).toBe(want.size);
+  });
+
+  it("stacks the wait and the processing into bars as long as the mean latency, a column per model", () => {
+    const s = json(waitsSpec(data));
+    expect(s.facet.column.field).toBe("model");
+    const bars = s.spec.layer[0];
+    expect(bars.mark.type).toBe("bar");
+    expect(bars.encoding.x.stack).toBe("zero");
+    expect(bars.encoding.color.field).toBe("part");
+    const rows = values(s).filter((r: J) => !r.tick);
+    for (const p of fx.policies) {
+      for (const m of data.waits?.byPolicy[p] ?? []) {
+        const mine = rows.filter((r: J) => r.policy === p && r.model === m.model);
+        expect(mine).toHaveLength(2);
+        const total = mine.reduce((t: number, r: J) => t + r.seconds, 0);
+        expect(total).toBeCloseTo(m.wait_mean_s + m.processing_mean_s, 2);
+      }
+    }
+    expect(s.spec.layer[1].mark.type).toBe("tick");
+    expect(s.spec.layer[1].encoding.x.field).toBe("wait_p90");
+  });
+
+  it("uses requests.csv's wait_s and first_pop_s when they are there, without the jobs", () => {
+    const c = new WaitCollector();
+    c.useColumns();
+    c.offerRequest("a", 1, 1, "m", 10, 30, 14, Number.NaN);
+    c.offerRequest("a", 1, 2, "m", 0, 10, Number.NaN, 6);
+    c.offerAttempt("a", 1, 1, 11); // ignored: the column said 14
+    const d = c.finish();
+    expect(d?.source).toBe("requests.csv wait_s / first_pop_s");
+    expect(d?.byPolicy.a[0]).toMatchObject({ model: "m", n: 2, wait_mean_s: 5, processing_mean_s: 10 });
+  });
+
+  it("joins with the earliest pop of a request's jobs otherwise, and counts requests with no job", () => {
+    const c = new WaitCollector();
+    c.offerRequest("a", 1, 3, "m", 100, 180, Number.NaN, Number.NaN);
+    c.offerRequest("a", 2, 3, "m", 0, 50, Number.NaN, Number.NaN);
+    c.offerRequest("a", 2, 4, "m", 0, 50, Number.NaN, Number.NaN);
+    c.offerAttempt("a", 1, 3, 160);
+    c.offerAttempt("a", 1, 3, 120);
+    c.offerAttempt("a", 2, 3, 10);
+    const d = c.finish();
+    expect(d?.unmatched).toBe(1);
+    // (120 − 100, 180 − 120) and (10 − 0, 50 − 10)
+    expect(d?.byPolicy.a[0]).toMatchObject({ n: 2, wait_mean_s: 15, processing_mean_s: 50 });
+  });
+
+  it("is a message chart when no completed request has a known first pop", () => {
+    const s = json(waitsSpec({ ...data, waits: null }));
+    expect(s.mark.type).toBe("text");
+    expect(values(s)[0].message).toMatch(/no completed request/);
   });
 });
 
@@ -579,6 +740,49 @@ describe("cost-benefit", () => {
         },
       ),
     );
+  });
+
+  it("when every arm wastes exactly 0 GPU-s: p99 alone, a row per arm, lowest first, values beside the plot", () => {
+    const tied: ReportData = {
+      ...data,
+      summary: {
+        ...data.summary,
+        policies: data.summary.policies.map((p) => ({ ...p, wasted_gpu_s: { mean: 0, ci95: [0, 0] } })),
+      },
+    };
+    const s = json(costBenefitSpec(tied));
+    expect(s.title.text).toMatch(/every arm wasted 0 GPU-s/);
+    const text = JSON.stringify(s);
+    // no axis of wasted GPU time at all (it would have one tick), no field of it
+    expect(text).not.toMatch(/wasted_gpu_s|wasted GPU time per replication/);
+    const [plot, column] = s.hconcat;
+    const point = plot.layer.find((l: J) => l.mark.type === "point");
+    expect(point.encoding.x.field).toBe("p99_s");
+    expect(point.encoding.y.field).toBe("label");
+    const byP99 = [...data.summary.policies].sort(
+      (a, b) => (a.latency_s.p99.mean as number) - (b.latency_s.p99.mean as number),
+    );
+    expect(point.encoding.y.sort).toEqual(byP99.map((p) => (p.name === "horde" ? "horde (baseline)" : p.name)));
+    // the values are text in their own column, a separate view: they cannot be drawn over a point
+    expect(column.mark.type).toBe("text");
+    expect(column.encoding.text.field).toBe("p99_text");
+    for (const r of values(s)) expect(r.p99_text).toBe(`${(r.p99_s as number).toFixed(1)} s`);
+  });
+
+  it("keeps room left of 0 so that a point at 0 GPU-s is not drawn over the axis", () => {
+    const some: ReportData = {
+      ...data,
+      summary: {
+        ...data.summary,
+        policies: data.summary.policies.map((p, i) =>
+          i === 0 ? { ...p, wasted_gpu_s: { mean: 0, ci95: [0, 0] } } : p,
+        ),
+      },
+    };
+    const s = json(costBenefitSpec(some));
+    const [lo, hi] = s.layer[0].encoding.x.scale.domain;
+    expect(lo).toBeLessThan(0);
+    expect(-lo).toBeLessThan(hi * 0.05);
   });
 
   it("makes the plot taller when the list needs more than its height", () => {

@@ -10,12 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { textWidth } from "../../src/report/charts/common.js";
 import { HEAT_RANGE, niceTicks } from "../../src/report/charts/sweep-common.js";
 import { axisValues, wrapWords } from "../../src/report/charts/sweep-lines.js";
-import {
-  LABEL_GAP,
-  PARETO_LABEL_HEIGHT,
-  PARETO_LABEL_SIZE,
-  placePointLabels,
-} from "../../src/report/charts/sweep-pareto.js";
+import { LABEL_GAP, placePointLabels } from "../../src/report/charts/point-labels.js";
+import { PARETO_LABEL_HEIGHT, PARETO_LABEL_SIZE, sweepParetoSpec } from "../../src/report/charts/sweep-pareto.js";
 import { renderChart } from "../../src/report/render.js";
 import {
   buildSweepCharts,
@@ -561,21 +557,52 @@ describe("the Pareto chart", () => {
             expect(b.x1).toBeLessThanOrEqual(300);
             expect(b.y1 - b.y0).toBeCloseTo(PARETO_LABEL_HEIGHT, 9);
           }
+          const apart = (a: J, b: J) =>
+            a.x1 + LABEL_GAP <= b.x0 ||
+            b.x1 + LABEL_GAP <= a.x0 ||
+            a.y1 + LABEL_GAP <= b.y0 ||
+            b.y1 + LABEL_GAP <= a.y0;
           for (let i = 0; i < placed.length; i++) {
-            for (let j = i + 1; j < placed.length; j++) {
-              const a = placed[i];
-              const b = placed[j];
-              const apart =
-                a.x1 + LABEL_GAP <= b.x0 ||
-                b.x1 + LABEL_GAP <= a.x0 ||
-                a.y1 + LABEL_GAP <= b.y0 ||
-                b.y1 + LABEL_GAP <= a.y0;
-              expect(apart).toBe(true);
+            for (let j = i + 1; j < placed.length; j++) expect(apart(placed[i], placed[j])).toBe(true);
+            // and clear of every point's marker
+            for (const q of reqs) {
+              expect(apart(placed[i], { x0: q.px - q.r, x1: q.px + q.r, y0: q.py - q.r, y1: q.py + q.r })).toBe(true);
             }
           }
         },
       ),
       { numRuns: 60 },
+    );
+  });
+
+  it("property: for random cell figures, the whole chart's labels overlap no label and no point", () => {
+    // the fixture's 18 cells with random means: heaps, ties, one outlier far off; intervals ±5 %
+    const mean = fc.oneof(fc.double({ min: 0, max: 10_000, noNaN: true }), fc.constantFrom(0, 100, 5000));
+    fc.assert(
+      fc.property(
+        fc.array(fc.record({ wasted: mean, p99: fc.double({ min: 1, max: 2000, noNaN: true }) }), {
+          minLength: fixture.cells.length,
+          maxLength: fixture.cells.length,
+        }),
+        (figures) => {
+          const est = (m: number) => ({ mean: m, ci95: [m * 0.95, m * 1.05] as [number, number] });
+          const cells = fixture.cells.map((c, i) => ({
+            ...c,
+            wasted_gpu_s: est(figures[i].wasted),
+            latency_p99_s: est(figures[i].p99),
+          }));
+          const spec = json(sweepParetoSpec({ ...fixture, cells }));
+          checkParetoLabels(spec, "wasted_gpu_s", "p99_s");
+          // nothing piles up out of sight: at least every front point (or its group's) carries a label
+          const rows: J[] = spec.data.values;
+          const labelled = new Set(
+            rows.filter((r) => r.label_x !== null).map((r) => `${r.arm}|${r.wasted_gpu_s}|${r.p99_s}`),
+          );
+          for (const r of rows.filter((q) => q.front))
+            expect(labelled.has(`${r.arm}|${r.wasted_gpu_s}|${r.p99_s}`)).toBe(true);
+        },
+      ),
+      { numRuns: 25 },
     );
   });
 });

@@ -176,6 +176,11 @@ export function sideList(
   };
 }
 
+/** The lower end of an interval of a figure that cannot be negative. */
+function cutAtZero(lo: number | null): number | null {
+  return lo === null ? null : Math.max(0, lo);
+}
+
 /** A domain fitted to the values with a margin; from 0 when `zero` allows and 0 is near the values. */
 function domain(values: number[], zero: boolean): [number, number] {
   let lo = Math.min(...values);
@@ -184,7 +189,8 @@ function domain(values: number[], zero: boolean): [number, number] {
   if (zero && hi <= 0 && hi >= lo / 2) hi = 0;
   const span = hi - lo || Math.max(1, Math.abs(hi) * 0.1);
   const pad = span * 0.08;
-  return [lo === 0 && zero ? 0 : lo - pad, hi === 0 && zero ? 0 : hi + pad];
+  // a value at 0 keeps a little room, so that its point is not drawn over the axis
+  return [lo === 0 && zero ? -pad / 2 : lo - pad, hi === 0 && zero ? pad / 2 : hi + pad];
 }
 
 export function costBenefitSpec(data: ReportData): Spec {
@@ -201,9 +207,9 @@ export function costBenefitSpec(data: ReportData): Spec {
       label: p.name === baseline ? `${p.name} (baseline)` : p.name,
       x,
       y,
-      xlo: p.wasted_gpu_s.ci95?.[0] ?? null,
+      xlo: cutAtZero(p.wasted_gpu_s.ci95?.[0] ?? null),
       xhi: p.wasted_gpu_s.ci95?.[1] ?? null,
-      ylo: p.latency_s.p99.ci95?.[0] ?? null,
+      ylo: cutAtZero(p.latency_s.p99.ci95?.[0] ?? null),
       yhi: p.latency_s.p99.ci95?.[1] ?? null,
     });
   }
@@ -211,7 +217,15 @@ export function costBenefitSpec(data: ReportData): Spec {
     `Mean per replication over ${reps}; ${whiskersText(data.summary.replications)}; lower left is better`,
     "p99 axis not from 0; the list names every point (joined by a line), highest p99 first, with its means",
   ];
+  const cut = data.summary.policies.filter(
+    (p) => (p.wasted_gpu_s.ci95?.[0] ?? 0) < 0 || (p.latency_s.p99.ci95?.[0] ?? 0) < 0,
+  ).length;
+  if (cut > 0)
+    subtitle.push(
+      `whiskers that a t interval takes below 0 are cut at 0 (neither figure can be negative): ${cut} arm${cut === 1 ? "" : "s"}`,
+    );
   if (points.length === 0) return messageChart(title, subtitle, "no wasted GPU time or p99 latency in summary.json");
+  if (costTied(points)) return tiedCostSpec(data, points);
   const xd = domain(
     points.flatMap((p) => [p.x, p.xlo, p.xhi].filter(finite)),
     true,
@@ -348,4 +362,101 @@ export function costBenefitSpec(data: ReportData): Spec {
       })),
     ],
   };
+}
+
+/** Every arm wasted exactly the same GPU time, with no interval around it: the cost axis would be one tick. */
+function costTied(points: readonly Point[]): boolean {
+  const x = points[0].x;
+  return points.every((p) => p.x === x && (p.xlo === null || p.xlo === x) && (p.xhi === null || p.xhi === x));
+}
+
+/**
+ * The chart when the cost does not separate the arms: the p99 latency alone, one row per arm (lowest p99 at
+ * the top) with its interval, and the value in a column right of the plot, never over a point.
+ */
+function tiedCostSpec(data: ReportData, points: readonly Point[]): Spec {
+  const wasted = gpuText(points[0].x);
+  const title = `Cost against benefit: every arm wasted ${wasted} GPU-s, so only p99 latency tells them apart`;
+  const subtitle = [
+    `Mean per replication over ${replicationsText(data.summary.replications)}; ${whiskersText(data.summary.replications)}; lower is better`,
+    `wasted GPU time is ${wasted} GPU-s in every arm, so the cost axis is left out; p99 axis not from 0`,
+  ];
+  const order = points
+    .map((_, i) => i)
+    .sort((a, b) => points[a].y - points[b].y || a - b)
+    .map((i) => points[i].label);
+  const yd = domain(
+    points.flatMap((p) => [p.y, p.ylo, p.yhi].filter(finite)),
+    false,
+  );
+  const names = data.summary.policies.map((p) => p.name);
+  const color = {
+    field: "policy",
+    type: "nominal" as const,
+    scale: { domain: names, range: policyColors(names) },
+    legend: null,
+  };
+  const rows: Row[] = points.map((p) => ({
+    policy: p.policy,
+    label: p.label,
+    p99_s: sig(p.y),
+    y_lo: sig(p.ylo),
+    y_hi: sig(p.yhi),
+    p99_text: `${secondsText(p.y, 1000)} s`,
+  }));
+  const row = { field: "label", type: "nominal" as const, sort: order, title: null, axis: { labelLimit: 320 } };
+  const x = (field: string) => ({
+    field,
+    type: "quantitative" as const,
+    scale: { domain: yd, nice: false, zero: false },
+    title: "p99 latency of completed requests (s)",
+  });
+  const step = 26;
+  return {
+    $schema: SCHEMA,
+    title: { text: title, subtitle },
+    config: CONFIG,
+    data: { values: rows },
+    hconcat: [
+      {
+        width: WIDTH - 90,
+        height: { step },
+        layer: [
+          {
+            transform: [{ filter: "isValid(datum.y_lo) && isValid(datum.y_hi)" }],
+            mark: { type: "rule", strokeWidth: 1.5 },
+            encoding: { y: row, x: x("y_lo"), x2: { field: "y_hi" }, color },
+          },
+          {
+            mark: { type: "point", filled: true, size: 110, opacity: 1, stroke: "white", strokeWidth: 1 },
+            encoding: {
+              y: row,
+              x: x("p99_s"),
+              color,
+              tooltip: [
+                { field: "policy", type: "nominal" },
+                { field: "p99_s", type: "quantitative", title: "p99 latency (s)", format: ",.1f" },
+                { field: "y_lo", type: "quantitative", title: "95 % interval from", format: ",.1f" },
+                { field: "y_hi", type: "quantitative", title: "to", format: ",.1f" },
+              ],
+            },
+          },
+        ],
+      },
+      {
+        width: 70,
+        height: { step },
+        view: { stroke: null },
+        title: { text: "p99", fontSize: HEADER_SIZE, fontWeight: "bold", color: "#444", anchor: "end" },
+        mark: { type: "text", align: "right", baseline: "middle", fontSize: LABEL_SIZE, color: "#222" },
+        encoding: {
+          y: { ...row, axis: null },
+          x: { value: 70 },
+          text: { field: "p99_text", type: "nominal" },
+        },
+      },
+    ],
+    spacing: 6,
+    resolve: { scale: { y: "shared" } },
+  } as Spec;
 }

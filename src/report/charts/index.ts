@@ -4,19 +4,21 @@ import type { ReportData } from "../../results/read-results.js";
 import { messageChart, type Spec } from "./common.js";
 import { costBenefitSpec } from "./cost-benefit.js";
 import { forestSpec } from "./forest.js";
-import { latencyCdfSpec } from "./latency-cdf.js";
+import { latencyTailSpec } from "./latency-tail.js";
 import { latencyQuantilesSpec } from "./latency-quantiles.js";
 import { queueSpec } from "./queue.js";
 import { timelineSpec } from "./timeline.js";
+import { waitsSpec } from "./waits.js";
 import { workerAbortsSpec } from "./worker-aborts.js";
 
 export const CHART_NAMES = [
-  "latency-cdf",
+  "latency-tail",
   "latency-quantiles",
   "forest",
   "timeline",
   "worker-aborts",
   "queue",
+  "waits",
   "cost-benefit",
 ] as const;
 export type ChartName = (typeof CHART_NAMES)[number];
@@ -30,11 +32,11 @@ export interface ChartDef {
 
 export const CHARTS: readonly ChartDef[] = [
   {
-    name: "latency-cdf",
-    heading: "Latency distribution",
+    name: "latency-tail",
+    heading: "Latency tail",
     caption:
-      "Share of completed requests done within a given time, per policy, on a log time axis. The legend gives each arm's failure rate: a curve further left is only better if its arm does not fail more requests.",
-    build: latencyCdfSpec,
+      "Share of completed requests that took at least a given time (1 − CDF), per policy, on log–log axes: each decade down the y axis is ten times rarer, so p90, p99 and p99.9 get equal room. Each arm has its own colour and dash and its name at the end of its tail (its slowest request). The legend gives each arm's failure rate: a curve further left is only better if its arm does not fail more requests.",
+    build: latencyTailSpec,
   },
   {
     name: "latency-quantiles",
@@ -66,8 +68,16 @@ export const CHARTS: readonly ChartDef[] = [
   {
     name: "queue",
     heading: "Queue over time",
-    caption: "Requests waiting and jobs in flight over simulated time per policy, first replication.",
+    caption:
+      "Requests waiting in the queue over simulated time, one panel per policy on one scale, first replication; each panel's title gives the arm's mean and largest queue and its mean jobs in flight over all replications after the warm-up.",
     build: queueSpec,
+  },
+  {
+    name: "waits",
+    heading: "Waiting against processing, per model",
+    caption:
+      "Mean latency of completed requests per model and policy, split at the request's first pop: the time it waited for a worker, then the time from that pop to done (the job, and any retries after a failure). The tick is the p90 wait; the tooltip gives the wait's p50, p90 and p99.",
+    build: waitsSpec,
   },
   {
     name: "cost-benefit",
