@@ -29,10 +29,15 @@ export function syncQueue(s: HordeState, r: Request): void {
   if (inQueue && (!want || r.aging !== r.n > 0)) {
     s.queue.remove(r, now);
     countWaiting(s, r, -1);
+    if (r.waitingSince === r.waitingSince) {
+      r.waited += now - r.waitingSince;
+      r.waitingSince = Number.NaN;
+    }
   }
   if (want && r.queueIndex < 0) {
     s.queue.add(r, now);
     countWaiting(s, r, 1);
+    if (r.n > 0) r.waitingSince = now;
   }
   if (want) ensureCovered(s, r);
 }
@@ -115,6 +120,7 @@ export function pop(s: HordeState, w: Worker, r: Request, now: number): void {
   job.reissued = r.failures > 0;
   s.jobs.push(job);
   s.liveJobCount++;
+  if (r.firstJob < 0) r.firstPopAt = now;
   r.addJob(job.id);
   r.liveJobs++;
   if (hedge) {

@@ -86,6 +86,11 @@ export class HordeState {
   readonly arrivalRng: Rng[] = [];
   readonly mixRng: Rng[] = [];
   readonly mixTotals: number[] = [];
+  /** Per stream: the user-class draws' and the model draws' generators (null when the stream names none). */
+  readonly classRng: (Rng | null)[] = [];
+  readonly modelRng: (Rng | null)[] = [];
+  /** Templates with a drawn model or a class's user (client.ts variant). */
+  readonly templateVariants = new Map<RequestTemplate, Map<string, RequestTemplate>>();
   readonly workerJobRng: Rng[] = [];
   readonly workerOutageRng: Rng[] = [];
   readonly sweepRng: Rng;

@@ -1,6 +1,13 @@
 import type { FailureMode, WorkerGroup } from "../scenario/types.js";
 
-export type JobEnd = "completed" | "stale_abort" | "reported_fault" | "late_discarded" | "expired" | "cancelled" | "open";
+export type JobEnd =
+  | "completed"
+  | "stale_abort"
+  | "reported_fault"
+  | "late_discarded"
+  | "expired"
+  | "cancelled"
+  | "open";
 
 /** What will happen to a job on its worker, decided at pop from the worker's own random stream. */
 export type Fate = "ok" | "hang" | "crash" | "fault" | "late";
@@ -101,8 +108,10 @@ export class Worker {
     /** Poll phase in [0, poll_interval). */
     readonly phase: number,
     sampleLimit: number,
+    /** The group's failure modes this worker has (a mode's share may leave some workers out). */
+    failures: FailureMode[] = group.failures,
   ) {
-    this.failures = group.failures;
+    this.failures = failures;
     this.samples = new Float64Array(Math.max(1, sampleLimit));
     this.abortWindowStart = 0;
   }
