@@ -29,7 +29,7 @@ export function syncQueue(s: HordeState, r: Request): void {
   if (inQueue && (!want || r.aging !== r.n > 0)) {
     s.queue.remove(r, now);
     countWaiting(s, r, -1);
-    if (r.waitingSince === r.waitingSince) {
+    if (!Number.isNaN(r.waitingSince)) {
       r.waited += now - r.waitingSince;
       r.waitingSince = Number.NaN;
     }
