@@ -28,6 +28,9 @@ export function startArrivals(s: HordeState): void {
     s.mixTotals.push(stream.mix.reduce((sum, t) => sum + t.weight, 0));
     s.classRng.push(stream.classes.length > 0 ? s.streams.stream(`classes/${stream.name}`) : null);
     s.modelRng.push(stream.models.length > 0 ? s.streams.stream(`models/${stream.name}`) : null);
+    s.classTotals.push(stream.classes.reduce((sum, c) => sum + c.weight, 0));
+    s.modelTotals.push(stream.models.reduce((sum, m) => sum + m.weight, 0));
+    s.templateVariants.push([]);
     const first = stream.times !== null ? (stream.times[0] ?? Number.POSITIVE_INFINITY) : nextArrival(s, i, 0);
     if (first <= sc.horizon) s.sim.schedule(first, s.evArrive, i, 0);
   });
@@ -63,68 +66,56 @@ function nextArrival(s: HordeState, stream: number, t: number): number {
   }
 }
 
-function drawByWeight<T extends { weight: number }>(items: readonly T[], u: number): T {
-  const total = items.reduce((sum, item) => sum + item.weight, 0);
+/** The index drawn from weights by a uniform u (the last one when rounding leaves u past the end). */
+function drawIndex(weights: readonly { weight: number }[], total: number, u: number): number {
   let left = u * total;
-  for (const item of items) {
-    if (left < item.weight) return item;
-    left -= item.weight;
+  for (let i = 0; i < weights.length; i++) {
+    if (left < weights[i].weight) return i;
+    left -= weights[i].weight;
   }
-  return items[items.length - 1];
+  return weights.length - 1;
 }
 
-/** The template with the drawn model and the class's user, one object per combination (the pop filters key on it). */
-function variant(s: HordeState, t: RequestTemplate, model: string | null, user: string): RequestTemplate {
-  if (model === t.model && user === t.user) return t;
-  let byKey = s.templateVariants.get(t);
-  if (byKey === undefined) {
-    byKey = new Map();
-    s.templateVariants.set(t, byKey);
-  }
-  const key = `${model ?? ""}\u0000${user}`;
-  let v = byKey.get(key);
-  if (v === undefined) {
-    v = { ...t, model, user };
-    byKey.set(key, v);
-  }
-  return v;
-}
-
-/** The class, kudos and template of one arrival. */
+/**
+ * The class, kudos and template of one arrival: the template with the drawn model and the class's user, one
+ * object per combination, kept (the pop filters key on the template object).
+ */
 function drawArrival(
   s: HordeState,
   stream: number,
   a: ArrivalStream,
-  template: RequestTemplate,
+  templateIndex: number,
 ): { userClass: UserClass | null; kudos: number; template: RequestTemplate } {
+  const template = a.mix[templateIndex];
   const classRng = s.classRng[stream];
   const modelRng = s.modelRng[stream];
   if (classRng === null && modelRng === null) return { userClass: null, kudos: template.kudos, template };
   let userClass: UserClass | null = null;
   let kudos = template.kudos;
-  let user = template.user;
+  let ci = 0;
   if (classRng !== null) {
-    userClass = drawByWeight(a.classes, classRng.next());
+    ci = drawIndex(a.classes, s.classTotals[stream], classRng.next());
+    userClass = a.classes[ci];
     kudos = s.sampler(userClass.kudos)(classRng);
-    if (userClass.user !== null) user = userClass.user;
   }
-  const model = modelRng !== null ? drawByWeight(a.models, modelRng.next()).name : template.model;
-  return { userClass, kudos, template: variant(s, template, model, user) };
+  const mi = modelRng !== null ? drawIndex(a.models, s.modelTotals[stream], modelRng.next()) : 0;
+  const slot = (templateIndex * Math.max(1, a.models.length) + mi) * Math.max(1, a.classes.length) + ci;
+  const variants = s.templateVariants[stream];
+  let v = variants[slot];
+  if (v === undefined) {
+    const model = modelRng !== null ? a.models[mi].name : template.model;
+    const user = userClass?.user ?? template.user;
+    v = model === template.model && user === template.user ? template : { ...template, model, user };
+    variants[slot] = v;
+  }
+  return { userClass, kudos, template: v };
 }
 
 export function onArrive(s: HordeState, stream: number, index: number): void {
   const now = s.sim.now;
   const arrivals = s.scenario.arrivals[stream];
-  let u = s.mixRng[stream].next() * s.mixTotals[stream];
-  let template = arrivals.mix[arrivals.mix.length - 1];
-  for (const t of arrivals.mix) {
-    if (u < t.weight) {
-      template = t;
-      break;
-    }
-    u -= t.weight;
-  }
-  const drawn = drawArrival(s, stream, arrivals, template);
+  const templateIndex = drawIndex(arrivals.mix, s.mixTotals[stream], s.mixRng[stream].next());
+  const drawn = drawArrival(s, stream, arrivals, templateIndex);
   const r = submit(s, drawn.template, arrivals.name, -1, now, 0, s.arrivalCount++, drawn.kudos);
   if (drawn.userClass !== null) r.userClass = drawn.userClass.name;
   const times = arrivals.times;

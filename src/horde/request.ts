@@ -36,7 +36,9 @@ export class Request {
   key = 0;
   /** Ages while waiting (n > 0 when the spell began); a hedge-only spell does not. */
   aging = false;
-  /** Index in the waiting queue, −1 when not in it. */
+  /** The waiting queue's part it is in (waiting-queue.ts), while it waits. */
+  part = -1;
+  /** Index in its part of the waiting queue, −1 when not in it. */
   queueIndex = -1;
   expiry: number;
   completedJobs = 0;

@@ -89,8 +89,10 @@ export class HordeState {
   /** Per stream: the user-class draws' and the model draws' generators (null when the stream names none). */
   readonly classRng: (Rng | null)[] = [];
   readonly modelRng: (Rng | null)[] = [];
-  /** Templates with a drawn model or a class's user (client.ts variant). */
-  readonly templateVariants = new Map<RequestTemplate, Map<string, RequestTemplate>>();
+  readonly classTotals: number[] = [];
+  readonly modelTotals: number[] = [];
+  /** Per stream: the templates with a drawn model and a class's user, by (template, model, class) (client.ts). */
+  readonly templateVariants: (RequestTemplate | undefined)[][] = [];
   readonly workerJobRng: Rng[] = [];
   readonly workerOutageRng: Rng[] = [];
   readonly sweepRng: Rng;
