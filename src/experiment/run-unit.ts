@@ -2,6 +2,7 @@
 // sink (a result folder's tables, results/record-files.ts) and into the replication's figures (metrics/).
 import type { AttemptRecord, RecordSink, RequestRecord, UserRecord } from "../horde/record-types.js";
 import { ArrivalOutcomeAccumulator } from "../metrics/arrival-outcomes.js";
+import { LoadAccumulator } from "../metrics/load-stats.js";
 import type { RequestLatencies } from "../metrics/paired-requests.js";
 import { ReplicationAccumulator, type ReplicationStats } from "../metrics/replication-stats.js";
 import { type ReplicationRun, runReplication } from "./run-replication.js";
@@ -21,55 +22,37 @@ export interface UnitRun extends Omit<ReplicationRun, "sink"> {
   arrivals?: boolean;
 }
 
+interface Accumulator {
+  addRequest(r: RequestRecord): void;
+  addUser(u: UserRecord): void;
+  addAttempt(a: AttemptRecord): void;
+}
+
 export function runUnit(run: UnitRun): UnitResult {
   const figures = new ReplicationAccumulator();
+  const load = new LoadAccumulator({ warmup: run.scenario.warmup, horizon: run.scenario.horizon });
   const perArrival = run.arrivals === true ? new ArrivalOutcomeAccumulator() : null;
-  const acc =
-    perArrival === null
-      ? figures
-      : {
-          addRequest: (r: RequestRecord) => {
-            figures.addRequest(r);
-            perArrival.addRequest(r);
-          },
-          addUser: (u: UserRecord) => {
-            figures.addUser(u);
-            perArrival.addUser(u);
-          },
-          addAttempt: (a: AttemptRecord) => {
-            figures.addAttempt(a);
-            perArrival.addAttempt(a);
-          },
-        };
+  const accs: Accumulator[] = perArrival === null ? [figures, load] : [figures, load, perArrival];
   const out = run.records;
-  const sink: RecordSink =
-    out === undefined
-      ? {
-          request: (r) => acc.addRequest(r),
-          user: (u) => acc.addUser(u),
-          attempt: (a) => acc.addAttempt(a),
-          worker: () => {},
-          sample: () => {},
-        }
-      : {
-          request: (r) => {
-            out.request(r);
-            acc.addRequest(r);
-          },
-          user: (u) => {
-            out.user(u);
-            acc.addUser(u);
-          },
-          attempt: (a) => {
-            out.attempt(a);
-            acc.addAttempt(a);
-          },
-          worker: (w) => out.worker(w),
-          sample: (s) => out.sample(s),
-        };
+  const sink: RecordSink = {
+    request: (r) => {
+      out?.request(r);
+      for (const a of accs) a.addRequest(r);
+    },
+    user: (u) => {
+      out?.user(u);
+      for (const a of accs) a.addUser(u);
+    },
+    attempt: (at) => {
+      out?.attempt(at);
+      for (const a of accs) a.addAttempt(at);
+    },
+    worker: (w) => out?.worker(w),
+    sample: (s) => out?.sample(s),
+  };
   const { records: _records, arrivals: _arrivals, ...replication } = run;
   const result = runReplication({ ...replication, sink });
-  const stats = figures.finish();
+  const stats = { ...figures.finish(), load: load.finish() };
   return perArrival === null
     ? { stats, events: result.events }
     : { stats, events: result.events, arrivals: perArrival.finish() };

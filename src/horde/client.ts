@@ -2,14 +2,17 @@
 //
 // Rules (shared/horde-model.md, DESIGN §5):
 // - §1.1 a request (POST /v2/generate/async) asks for n images of one template; it arrives on a stream, a
-//   piecewise-constant Poisson process or given times, its template drawn from the stream's mix by weight.
+//   piecewise-constant Poisson process (repeated every period for a daily profile) or given times, its
+//   template drawn from the stream's mix by weight, then (when the stream names them) its user class and its
+//   model, each from its own random stream.
+// - §2.1 the request's initial priority is its user's kudos (the class's draw replaces the template's).
 // - §1.3 its expiry starts at submission + 20 min.
 // - §1.8 the client polls the request (GET /v2/generate/check) every `client.poll_interval` from
 //   submission, so it sees the end up to one interval late (seen_s).
 // - the client resubmits a failed or expired request `client.resubmit.delay` after it saw the failure, up to
 //   `client.resubmit.max` times; the user's record follows the request across resubmissions.
 
-import type { RequestTemplate } from "../scenario/types.js";
+import type { ArrivalStream, RequestTemplate, UserClass } from "../scenario/types.js";
 import { emitRequest, emitUser } from "./records.js";
 import { Request } from "./request.js";
 import { maybeFree } from "./retention.js";
@@ -23,6 +26,11 @@ export function startArrivals(s: HordeState): void {
     s.arrivalRng.push(s.streams.stream(`arrivals/${stream.name}`));
     s.mixRng.push(s.streams.stream(`mix/${stream.name}`));
     s.mixTotals.push(stream.mix.reduce((sum, t) => sum + t.weight, 0));
+    s.classRng.push(stream.classes.length > 0 ? s.streams.stream(`classes/${stream.name}`) : null);
+    s.modelRng.push(stream.models.length > 0 ? s.streams.stream(`models/${stream.name}`) : null);
+    s.classTotals.push(stream.classes.reduce((sum, c) => sum + c.weight, 0));
+    s.modelTotals.push(stream.models.reduce((sum, m) => sum + m.weight, 0));
+    s.templateVariants.push([]);
     const first = stream.times !== null ? (stream.times[0] ?? Number.POSITIVE_INFINITY) : nextArrival(s, i, 0);
     if (first <= sc.horizon) s.sim.schedule(first, s.evArrive, i, 0);
   });
@@ -30,38 +38,86 @@ export function startArrivals(s: HordeState): void {
 
 /** The next arrival after t of a piecewise-constant Poisson stream (exact: memoryless across segments). */
 function nextArrival(s: HordeState, stream: number, t: number): number {
-  const segs = s.scenario.arrivals[stream].rate;
+  const a = s.scenario.arrivals[stream];
+  const segs = a.rate;
+  const period = a.period ?? Number.POSITIVE_INFINITY;
   let remaining = -Math.log(1 - s.arrivalRng[stream].next());
-  let cur = t;
+  let start = a.period === null ? 0 : Math.floor(t / a.period) * a.period;
+  let cur = t - start;
   let i = 0;
   while (i + 1 < segs.length && segs[i + 1].from <= cur) i++;
   for (;;) {
-    const end = i + 1 < segs.length ? segs[i + 1].from : Number.POSITIVE_INFINITY;
+    const end = i + 1 < segs.length ? segs[i + 1].from : period;
     const rate = segs[i].rate;
     if (rate > 0) {
       const dt = remaining / rate;
-      if (cur + dt < end) return cur + dt;
+      if (cur + dt < end) return start + cur + dt;
       remaining -= (end - cur) * rate;
     }
     if (end === Number.POSITIVE_INFINITY) return Number.POSITIVE_INFINITY;
     cur = end;
     i++;
+    if (i === segs.length) {
+      // The next period: a profile whose every rate is 0 never gets here (the schema needs one positive hour).
+      start += period;
+      cur = 0;
+      i = 0;
+    }
   }
+}
+
+/** The index drawn from weights by a uniform u (the last one when rounding leaves u past the end). */
+function drawIndex(weights: readonly { weight: number }[], total: number, u: number): number {
+  let left = u * total;
+  for (let i = 0; i < weights.length; i++) {
+    if (left < weights[i].weight) return i;
+    left -= weights[i].weight;
+  }
+  return weights.length - 1;
+}
+
+/**
+ * The class, kudos and template of one arrival: the template with the drawn model and the class's user, one
+ * object per combination, kept (the pop filters key on the template object).
+ */
+function drawArrival(
+  s: HordeState,
+  stream: number,
+  a: ArrivalStream,
+  templateIndex: number,
+): { userClass: UserClass | null; kudos: number; template: RequestTemplate } {
+  const template = a.mix[templateIndex];
+  const classRng = s.classRng[stream];
+  const modelRng = s.modelRng[stream];
+  if (classRng === null && modelRng === null) return { userClass: null, kudos: template.kudos, template };
+  let userClass: UserClass | null = null;
+  let kudos = template.kudos;
+  let ci = 0;
+  if (classRng !== null) {
+    ci = drawIndex(a.classes, s.classTotals[stream], classRng.next());
+    userClass = a.classes[ci];
+    kudos = s.sampler(userClass.kudos)(classRng);
+  }
+  const mi = modelRng !== null ? drawIndex(a.models, s.modelTotals[stream], modelRng.next()) : 0;
+  const slot = (templateIndex * Math.max(1, a.models.length) + mi) * Math.max(1, a.classes.length) + ci;
+  const variants = s.templateVariants[stream];
+  let v = variants[slot];
+  if (v === undefined) {
+    const model = modelRng !== null ? a.models[mi].name : template.model;
+    const user = userClass?.user ?? template.user;
+    v = model === template.model && user === template.user ? template : { ...template, model, user };
+    variants[slot] = v;
+  }
+  return { userClass, kudos, template: v };
 }
 
 export function onArrive(s: HordeState, stream: number, index: number): void {
   const now = s.sim.now;
   const arrivals = s.scenario.arrivals[stream];
-  let u = s.mixRng[stream].next() * s.mixTotals[stream];
-  let template = arrivals.mix[arrivals.mix.length - 1];
-  for (const t of arrivals.mix) {
-    if (u < t.weight) {
-      template = t;
-      break;
-    }
-    u -= t.weight;
-  }
-  submit(s, template, arrivals.name, -1, now, 0, s.arrivalCount++);
+  const templateIndex = drawIndex(arrivals.mix, s.mixTotals[stream], s.mixRng[stream].next());
+  const drawn = drawArrival(s, stream, arrivals, templateIndex);
+  const r = submit(s, drawn.template, arrivals.name, -1, now, 0, s.arrivalCount++, drawn.kudos);
+  if (drawn.userClass !== null) r.userClass = drawn.userClass.name;
   const times = arrivals.times;
   const next = times !== null ? (times[index + 1] ?? Number.POSITIVE_INFINITY) : nextArrival(s, stream, now);
   if (next <= s.scenario.horizon) s.sim.schedule(Math.max(now, next), s.evArrive, stream, index + 1);
@@ -70,7 +126,8 @@ export function onArrive(s: HordeState, stream: number, index: number): void {
 export function onResubmit(s: HordeState, previous: number): void {
   const p = s.requests[previous];
   p.resubmitPending = false;
-  submit(s, p.template, p.stream, p.originId, p.originSubmitted, p.resubmission + 1, p.arrival);
+  const r = submit(s, p.template, p.stream, p.originId, p.originSubmitted, p.resubmission + 1, p.arrival, p.kudos);
+  r.userClass = p.userClass;
   maybeFree(s, p);
 }
 
@@ -82,6 +139,7 @@ function submit(
   originSubmitted: number,
   resubmission: number,
   arrival: number,
+  kudos: number,
 ): Request {
   const now = s.sim.now;
   const id = s.requests.length;
@@ -94,6 +152,7 @@ function submit(
     resubmission,
     now + s.scenario.server.expiry.normal,
     origin < 0 ? now : originSubmitted,
+    kudos,
   );
   r.arrival = arrival;
   s.requests.push(r);

@@ -5,7 +5,9 @@
 // - §4.1 speed: the server's measure of a worker is the mean of its last 20 pop-to-submit samples
 //   (horde/database/threads.py: refresh_worker_speeds), the baseline 1 MPS/s without samples
 //   (WorkerTemplate._baseline_speed); Worker.measuredSpeed / recordSpeed hold the ring of samples.
+// - a failure mode with a share below 1 belongs to the group's first round(share × count) workers only.
 // - §5.2 pop cadence: every worker polls on its own grid (a phase drawn once in [0, poll_interval)).
+import type { FailureMode, WorkerGroup } from "../scenario/types.js";
 import type { HordeState } from "./state.js";
 import { Worker } from "./worker.js";
 
@@ -13,6 +15,12 @@ import { Worker } from "./worker.js";
 export function workerName(group: string, index: number, count: number): string {
   if (count === 1) return group;
   return `${group}-${String(index + 1).padStart(String(count).length, "0")}`;
+}
+
+/** The failure modes of the group's i-th worker. */
+export function failuresOf(g: WorkerGroup, i: number): FailureMode[] {
+  if (g.failures.every((f) => f.share >= 1)) return g.failures;
+  return g.failures.filter((f) => i < Math.round(f.share * g.count));
 }
 
 /** Builds every worker, groups in name order (so the order of groups in the file does not matter). */
@@ -25,7 +33,7 @@ export function buildFleet(s: HordeState): void {
       const name = workerName(g.name, i, g.count);
       const speed = Math.max(1e-9, speedOf(s.streams.stream(`worker/${name}/speed`)));
       const phase = s.streams.stream(`worker/${name}/phase`).next() * g.poll_interval;
-      const w = new Worker(s.workers.length, name, g, speed, phase, sampleLimit);
+      const w = new Worker(s.workers.length, name, g, speed, phase, sampleLimit, failuresOf(g, i));
       s.workers.push(w);
       s.workerJobRng.push(s.streams.stream(`worker/${name}/jobs`));
       s.workerOutageRng.push(s.streams.stream(`worker/${name}/outages`));

@@ -34,6 +34,16 @@ export interface RequestRecord {
   seen_s: number;
   /** True when the request was submitted before the warm-up ended: left out of the statistics. */
   warmup: boolean;
+  /** The user class its arrival drew ("default" when the stream names none). */
+  user_class: string;
+  /** The requester's kudos: the request's initial priority. */
+  kudos: number;
+  /** Megapixel-steps of one image. */
+  mps: number;
+  /** When its first job was popped; NaN when none was. */
+  first_pop_s: number;
+  /** Seconds it waited in the queue with images left to hand out (every spell, re-queues after aborts included). */
+  wait_s: number;
 }
 
 /** What the user finally got, across resubmissions: one per user's original request. */
@@ -50,6 +60,9 @@ export interface UserRecord {
   /** final_s - submitted_s. */
   latency_s: number;
   warmup: boolean;
+  user_class: string;
+  /** The model the request named ("" for any). */
+  model: string;
 }
 
 export type AttemptEnd =
@@ -78,6 +91,8 @@ export interface AttemptRecord {
   hedge: boolean;
   /** GPU-seconds the worker spent on this job whose result was not used. */
   wasted_gpu_s: number;
+  /** Megapixel-steps of the job's image. */
+  mps: number;
 }
 
 export interface WorkerRecord {

@@ -32,6 +32,11 @@ export function emitRequest(s: HordeState, r: Request, seen: number): void {
     latency_s: r.doneAt - r.submitted,
     seen_s: seen,
     warmup: r.submitted < s.scenario.warmup,
+    user_class: r.userClass,
+    kudos: r.kudos,
+    mps: r.mps,
+    first_pop_s: r.firstPopAt,
+    wait_s: r.waited,
   });
 }
 
@@ -48,6 +53,8 @@ export function emitUser(s: HordeState, r: Request, outcome: UserRecord["outcome
     submissions: r.resubmission + 1,
     latency_s: final - submitted,
     warmup: submitted < s.scenario.warmup,
+    user_class: r.userClass,
+    model: r.template.model ?? "",
   });
 }
 
@@ -70,6 +77,7 @@ export function emitAttempt(s: HordeState, job: Job): void {
     ttl_s: job.ttl,
     hedge: job.hedge,
     wasted_gpu_s: wasted,
+    mps: s.requests[job.requestId].mps,
   });
 }
 

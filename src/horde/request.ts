@@ -36,7 +36,9 @@ export class Request {
   key = 0;
   /** Ages while waiting (n > 0 when the spell began); a hedge-only spell does not. */
   aging = false;
-  /** Index in the waiting queue, −1 when not in it. */
+  /** The waiting queue's part it is in (waiting-queue.ts), while it waits. */
+  part = -1;
+  /** Index in its part of the waiting queue, −1 when not in it. */
   queueIndex = -1;
   expiry: number;
   completedJobs = 0;
@@ -50,6 +52,8 @@ export class Request {
   done = false;
   doneAt = Number.NaN;
   outcome: "completed" | "faulted" | "expired" | "open" = "open";
+  /** When its first job was popped, NaN before. */
+  firstPopAt = Number.NaN;
   /** The first job popped for this request, −1 for none. */
   firstJob = -1;
   /** The jobs popped after the first, in order (null until there is a second: most requests have one). */
@@ -70,6 +74,14 @@ export class Request {
   arrival = -1;
   /** A resubmission of this request is scheduled (the client's retry reads it when it fires). */
   resubmitPending = false;
+  /** The user class its arrival drew ("default" when its stream names none). */
+  userClass = "default";
+  /** The requester's kudos: the initial priority. */
+  readonly kudos: number;
+  /** Seconds spent waiting in the queue with images left to hand out, over the spells that have ended. */
+  waited = 0;
+  /** When the current waiting spell began, NaN when not waiting. */
+  waitingSince = Number.NaN;
 
   constructor(
     readonly id: number,
@@ -81,12 +93,15 @@ export class Request {
     expiry: number,
     /** When the origin request (the user's first submission) was submitted; this one's time by default. */
     originSubmitted?: number,
+    /** The requester's kudos; the template's by default. */
+    kudos?: number,
   ) {
     this.originSubmitted = originSubmitted ?? submitted;
     this.n = template.n;
     this.jobs = template.n;
     this.mps = megapixelSteps(template.width, template.height, template.steps, template.sampler);
-    this.accumulated = template.kudos;
+    this.kudos = kudos ?? template.kudos;
+    this.accumulated = this.kudos;
     this.expiry = expiry;
   }
 

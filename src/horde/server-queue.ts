@@ -17,6 +17,7 @@ import { scheduleHedge } from "./hedge.js";
 import type { Request } from "./request.js";
 import { scheduleDeadline } from "./server-sweep.js";
 import type { HordeState } from "./state.js";
+import { before } from "./waiting-queue.js";
 import { Job, type Worker } from "./worker.js";
 import { acceptJob, decideFate } from "./worker-jobs.js";
 import { ensureCovered } from "./worker-polling.js";
@@ -29,10 +30,15 @@ export function syncQueue(s: HordeState, r: Request): void {
   if (inQueue && (!want || r.aging !== r.n > 0)) {
     s.queue.remove(r, now);
     countWaiting(s, r, -1);
+    if (!Number.isNaN(r.waitingSince)) {
+      r.waited += now - r.waitingSince;
+      r.waitingSince = Number.NaN;
+    }
   }
   if (want && r.queueIndex < 0) {
-    s.queue.add(r, now);
+    s.queue.add(r, now, s.sleepers.mask(r));
     countWaiting(s, r, 1);
+    if (r.n > 0) r.waitingSince = now;
   }
   if (want) ensureCovered(s, r);
 }
@@ -84,18 +90,32 @@ export function eligibleIn(s: HordeState): (w: Worker, r: Request, now: number) 
   return (w, r, now) => eligible(s, w, r, now);
 }
 
-/** Candidates in priority order; the worker owner's own requests first (the Horde's priority pass). */
+/**
+ * The first eligible request in the Horde's order, the worker owner's own requests first (the Horde's priority
+ * pass): the best of each part the worker's group may take, merged by that order.
+ */
 export function selectCandidate(s: HordeState, w: Worker, now: number): Request | null {
   const owner = w.group.owner;
   const ownerWaiting = (s.waitingByUser.get(owner) ?? 0) > 0;
-  let fallback: Request | null = null;
-  for (let i = 0, items = s.queue.items; i < items.length; i++) {
-    const r = items[i];
-    if (!eligible(s, w, r, now)) continue;
-    if (!ownerWaiting || r.template.user === owner) return r;
-    if (fallback === null) fallback = r;
+  const parts = s.queue.parts;
+  const mine = s.queue.partsFor(s.sleepers.groupIndex(w));
+  let best: Request | null = null;
+  let bestOwn: Request | null = null;
+  for (let p = 0; p < mine.length; p++) {
+    const items = parts[mine[p]].items;
+    for (let i = 0; i < items.length; i++) {
+      const r = items[i];
+      if (ownerWaiting ? bestOwn !== null && !before(r, bestOwn) : best !== null && !before(r, best)) break;
+      if (!eligible(s, w, r, now)) continue;
+      if (best === null || before(r, best)) best = r;
+      if (!ownerWaiting) break;
+      if (r.template.user === owner) {
+        if (bestOwn === null || before(r, bestOwn)) bestOwn = r;
+        break;
+      }
+    }
   }
-  return fallback;
+  return bestOwn ?? best;
 }
 
 /** The worker pops one job of the request: the server's side, then the worker's, the detector's and the hedge's. */
@@ -115,6 +135,7 @@ export function pop(s: HordeState, w: Worker, r: Request, now: number): void {
   job.reissued = r.failures > 0;
   s.jobs.push(job);
   s.liveJobCount++;
+  if (r.firstJob < 0) r.firstPopAt = now;
   r.addJob(job.id);
   r.liveJobs++;
   if (hedge) {

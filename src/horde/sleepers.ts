@@ -205,7 +205,13 @@ export class Sleepers<R, K extends object> {
     return this.mask(r)[this.groupOf[w.id]] === 1;
   }
 
-  private mask(r: R): Uint8Array {
+  /** The worker's group, as an index into the masks. */
+  groupIndex(w: Worker): number {
+    return this.groupOf[w.id];
+  }
+
+  /** Per group: 1 where the group may take requests like r (one array per key, kept). */
+  mask(r: R): Uint8Array {
     const key = this.keyOf(r);
     let m = this.masks.get(key);
     if (m === undefined) {

@@ -86,6 +86,13 @@ export class HordeState {
   readonly arrivalRng: Rng[] = [];
   readonly mixRng: Rng[] = [];
   readonly mixTotals: number[] = [];
+  /** Per stream: the user-class draws' and the model draws' generators (null when the stream names none). */
+  readonly classRng: (Rng | null)[] = [];
+  readonly modelRng: (Rng | null)[] = [];
+  readonly classTotals: number[] = [];
+  readonly modelTotals: number[] = [];
+  /** Per stream: the templates with a drawn model and a class's user, by (template, model, class) (client.ts). */
+  readonly templateVariants: (RequestTemplate | undefined)[][] = [];
   readonly workerJobRng: Rng[] = [];
   readonly workerOutageRng: Rng[] = [];
   readonly sweepRng: Rng;

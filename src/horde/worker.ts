@@ -108,8 +108,10 @@ export class Worker {
     /** Poll phase in [0, poll_interval). */
     readonly phase: number,
     sampleLimit: number,
+    /** The group's failure modes this worker has (a mode's share may leave some workers out). */
+    failures: FailureMode[] = group.failures,
   ) {
-    this.failures = group.failures;
+    this.failures = failures;
     this.samples = new Float64Array(Math.max(1, sampleLimit));
     this.abortWindowStart = 0;
   }

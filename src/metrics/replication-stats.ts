@@ -1,5 +1,6 @@
 import { max, mean, quantileSorted } from "simple-statistics";
 import type { AttemptRecord, RequestRecord, UserRecord } from "../horde/record-types.js";
+import type { LoadStats } from "./load-stats.js";
 
 export interface LatencyStats {
   mean: number;
@@ -38,6 +39,8 @@ export interface ReplicationStats {
   user_latency: LatencyStats;
   /** Mean seconds until a user's request chain finally failed (faulted or expired). */
   user_failure_latency_s: number;
+  /** Queue wait vs processing, MPS/s delivered and wasted, who waits (absent where a run did not measure it). */
+  load?: LoadStats;
 }
 
 const NAN_LATENCY: Readonly<LatencyStats> = {

@@ -1,4 +1,5 @@
 import { type Estimate, estimate, type PairedDifference, pairedDifference } from "./intervals.js";
+import { type LoadSummary, summarizeLoad } from "./load-summary.js";
 import type { LatencyStats, ReplicationStats } from "./replication-stats.js";
 
 export { tInterval } from "./intervals.js";
@@ -34,6 +35,8 @@ export interface ArmSummary {
   affected_latency_s: Estimate;
   user: { success_rate: Estimate; latency_s: LatencyEstimates; failure_latency_s: Estimate };
   vs_baseline: VsBaseline | null;
+  /** Queue wait vs processing, MPS/s, who waits (null when the run did not measure them). */
+  load: LoadSummary | null;
 }
 
 export interface Summary {
@@ -109,6 +112,7 @@ export function summarize(meta: SummaryMeta, arms: { policy: string; reps: Repli
               user_success_rate: vs(reps, (r) => r.user_success_rate),
               user_latency_p99_s: vs(reps, (r) => r.user_latency.p99),
             },
+      load: summarizeLoad(reps),
     }),
   );
   return tidy({ ...meta, policies });
@@ -157,6 +161,9 @@ const ROWS: Row[] = [
   { label: "wasted GPU-s", values: (a) => cell(a.wasted_gpu_s, 1, 0) },
   { label: "hedges", values: (a) => cell(a.hedges, 1, 1) },
   { label: "user success %", values: (a) => cell(a.user.success_rate, 100, 3) },
+  { label: "user latency mean s", values: (a) => cell(a.user.latency_s.mean, 1, 1) },
+  { label: "user latency p50 s", values: (a) => cell(a.user.latency_s.p50, 1, 1) },
+  { label: "user latency p90 s", values: (a) => cell(a.user.latency_s.p90, 1, 1) },
   { label: "user latency p99 s", values: (a) => cell(a.user.latency_s.p99, 1, 1) },
   { label: "Δ success rate pp", values: (a) => diffCell(a.vs_baseline?.success_rate, 100, 3) },
   { label: "Δ latency mean s", values: (a) => diffCell(a.vs_baseline?.latency_mean_s, 1, 2) },
@@ -168,11 +175,43 @@ const ROWS: Row[] = [
   { label: "Δ user latency p99 s", values: (a) => diffCell(a.vs_baseline?.user_latency_p99_s, 1, 1) },
 ];
 
+const NO_ESTIMATE: Estimate = { mean: null, ci95: null };
+
+/** The under-load rows, when the arms carry load figures: where time goes, MPS/s, and each class's wait. */
+function loadRows(summary: Summary): Row[] {
+  const first = summary.policies[0]?.load;
+  if (first === null || first === undefined) return [];
+  const classes = Object.keys(first.by_class);
+  const rows: Row[] = [
+    { label: "queue wait mean s", values: (a) => cell(a.load?.wait_mean_s ?? NO_ESTIMATE, 1, 1) },
+    { label: "processing mean s", values: (a) => cell(a.load?.processing_mean_s ?? NO_ESTIMATE, 1, 1) },
+    { label: "delivered MPS/s", values: (a) => cell(a.load?.delivered_mps_per_s ?? NO_ESTIMATE, 1, 2) },
+    { label: "wasted MPS/s", values: (a) => cell(a.load?.wasted_mps_per_s ?? NO_ESTIMATE, 1, 3) },
+  ];
+  if (classes.length < 2) return rows;
+  rows.push({
+    label: "p90 wait worst/best cls",
+    values: (a) => cell(a.load?.fairness_p90_wait_ratio ?? NO_ESTIMATE, 1, 1),
+  });
+  for (const c of classes) {
+    rows.push({
+      label: `${c}: user p90 s`,
+      values: (a) => cell(a.load?.by_class[c]?.latency_p90_s ?? NO_ESTIMATE, 1, 1),
+    });
+    rows.push({
+      label: `${c}: success %`,
+      values: (a) => cell(a.load?.by_class[c]?.success_rate ?? NO_ESTIMATE, 100, 2),
+    });
+  }
+  return rows;
+}
+
 /** Every arm side by side, in blocks of columns that fit `width` characters. */
 export function formatComparisonTable(summary: Summary, width = 120): string {
-  const labelWidth = Math.max(...ROWS.map((r) => r.label.length));
+  const rows = [...ROWS, ...loadRows(summary)];
+  const labelWidth = Math.max(...rows.map((r) => r.label.length));
   const columns = summary.policies.map((arm) => {
-    const cells = ROWS.map((r) => r.values(arm));
+    const cells = rows.map((r) => r.values(arm));
     return { name: arm.name, cells, width: Math.max(arm.name.length, ...cells.map((c) => c.length)) };
   });
   const blocks: (typeof columns)[] = [];
@@ -194,7 +233,7 @@ export function formatComparisonTable(summary: Summary, width = 120): string {
   for (const block of blocks) {
     lines.push("");
     lines.push(`${"".padEnd(labelWidth)}  ${block.map((c) => c.name.padStart(c.width)).join("  ")}`);
-    ROWS.forEach((row, i) => {
+    rows.forEach((row, i) => {
       lines.push(`${row.label.padEnd(labelWidth)}  ${block.map((c) => c.cells[i].padStart(c.width)).join("  ")}`);
     });
   }

@@ -6,6 +6,8 @@
 //   sweep-heatmap-G-failure-rate   the same for the failure rate,
 //   sweep-heatmap-G-hit-latency    and for the latency of the requests hit by a failed job
 //                        (charts/sweep-heatmap.ts);
+//   sweep-best-G         per grid of two or more parameters and arms: the best arm on the users' p90 latency in
+//                        each setting, ties shown as ties (charts/sweep-best.ts: the robustness map);
 //   sweep-pareto         every cell's wasted GPU time against its p99 latency with the Pareto front, and
 //   sweep-pareto-failures   its failure rate against the latency of its requests hit by a failed job
 //                        (charts/sweep-pareto.ts).
@@ -16,6 +18,7 @@ import { join } from "node:path";
 import { paretoFront } from "../metrics/pareto.js";
 import type { SweepSummary } from "../results/sweep-results.js";
 import { type SweepChart, shortNames, slug, sweptPaths } from "./charts/sweep-common.js";
+import { sweepBestSpec } from "./charts/sweep-best.js";
 import { sweepHeatmapSpec } from "./charts/sweep-heatmap.js";
 import { sweepLineSpec } from "./charts/sweep-lines.js";
 import { sweepParetoSpec } from "./charts/sweep-pareto.js";
@@ -37,6 +40,11 @@ export function heatmapNames(gridIndex: number): { p99: string; fail: string; hi
   return { p99: base, fail: `${base}-failure-rate`, hit: `${base}-hit-latency` };
 }
 
+/** The robustness maps' chart names for a grid (0-based index): on the users' p90, then on their mean. */
+export function bestChartName(gridIndex: number, figure: "p90" | "mean" = "p90"): string {
+  return `sweep-best-${gridIndex + 1}${figure === "mean" ? "-mean" : ""}`;
+}
+
 /**
  * The chart name of each swept path: `sweep-` and the path's slug, made unique by a numeric suffix when two
  * paths share a slug or a slug would take the name of the Pareto chart or a heatmap.
@@ -45,7 +53,7 @@ export function paramChartNames(summary: SweepSummary): Map<string, string> {
   const taken = new Set<string>([PARETO_CHART, PARETO_FAILURES_CHART]);
   summary.grids.forEach((_, i) => {
     const h = heatmapNames(i);
-    taken.add(h.p99).add(h.fail).add(h.hit);
+    taken.add(h.p99).add(h.fail).add(h.hit).add(bestChartName(i)).add(bestChartName(i, "mean"));
   });
   const out = new Map<string, string>();
   for (const path of sweptPaths(summary)) {
@@ -101,6 +109,28 @@ export function buildSweepCharts(summary: SweepSummary): SweepChart[] {
       caption: `Mean failure rate (faulted or expired requests) of every cell of grid ${i + 1} (${arms}): ${layout}. Pale is better. ${ci}`,
       spec: sweepHeatmapSpec(summary, i, "fail"),
     });
+    if (g.arms.length > 1 && g.params.length === 2 && summary.best.some((b) => b.grid === i))
+      charts.push({
+        name: bestChartName(i),
+        heading: `Grid ${i + 1}: the best arm in each setting (robustness map)`,
+        caption:
+          `For every setting of grid ${i + 1} (${layout.replace(", a block of squares per arm", "")}), the arm with the lowest ` +
+          "mean p90 latency of what users finally waited, compared by paired differences over the replications " +
+          "(common random numbers) with the verdict's Bonferroni subset selection: a coloured square names the " +
+          "one arm shown best, a grey square the arms that cannot be told apart. Under the name: the best arm's " +
+          "mean ±95 % half-width.",
+        spec: sweepBestSpec(summary, i),
+      });
+    if (g.arms.length > 1 && g.params.length === 2 && summary.best.some((b) => b.grid === i))
+      charts.push({
+        name: bestChartName(i, "mean"),
+        heading: `Grid ${i + 1}: the best arm in each setting on the users' mean latency`,
+        caption:
+          "The same map on the users' mean latency: a failure that hits a few requests moves the mean (every " +
+          "second every user waits counts) long before it moves the p90, so this is where timeout and " +
+          "reassignment rules show first.",
+        spec: sweepBestSpec(summary, i, "user_latency_mean_s"),
+      });
     charts.push({
       name: names.hit,
       heading: `Grid ${i + 1}: latency of requests hit by a failed job per cell`,

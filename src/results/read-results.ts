@@ -96,6 +96,11 @@ const REQUEST_COLUMNS: Record<keyof RequestRecord, Kind> = {
   latency_s: "n",
   seen_s: "n",
   warmup: "b",
+  user_class: "s",
+  kudos: "n",
+  mps: "n",
+  first_pop_s: "n",
+  wait_s: "n",
 };
 
 const ATTEMPT_COLUMNS: Record<keyof AttemptRecord, Kind> = {
@@ -112,6 +117,7 @@ const ATTEMPT_COLUMNS: Record<keyof AttemptRecord, Kind> = {
   ttl_s: "n",
   hedge: "b",
   wasted_gpu_s: "n",
+  mps: "n",
 };
 
 const WORKER_COLUMNS: Record<keyof WorkerRecord, Kind> = {

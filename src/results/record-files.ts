@@ -32,6 +32,11 @@ export const REQUEST_COLUMNS: (keyof RequestRecord & string)[] = [
   "latency_s",
   "seen_s",
   "warmup",
+  "user_class",
+  "kudos",
+  "mps",
+  "first_pop_s",
+  "wait_s",
 ];
 export const USER_COLUMNS: (keyof UserRecord & string)[] = [
   "policy",
@@ -44,6 +49,8 @@ export const USER_COLUMNS: (keyof UserRecord & string)[] = [
   "submissions",
   "latency_s",
   "warmup",
+  "user_class",
+  "model",
 ];
 export const ATTEMPT_COLUMNS: (keyof AttemptRecord & string)[] = [
   "policy",
@@ -59,6 +66,7 @@ export const ATTEMPT_COLUMNS: (keyof AttemptRecord & string)[] = [
   "ttl_s",
   "hedge",
   "wasted_gpu_s",
+  "mps",
 ];
 export const WORKER_COLUMNS: (keyof WorkerRecord & string)[] = [
   "policy",

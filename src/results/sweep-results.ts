@@ -7,7 +7,9 @@ import type { PlannedCell } from "../experiment/sweep-grid.js";
 import type { SweepGrid } from "../experiment/sweep-types.js";
 import type { UnitResult } from "../experiment/sweep-units.js";
 import { type Estimate, estimate } from "../metrics/intervals.js";
+import { type BestArm, bestArm } from "../metrics/best-arm.js";
 import type { ReplicationStats } from "../metrics/replication-stats.js";
+import type { FigureName } from "../scenario/figures.js";
 import { jsonNumber } from "../metrics/summary.js";
 import { formatField } from "./csv.js";
 
@@ -28,8 +30,22 @@ export interface CellSummary {
   wasted_gpu_s: Estimate;
   attempts_per_request: Estimate;
   affected_latency_s: Estimate;
+  user_latency_p90_s: Estimate;
   user_latency_p99_s: Estimate;
 }
+
+/** One setting of a grid with two or more arms: which arm has the lowest user p90 latency, and the ties. */
+export interface BestCell extends BestArm {
+  grid: number;
+  values: Record<string, string>;
+  figure: FigureName;
+}
+
+/**
+ * The figures the robustness map ranks arms on: the users' p90 latency (the tail most of them meet), then
+ * their mean latency (which counts the few requests a failure hits, where p90 does not see them).
+ */
+export const BEST_ARM_FIGURES: readonly FigureName[] = ["user_latency_p90_s", "user_latency_mean_s"];
 
 export interface SweepSummary {
   scenario: { name: string; sha256: string };
@@ -38,6 +54,7 @@ export interface SweepSummary {
   replications: number;
   grids: SweepGrid[];
   cells: CellSummary[];
+  best: BestCell[];
 }
 
 export interface SweepMeta {
@@ -68,6 +85,9 @@ const UNIT_COLUMNS: [string, (s: ReplicationStats) => number][] = [
   ["affected", (s) => s.affected],
   ["affected_latency_s", (s) => s.affected_latency_s],
   ["user_success_rate", (s) => s.user_success_rate],
+  ["user_latency_mean_s", (s) => s.user_latency.mean],
+  ["user_latency_p50_s", (s) => s.user_latency.p50],
+  ["user_latency_p90_s", (s) => s.user_latency.p90],
   ["user_latency_p99_s", (s) => s.user_latency.p99],
   ["user_failure_latency_s", (s) => s.user_failure_latency_s],
 ];
@@ -83,6 +103,7 @@ const SUMMARY_FIGURES: [EstimateKey, (s: ReplicationStats) => number][] = [
   ["wasted_gpu_s", (s) => s.wasted_gpu_s],
   ["attempts_per_request", (s) => s.attempts_per_request],
   ["affected_latency_s", (s) => s.affected_latency_s],
+  ["user_latency_p90_s", (s) => s.user_latency.p90],
   ["user_latency_p99_s", (s) => s.user_latency.p99],
 ];
 
@@ -130,6 +151,42 @@ export function summarizeCells(cells: readonly PlannedCell[], byCell: UnitResult
     for (const [key, pick] of SUMMARY_FIGURES) out[key] = tidyEstimate(estimate(reps.map(pick)));
     return out;
   });
+}
+
+/** Per grid with two or more arms, per setting of its parameters and per BEST_ARM_FIGURES: the best arm. */
+export function bestArms(cells: readonly PlannedCell[], byCell: UnitResult[][]): BestCell[] {
+  const settings = new Map<
+    string,
+    { grid: number; values: Record<string, string>; arms: { name: string; reps: ReplicationStats[] }[] }
+  >();
+  cells.forEach((cell, c) => {
+    const key = JSON.stringify([cell.grid, cell.values]);
+    let s = settings.get(key);
+    if (s === undefined) {
+      s = { grid: cell.grid, values: { ...cell.values }, arms: [] };
+      settings.set(key, s);
+    }
+    s.arms.push({ name: cell.policy, reps: byCell[c].map((u) => u.stats) });
+  });
+  const out: BestCell[] = [];
+  for (const figure of BEST_ARM_FIGURES)
+    for (const s of settings.values()) {
+      if (s.arms.length < 2) continue;
+      const best = bestArm(figure, s.arms);
+      out.push({
+        grid: s.grid,
+        values: s.values,
+        figure,
+        best: best.best,
+        tied: best.tied,
+        arms: best.arms.map((a) => ({
+          name: a.name,
+          mean: a.mean === null ? null : jsonNumber(a.mean),
+          half_width: a.half_width === null ? null : jsonNumber(a.half_width),
+        })),
+      });
+    }
+  return out;
 }
 
 function csvLine(fields: unknown[]): string {
@@ -181,7 +238,7 @@ export function writeSweepTables(
   units: readonly UnitResult[],
 ): SweepSummary {
   const byCell = unitsByCell(cells, units, meta.replications);
-  const summary: SweepSummary = { ...meta, cells: summarizeCells(cells, byCell) };
+  const summary: SweepSummary = { ...meta, cells: summarizeCells(cells, byCell), best: bestArms(cells, byCell) };
   writeFileSync(join(dir, "sweep.csv"), sweepCsv(meta, cells, byCell));
   writeFileSync(join(dir, "sweep-summary.csv"), sweepSummaryCsv(meta, summary.cells));
   writeFileSync(join(dir, "sweep.json"), `${JSON.stringify(summary, null, 2)}\n`);

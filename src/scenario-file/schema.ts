@@ -12,9 +12,11 @@ import type {
   RequestTemplate,
   RuleConfig,
   Scenario,
+  UserClass,
   WorkerGroup,
 } from "../scenario/types.js";
 import { duration, nonNegativeInt, positiveDuration, positiveInt, probability, rate } from "../scenario/units.js";
+import { offeredLoad, scaleRates } from "../horde/load-factor.js";
 import { describe, didYouMean, errorMap, unknownKeyMessage } from "./messages.js";
 import { objectivesSchema } from "./objectives.js";
 import { strict } from "./strict.js";
@@ -237,14 +239,60 @@ const piecewiseRate = z
     }
   }, whenClean());
 
+const dailyProfile = strict({
+  mean: rate.describe("The day's mean rate"),
+  hourly: z
+    .array(z.number().nonnegative())
+    .length(24)
+    .refine((h) => h.some((v) => v > 0), { message: "at least one hour must have a positive weight" })
+    .describe("Relative weights of the 24 hours from 00:00; hour h runs at mean × 24 × w_h / Σw"),
+}).transform((p): PeriodicRate => {
+  const total = p.hourly.reduce((sum, w) => sum + w, 0);
+  return {
+    segments: p.hourly.map((w, h) => ({ from: h * 3600, rate: (p.mean * 24 * w) / total })),
+    period: 86400,
+  };
+});
+
+interface PeriodicRate {
+  segments: RateSegment[];
+  period: number | null;
+}
+
 const rateField = z
-  .union([rate.transform((r): RateSegment[] => [{ from: 0, rate: r }]), piecewiseRate], {
-    error: (iss) =>
-      `expected a rate such as 400/h, or a list [{from: 0h, rate: 300/h}, ...], got ${describe(iss.input)}`,
-  })
+  .union(
+    [
+      rate.transform((r): PeriodicRate => ({ segments: [{ from: 0, rate: r }], period: null })),
+      piecewiseRate.transform((segments): PeriodicRate => ({ segments, period: null })),
+      dailyProfile,
+    ],
+    {
+      error: (iss) =>
+        `expected a rate such as 400/h, a list [{from: 0h, rate: 300/h}, ...] or a daily profile {mean: 400/h, hourly: [24 weights]}, got ${describe(iss.input)}`,
+    },
+  )
   .describe(
-    "Poisson rate: 400/h, 2/min, a number per second, or piecewise [{from: 0h, rate: 300/h}, {from: 6h, rate: 900/h}]",
+    "Poisson rate: 400/h, 2/min, a number per second, piecewise [{from: 0h, rate: 300/h}, {from: 6h, rate: 900/h}], or a daily profile {mean: 400/h, hourly: [24 weights]} repeated every day",
   );
+
+const kudosValue = z
+  .union([z.number().transform((value): Distribution => ({ kind: "constant", value })), speedDistribution], {
+    error: (iss) =>
+      `expected a number or a distribution such as {dist: lognormal, median: 3000, sigma: 1}, got ${describe(iss.input)}`,
+  })
+  .describe("Kudos: a number (any sign) or a distribution of positive values, drawn per arrival");
+
+const userClass = strict({
+  name: z.string().min(1),
+  weight: z.number().positive().default(1).describe("Relative frequency of this class among the stream's arrivals"),
+  kudos: kudosValue.prefault(0),
+  user: z.string().min(1).optional().describe("The requester's name; default: the template's user"),
+}).transform((c): UserClass => ({ name: c.name, weight: c.weight, kudos: c.kudos, user: c.user ?? null }));
+
+const modelShare = strict({
+  name: z.string().min(1),
+  weight: z.number().positive().describe("Relative frequency of this model among the stream's arrivals"),
+});
 
 const arrivalStream = strict({
   name: z.string().min(1),
@@ -255,6 +303,16 @@ const arrivalStream = strict({
     .prefault(null)
     .describe("Exact submission times, ascending (trace replay); replaces rate"),
   mix: z.array(requestTemplate).min(1).describe("Request templates, drawn by weight"),
+  classes: z
+    .array(userClass)
+    .prefault([])
+    .describe(
+      "Kinds of users (e.g. anonymous, registered, high-kudos), drawn per arrival; their kudos replaces the template's",
+    ),
+  models: z
+    .array(modelShare)
+    .prefault([])
+    .describe("Models drawn per arrival by weight; replaces the template's model"),
 })
   .superRefine(
     (s, ctx) => {
@@ -269,8 +327,23 @@ const arrivalStream = strict({
     },
     whenClean("rate", "times"),
   )
+  .superRefine(
+    (s, ctx) => {
+      requireUniqueNames(s.classes, "classes", "user class", ctx);
+      requireUniqueNames(s.models, "models", "model", ctx);
+    },
+    whenClean("classes", "models"),
+  )
   .transform(
-    (s): ArrivalStream => ({ name: s.name, rate: s.rate ?? [{ from: 0, rate: 0 }], times: s.times, mix: s.mix }),
+    (s): ArrivalStream => ({
+      name: s.name,
+      rate: s.rate?.segments ?? [{ from: 0, rate: 0 }],
+      period: s.rate?.period ?? null,
+      times: s.times,
+      mix: s.mix,
+      classes: s.classes,
+      models: s.models,
+    }),
   );
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -298,6 +371,9 @@ const timeWindow = strict({ from: duration, to: duration }).refine((w) => w.to >
 
 const failureBase = {
   probability: probability.default(1).describe("Probability per job (default 1: every job)"),
+  share: probability
+    .default(1)
+    .describe("Share of the group's workers with this mode: the first round(share × count) (default 1: all)"),
   when: jobFilter.optional().describe("Only jobs that match every field given"),
   active: z.array(timeWindow).optional().describe("Only jobs popped inside one of these windows [from, to)"),
 };
@@ -537,6 +613,14 @@ export const scenarioSchema = strict({
     .describe("The arms to compare; the first is the baseline"),
   objectives: objectivesSchema,
   sweep: sweepBlockSchema.optional(),
+  load: z
+    .number()
+    .positive()
+    .max(10)
+    .optional()
+    .describe(
+      "Offered load ρ: every arrival rate is scaled so that the offered MPS/s is ρ × the fleet's capacity (src/horde/load-factor.ts)",
+    ),
 })
   .superRefine(
     (s, ctx) => {
@@ -570,6 +654,26 @@ export const scenarioSchema = strict({
     },
     { when: () => true },
   )
+  .superRefine(
+    (s, ctx) => {
+      if (s.load === undefined) return;
+      s.arrivals.forEach((a, i) => {
+        if (a.times !== null)
+          ctx.addIssue({
+            code: "custom",
+            path: ["load"],
+            message: `cannot scale arrivals[${i}] (${a.name}): it replays given times`,
+          });
+        if (a.mix.some((t) => t.job_time !== null))
+          ctx.addIssue({
+            code: "custom",
+            path: ["load"],
+            message: `cannot work out the load of arrivals[${i}] (${a.name}): a template overrides job_time`,
+          });
+      });
+    },
+    whenClean("load", "arrivals", "workers", "horizon"),
+  )
   .transform(
     (s): Scenario => ({
       name: s.name,
@@ -582,7 +686,10 @@ export const scenarioSchema = strict({
       sample_interval: s.sample_interval,
       server: s.server,
       client: s.client,
-      arrivals: s.arrivals,
+      arrivals:
+        s.load === undefined
+          ? s.arrivals
+          : scaleRates(s.arrivals, s.load / offeredLoad(s.arrivals, s.workers, s.horizon)),
       workers: s.workers,
       policies: s.policies,
       objectives: s.objectives,

@@ -26,6 +26,8 @@ export interface JobFilter {
 interface FailureBase {
   /** Probability per job that this mode strikes (modes of one worker are exclusive: their sum is at most 1). */
   probability: number;
+  /** Share of the group's workers that have this mode: the first round(share × count). */
+  share: number;
   /** Only jobs that match. */
   when?: JobFilter;
   /** Only jobs popped inside one of these windows (always when absent). */
@@ -105,10 +107,32 @@ export interface RateSegment {
   rate: number;
 }
 
+/** A kind of user: a share of a stream's arrivals, with its own kudos (the request's initial priority). */
+export interface UserClass {
+  name: string;
+  weight: number;
+  /** Drawn per arrival (kudos may be 0 or negative, so a constant is any number). */
+  kudos: Distribution;
+  /** The requester (the worker owner's priority pass, maintenance); null keeps the template's user. */
+  user: string | null;
+}
+
+/** A model named by a share of a stream's arrivals (overrides the template's model). */
+export interface ModelShare {
+  name: string;
+  weight: number;
+}
+
 export interface ArrivalStream {
   name: string;
   /** Piecewise-constant Poisson rate, sorted by `from`, first segment from 0. */
   rate: RateSegment[];
+  /** The rate repeats every `period` seconds (a daily profile: 86400), or never (null). */
+  period: number | null;
+  /** Kinds of users drawn per arrival by weight; [] uses the template's kudos and user (class "default"). */
+  classes: UserClass[];
+  /** Models drawn per arrival by weight; [] uses the template's model. */
+  models: ModelShare[];
   /** Exact submission times in seconds, ascending (trace-driven replay); when given, `rate` is not used. */
   times: number[] | null;
   mix: RequestTemplate[];

@@ -36,7 +36,10 @@ export function manualScenario(over: Partial<Scenario> = {}): Scenario {
       {
         name: "a",
         rate: [{ from: 0, rate: 60 / 3600 }],
+        period: null,
         times: null,
+        classes: [],
+        models: [],
         mix: [
           {
             weight: 1,
@@ -58,7 +61,13 @@ export function manualScenario(over: Partial<Scenario> = {}): Scenario {
     ],
     workers: [manualGroup({})],
     policies: [
-      { name: "horde", timeout: { rule: "horde" }, detector: { rule: "sweep" }, reassignment: [{ rule: "pull" }], maintenance: true },
+      {
+        name: "horde",
+        timeout: { rule: "horde" },
+        detector: { rule: "sweep" },
+        reassignment: [{ rule: "pull" }],
+        maintenance: true,
+      },
     ],
     objectives: DEFAULT_OBJECTIVE_LIST,
     ...over,

@@ -20,21 +20,25 @@ const template = (kudos: number): RequestTemplate => ({
   job_time: null,
 });
 
-const req = (id: number, kudos: number, submitted: number) => new Request(id, template(kudos), "s", submitted, id, 0, 1e9);
+/** One worker group that may take every request: the whole queue is one part. */
+const ALL = Uint8Array.of(1);
+
+const req = (id: number, kudos: number, submitted: number) =>
+  new Request(id, template(kudos), "s", submitted, id, 0, 1e9);
 
 describe("waiting queue: extra_priority DESC, created ASC, +50 every 10 s while n > 0", () => {
   it("orders by kudos, then by age", () => {
     const q = new WaitingQueue(10, 50, 0);
-    q.add(req(0, 100, 0), 0);
-    q.add(req(1, 500, 0), 0);
-    q.add(req(2, 100, 0), 0);
-    expect(q.items.map((r) => r.id)).toEqual([1, 0, 2]);
+    q.add(req(0, 100, 0), 0, ALL);
+    q.add(req(1, 500, 0), 0, ALL);
+    q.add(req(2, 100, 0), 0, ALL);
+    expect(q.ordered().map((r) => r.id)).toEqual([1, 0, 2]);
   });
 
   it("ages a waiting request by +50 per tick (phase 3 s: ticks at 3, 13, 23, ...)", () => {
     const q = new WaitingQueue(10, 50, 3);
     const r = req(0, 100, 0);
-    q.add(r, 0);
+    q.add(r, 0, ALL);
     expect(q.priority(r, 2.9)).toBe(100);
     expect(q.priority(r, 3)).toBe(150);
     expect(q.priority(r, 60)).toBe(100 + 6 * 50);
@@ -42,21 +46,21 @@ describe("waiting queue: extra_priority DESC, created ASC, +50 every 10 s while 
 
   it("lets an old request overtake a newer one with more kudos after enough ticks", () => {
     const q = new WaitingQueue(10, 50, 0);
-    q.add(req(0, 0, 0), 0);
-    q.add(req(1, 120, 30), 30);
+    q.add(req(0, 0, 0), 0, ALL);
+    q.add(req(1, 120, 30), 30, ALL);
     // At t = 30 request 0 has earned the ticks at 10, 20 and 30: 150 > 120.
-    expect(q.items.map((r) => r.id)).toEqual([0, 1]);
+    expect(q.ordered().map((r) => r.id)).toEqual([0, 1]);
   });
 
   it("freezes the earned priority when a request stops waiting and resumes from it", () => {
     const q = new WaitingQueue(10, 50, 0);
     const r = req(0, 100, 0);
-    q.add(r, 0); // tick at 0 already happened: K(0) = 1
+    q.add(r, 0, ALL); // tick at 0 already happened: K(0) = 1
     r.n = 0;
     q.remove(r, 25); // ticks at 10, 20 → +100
     expect(r.accumulated).toBe(200);
     r.n = 1;
-    q.add(r, 100);
+    q.add(r, 100, ALL);
     expect(q.priority(r, 100)).toBe(200);
     expect(q.priority(r, 110)).toBe(250);
   });
@@ -73,10 +77,66 @@ describe("waiting queue: extra_priority DESC, created ASC, +50 every 10 s while 
           const q = new WaitingQueue(10, 50, 0);
           const sorted = specs.map((s, i) => ({ ...s, id: i })).sort((a, b) => a.at - b.at || a.id - b.id);
           const reqs = sorted.map((s, i) => req(i, s.kudos, s.at));
-          for (const [i, s] of sorted.entries()) q.add(reqs[i], s.at);
+          for (const [i, s] of sorted.entries()) q.add(reqs[i], s.at, ALL);
           const t = Math.max(now, sorted[sorted.length - 1].at);
-          const expected = [...reqs].sort((a, b) => q.priority(b, t) - q.priority(a, t) || a.id - b.id).map((r) => r.id);
-          expect(q.items.map((r) => r.id)).toEqual(expected);
+          const expected = [...reqs]
+            .sort((a, b) => q.priority(b, t) - q.priority(a, t) || a.id - b.id)
+            .map((r) => r.id);
+          expect(q.ordered().map((r) => r.id)).toEqual(expected);
+        },
+      ),
+    );
+  });
+
+  it("keeps each part in pop order and the parts' merge equal to one queue of everything (property)", () => {
+    const masks = [Uint8Array.of(1, 0), Uint8Array.of(0, 1), Uint8Array.of(1, 1)];
+    fc.assert(
+      fc.property(
+        fc.array(
+          fc.record({
+            kudos: fc.integer({ min: 0, max: 300 }),
+            at: fc.integer({ min: 0, max: 200 }),
+            part: fc.integer({ min: 0, max: 2 }),
+            leaveAt: fc.option(fc.integer({ min: 0, max: 300 })),
+          }),
+          { minLength: 1, maxLength: 40 },
+        ),
+        (specs) => {
+          const split = new WaitingQueue(10, 50, 0);
+          const whole = new WaitingQueue(10, 50, 0);
+          const events = specs
+            .flatMap((sp, i) => [
+              { t: sp.at, i, add: true },
+              ...(sp.leaveAt !== null && sp.leaveAt >= sp.at ? [{ t: sp.leaveAt, i, add: false }] : []),
+            ])
+            .sort((a, b) => a.t - b.t || Number(b.add) - Number(a.add) || a.i - b.i);
+          const inSplit = specs.map((sp, i) => req(i, sp.kudos, sp.at));
+          const inWhole = specs.map((sp, i) => req(i, sp.kudos, sp.at));
+          for (const e of events) {
+            if (e.add) {
+              split.add(inSplit[e.i], e.t, masks[specs[e.i].part]);
+              whole.add(inWhole[e.i], e.t, ALL);
+            } else {
+              split.remove(inSplit[e.i], e.t);
+              whole.remove(inWhole[e.i], e.t);
+            }
+          }
+          expect(split.length).toBe(whole.length);
+          expect(split.ordered().map((r) => r.id)).toEqual(whole.ordered().map((r) => r.id));
+          for (const part of split.parts) {
+            part.items.forEach((r, i) => {
+              expect(r.queueIndex).toBe(i);
+              if (i > 0) expect(part.items[i - 1].key > r.key || part.items[i - 1].id < r.id).toBe(true);
+            });
+          }
+          // group 0 sees the parts of masks 0 and 2, group 1 those of masks 1 and 2
+          for (const g of [0, 1]) {
+            const seen = split.partsFor(g).flatMap((p) => split.parts[p].items.map((r) => r.id));
+            const expected = specs.flatMap((sp, i) =>
+              inSplit[i].queueIndex >= 0 && masks[sp.part][g] === 1 ? [i] : [],
+            );
+            expect([...seen].sort((a, b) => a - b)).toEqual(expected);
+          }
         },
       ),
     );

@@ -33,6 +33,11 @@ function request(
     latency_s: outcome === "open" ? Number.NaN : latency,
     seen_s: outcome === "open" ? Number.NaN : 100 + latency,
     warmup,
+    user_class: "default",
+    kudos: 0,
+    mps: 7.86432,
+    first_pop_s: Number.NaN,
+    wait_s: 0,
   };
 }
 
@@ -48,6 +53,8 @@ function user(id: number, outcome: RequestOutcome, latency: number, warmup = fal
     submissions: 1,
     latency_s: outcome === "open" ? Number.NaN : latency,
     warmup,
+    user_class: "default",
+    model: "",
   };
 }
 
@@ -66,6 +73,7 @@ function attempt(requestId: number, end: AttemptRecord["end"], wasted: number, h
     ttl_s: 150,
     hedge,
     wasted_gpu_s: wasted,
+    mps: 7.86432,
   };
 }
 

@@ -4,7 +4,13 @@
 // requests and long tails. Arms differ in their TTL and in whether a failed worker may take the request again.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { AttemptRecord, QueueSample, RequestRecord, UserRecord, WorkerRecord } from "../../src/horde/record-types.js";
+import type {
+  AttemptRecord,
+  QueueSample,
+  RequestRecord,
+  UserRecord,
+  WorkerRecord,
+} from "../../src/horde/record-types.js";
 import {
   ATTEMPT_COLUMNS,
   REQUEST_COLUMNS,
@@ -167,6 +173,7 @@ export function writeFixture(dir: string, opts: FixtureOptions = {}): Fixture {
         maintenance_entries: 0,
         busy_s: 0,
         wasted_gpu_s: 0,
+        mps: 7.86432,
       }));
       const intervals: [number, number][] = [];
       const repRequests: RequestRecord[] = [];
@@ -210,6 +217,7 @@ export function writeFixture(dir: string, opts: FixtureOptions = {}): Fixture {
               ttl_s: arm.ttl,
               hedge: false,
               wasted_gpu_s: Math.round((ended - popped) * 10) / 10,
+              mps: 7.86432,
             });
             intervals.push([popped, ended]);
             failed.add(w);
@@ -239,6 +247,7 @@ export function writeFixture(dir: string, opts: FixtureOptions = {}): Fixture {
               ttl_s: arm.ttl,
               hedge: false,
               wasted_gpu_s: 0,
+              mps: 7.86432,
             });
             intervals.push([popped, ended]);
             done = ended;
@@ -277,6 +286,11 @@ export function writeFixture(dir: string, opts: FixtureOptions = {}): Fixture {
           latency_s: Number.isFinite(latency) ? Math.round(latency * 10) / 10 : Number.NaN,
           seen_s: Number.isFinite(done) ? Math.ceil(done / 5) * 5 : Number.NaN,
           warmup: submitted < warmup,
+          user_class: "default",
+          kudos: 0,
+          mps: 7.86432,
+          first_pop_s: Number.NaN,
+          wait_s: 0,
         };
         repRequests.push(rec);
         users.push({
@@ -290,6 +304,8 @@ export function writeFixture(dir: string, opts: FixtureOptions = {}): Fixture {
           submissions: 1,
           latency_s: rec.latency_s,
           warmup: rec.warmup,
+          user_class: "default",
+          model: "",
         });
       }
       requests.push(...repRequests);

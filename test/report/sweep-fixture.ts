@@ -79,6 +79,7 @@ function cellFigures(f: {
     wasted_gpu_s: empty ? NONE : est(wasted, 0.06),
     attempts_per_request: none ? NONE : est(1 + fail * 4, 0.03),
     affected_latency_s: none ? NONE : est(f.hit, f.hitSpread),
+    user_latency_p90_s: none ? NONE : est(p99 * 0.4, 0.06),
     user_latency_p99_s: none ? NONE : est(p99 * 1.1, 0.08),
   };
 }
@@ -145,6 +146,7 @@ export function sweepFixture(opts: SweepFixtureOptions = {}): SweepSummary {
     replications: opts.replications ?? 5,
     grids: SWEEP_GRIDS,
     cells,
+    best: [],
   };
 }
 
@@ -182,5 +184,6 @@ export function syntheticSweep(grids: SweepGrid[], opts: SweepFixtureOptions = {
     replications: opts.replications ?? 3,
     grids,
     cells,
+    best: [],
   };
 }

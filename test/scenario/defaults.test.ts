@@ -39,7 +39,10 @@ const EXPECTED: Scenario = {
     {
       name: "a",
       rate: [{ from: 0, rate: 60 / 3600 }],
+      period: null,
       times: null,
+      classes: [],
+      models: [],
       mix: [
         {
           weight: 1,

@@ -3,6 +3,7 @@ import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
 import { formatDecisionSections } from "../../metrics/decision-summary.js";
+import { formatModelTable } from "../../metrics/load-summary.js";
 import { formatComparisonTable } from "../../metrics/summary.js";
 import { type RunSummary, runExperiment } from "../../results/run-folder.js";
 import { loadScenarioFile, scenarioSha256 } from "../../scenario-file/load.js";
@@ -149,8 +150,10 @@ export const runCommand: CommandModule<object, RunArgs> = {
     }
     const seconds = (performance.now() - started) / 1000;
     const files = folderFiles(out);
+    const perModel = summary.policies[0] === undefined ? null : formatModelTable(summary.policies[0]);
     output.result(
       formatComparisonTable(summary),
+      ...(perModel === null ? [] : ["", perModel]),
       "",
       formatDecisionSections(summary, sequential?.report() ?? null),
       "",
