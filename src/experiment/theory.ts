@@ -38,3 +38,14 @@ export function md1Wq(lambda: number, mu: number): number {
 export function retryAttemptFailure(d: number, mu: number, tau: number): number {
   return d + (1 - d) * Math.exp(-mu * tau);
 }
+
+/**
+ * Non-preemptive priority M/G/1 (Cobham 1954): the mean wait in queue of class k (1 = highest) is
+ * W₀ / ((1 − σ_{k−1})(1 − σ_k)), with W₀ = Σ λ_i E[S_i²] / 2 and σ_k = Σ_{i ≤ k} ρ_i. Here every class has
+ * exponential service of rate μ, so E[S²] = 2/μ².
+ */
+export function cobhamWq(lambdas: readonly number[], mu: number, k: number): number {
+  const w0 = lambdas.reduce((sum, l) => sum + l, 0) / (mu * mu);
+  const sigma = (j: number) => lambdas.slice(0, j).reduce((sum, l) => sum + l / mu, 0);
+  return w0 / ((1 - sigma(k - 1)) * (1 - sigma(k)));
+}

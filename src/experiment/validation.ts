@@ -6,7 +6,7 @@ import { tInterval } from "../metrics/summary.js";
 import type { Scenario } from "../scenario/types.js";
 import { loadScenarioFile } from "../scenario-file/load.js";
 import { runReplication } from "./run-replication.js";
-import { erlangC, md1Wq, mm1, mmcWq, retryAttemptFailure } from "./theory.js";
+import { cobhamWq, erlangC, md1Wq, mm1, mmcWq, retryAttemptFailure } from "./theory.js";
 
 /** What one replication yields, per request submitted after the warm-up. */
 export interface ReplicationSample {
@@ -18,6 +18,8 @@ export interface ReplicationSample {
   ended: number;
   /** Seconds from submission to failure, for faulted requests. */
   failureTimes: number[];
+  /** Waits from submission to the first pop, per user class. */
+  classWaits: Record<string, number[]>;
 }
 
 export interface Check {
@@ -101,6 +103,21 @@ export const VALIDATION_CASES: ValidationCase[] = [
     },
   },
   {
+    file: "priority.yaml",
+    checks: (sc) => {
+      const l = rate(sc);
+      const m = serviceRate(sc);
+      const classes = sc.arrivals[0].classes;
+      const total = classes.reduce((sum, c) => sum + c.weight, 0);
+      const lambdas = classes.map((c) => (l * c.weight) / total);
+      return classes.map((c, i) => ({
+        label: `Wq of class ${c.name} (Cobham)`,
+        theory: cobhamWq(lambdas, m, i + 1),
+        statistic: (s: ReplicationSample) => mean(s.classWaits[c.name] ?? [Number.NaN]),
+      }));
+    },
+  },
+  {
     file: "retry.yaml",
     checks: (sc) => {
       const m = serviceRate(sc);
@@ -127,7 +144,8 @@ export const VALIDATION_CASES: ValidationCase[] = [
 export function sampleReplication(sc: Scenario, replication: number): ReplicationSample {
   const submitted = new Map<number, number>();
   const firstPop = new Map<number, number>();
-  const s: ReplicationSample = { sojourn: [], wait: [], faulted: 0, ended: 0, failureTimes: [] };
+  const s: ReplicationSample = { sojourn: [], wait: [], faulted: 0, ended: 0, failureTimes: [], classWaits: {} };
+  const classOf = new Map<number, string>();
   runReplication({
     scenario: sc,
     arm: sc.policies[0],
@@ -137,6 +155,7 @@ export function sampleReplication(sc: Scenario, replication: number): Replicatio
       request: (r) => {
         if (r.warmup) return;
         submitted.set(r.request_id, r.submitted_s);
+        classOf.set(r.request_id, r.user_class);
         if (r.outcome === "open") return;
         s.ended++;
         if (r.outcome === "completed") s.sojourn.push(r.latency_s);
@@ -155,7 +174,10 @@ export function sampleReplication(sc: Scenario, replication: number): Replicatio
   });
   for (const [id, t] of submitted) {
     const popped = firstPop.get(id);
-    if (popped !== undefined) s.wait.push(popped - t);
+    if (popped === undefined) continue;
+    s.wait.push(popped - t);
+    const c = classOf.get(id) as string;
+    (s.classWaits[c] ??= []).push(popped - t);
   }
   return s;
 }

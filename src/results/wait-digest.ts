@@ -85,8 +85,10 @@ export class WaitCollector {
   ): void {
     const m = this.modelId(model);
     if (this.direct) {
+      // The split is at the first pop; wait_s (every spell in the queue, re-queues included) only stands in
+      // when first_pop_s is missing.
       const pop = Number.isFinite(firstPop) ? firstPop : submitted + wait;
-      const w = Number.isFinite(wait) ? wait : firstPop - submitted;
+      const w = pop - submitted;
       if (Number.isFinite(w) && Number.isFinite(pop) && Number.isFinite(done)) this.add(policy, m, w, done - pop);
       return;
     }

@@ -57,11 +57,11 @@ describe("hordesim run", () => {
   it("writes requests.csv and attempts.csv with the documented columns", () => {
     const req = readFileSync(join(out1, "requests.csv"), "utf8").split("\n")[0];
     expect(req).toBe(
-      "policy,replication,request_id,origin_id,arrival_id,resubmission,stream,width,height,steps,sampler,model,submitted_s,done_s,outcome,images_requested,images_delivered,attempts,latency_s,seen_s,warmup",
+      "policy,replication,request_id,origin_id,arrival_id,resubmission,stream,width,height,steps,sampler,model,submitted_s,done_s,outcome,images_requested,images_delivered,attempts,latency_s,seen_s,warmup,user_class,kudos,mps,first_pop_s,wait_s",
     );
     const att = readFileSync(join(out1, "attempts.csv"), "utf8").split("\n")[0];
     expect(att).toBe(
-      "policy,replication,request_id,job_id,attempt,worker_id,worker_name,popped_s,ended_s,end,ttl_s,hedge,wasted_gpu_s",
+      "policy,replication,request_id,job_id,attempt,worker_id,worker_name,popped_s,ended_s,end,ttl_s,hedge,wasted_gpu_s,mps",
     );
   });
 

@@ -72,6 +72,7 @@ describe("summarize", () => {
       "affected_latency_s",
       "user",
       "vs_baseline",
+      "load",
     ]);
     expect(Object.keys(s.policies[0].latency_s)).toEqual(["mean", "p50", "p90", "p99", "max"]);
     expect(Object.keys(s.policies[0].user)).toEqual(["success_rate", "latency_s", "failure_latency_s"]);

@@ -189,6 +189,9 @@ export function writeFixture(dir: string, opts: FixtureOptions = {}): Fixture {
         let n = 0;
         let outcome: RequestRecord["outcome"] = "completed";
         let done = Number.NaN;
+        let firstPop = Number.NaN;
+        let queued = 0;
+        let lastEnded = submitted;
         while (true) {
           n++;
           let w = Math.floor(rand() * WORKERS.length);
@@ -199,6 +202,8 @@ export function writeFixture(dir: string, opts: FixtureOptions = {}): Fixture {
           ws.pops++;
           jobId++;
           const popped = Math.round(t * 10) / 10;
+          if (n === 1) firstPop = popped;
+          queued += popped - lastEnded;
           if (hangs) {
             const ended = Math.round((popped + arm.ttl + rand() * arm.sweep) * 10) / 10;
             ws.stale_aborts++;
@@ -223,6 +228,7 @@ export function writeFixture(dir: string, opts: FixtureOptions = {}): Fixture {
             failed.add(w);
             hit.add(id);
             failures_++;
+            lastEnded = ended;
             if (failures_ >= 3) {
               outcome = "faulted";
               done = ended;
@@ -289,8 +295,8 @@ export function writeFixture(dir: string, opts: FixtureOptions = {}): Fixture {
           user_class: "default",
           kudos: 0,
           mps: 7.86432,
-          first_pop_s: Number.NaN,
-          wait_s: 0,
+          first_pop_s: firstPop,
+          wait_s: Math.round(queued * 10) / 10,
         };
         repRequests.push(rec);
         users.push({

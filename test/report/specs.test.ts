@@ -531,8 +531,8 @@ describe("waits", () => {
     return out;
   }
 
-  it("splits each arm's mean latency per model at the first pop, from the jobs' pop times", () => {
-    expect(data.waits?.source).toBe("attempts.csv popped_s");
+  it("splits each arm's mean latency per model at the first pop, from the requests' first_pop_s", () => {
+    expect(data.waits?.source).toBe("requests.csv wait_s / first_pop_s");
     expect(data.waits?.unmatched).toBe(0);
     const want = expected();
     let seen = 0;

@@ -277,6 +277,7 @@ describe("workers, failures and requests", () => {
       {
         mode: "slow",
         probability: 0.5,
+        share: 1,
         multiplier: 4,
         when: { width: 1024, models: ["sdxl"], min_mps: 1, max_mps: 5 },
         active: [{ from: 3600, to: 7200 }],

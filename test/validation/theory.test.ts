@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { erlangC, md1Wq, mm1, mmcWq, retryAttemptFailure } from "../../src/experiment/theory.js";
+import { cobhamWq, erlangC, md1Wq, mm1, mmcWq, retryAttemptFailure } from "../../src/experiment/theory.js";
 
 describe("queueing formulas (known answers)", () => {
   it("Erlang C for c = 3, λ = 2, μ = 1 is 4/9, and so is Wq", () => {
@@ -27,5 +27,19 @@ describe("queueing formulas (known answers)", () => {
     expect(retryAttemptFailure(0, 1, 0)).toBe(1);
     expect(retryAttemptFailure(1, 1, 5)).toBe(1);
     expect(retryAttemptFailure(0.2, 0.5, 2)).toBeCloseTo(0.2 + 0.8 * Math.exp(-1), 12);
+  });
+});
+
+describe("Cobham's non-preemptive priority waits", () => {
+  it("gives the shipped two-class case by hand: W0 = 0.7, Wq1 = 0.7/0.7 = 1, Wq2 = 0.7/(0.7 × 0.3)", () => {
+    expect(cobhamWq([0.3, 0.4], 1, 1)).toBeCloseTo(1, 12);
+    expect(cobhamWq([0.3, 0.4], 1, 2)).toBeCloseTo(10 / 3, 12);
+  });
+
+  it("reduces to M/M/1 with one class, and conserves work: the λ-weighted mean is the FIFO wait", () => {
+    expect(cobhamWq([0.6], 1, 1)).toBeCloseTo(mm1.wq(0.6, 1), 12);
+    const ls = [0.1, 0.25, 0.3];
+    const mixed = ls.reduce((sum, l, i) => sum + l * cobhamWq(ls, 1, i + 1), 0) / 0.65;
+    expect(mixed).toBeCloseTo(mm1.wq(0.65, 1), 12);
   });
 });
