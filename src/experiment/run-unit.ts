@@ -2,11 +2,14 @@
 // sink (a result folder's tables, results/record-files.ts) and into the replication's figures (metrics/).
 import type { RecordSink } from "../horde/record-types.js";
 import { ReplicationAccumulator, type ReplicationStats } from "../metrics/replication-stats.js";
+import { StatusAverager, type StatusAverages } from "../metrics/status-targets.js";
 import { type ReplicationRun, runReplication } from "./run-replication.js";
 
 /** What one (arm, replication) hands back: its figures for the summary and its event count (for progress). */
 export interface UnitResult {
   stats: ReplicationStats;
+  /** The queue samples' Horde figures, time-averaged after the warm-up (for a scenario's targets). */
+  status: StatusAverages;
   events: number;
 }
 
@@ -17,6 +20,7 @@ export interface UnitRun extends Omit<ReplicationRun, "sink"> {
 
 export function runUnit(run: UnitRun): UnitResult {
   const acc = new ReplicationAccumulator();
+  const status = new StatusAverager(run.scenario.warmup);
   const out = run.records;
   const sink: RecordSink =
     out === undefined
@@ -25,7 +29,7 @@ export function runUnit(run: UnitRun): UnitResult {
           user: (u) => acc.addUser(u),
           attempt: (a) => acc.addAttempt(a),
           worker: () => {},
-          sample: () => {},
+          sample: (s) => status.add(s),
         }
       : {
           request: (r) => {
@@ -41,9 +45,12 @@ export function runUnit(run: UnitRun): UnitResult {
             acc.addAttempt(a);
           },
           worker: (w) => out.worker(w),
-          sample: (s) => out.sample(s),
+          sample: (s) => {
+            out.sample(s);
+            status.add(s);
+          },
         };
   const { records: _records, ...replication } = run;
   const result = runReplication({ ...replication, sink });
-  return { stats: acc.finish(), events: result.events };
+  return { stats: acc.finish(), status: status.finish(), events: result.events };
 }

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { runUnit, type UnitResult } from "../experiment/run-unit.js";
 import { runPool } from "../experiment/worker-pool.js";
 import type { ReplicationStats } from "../metrics/replication-stats.js";
+import { compareTargets, type StatusAverages } from "../metrics/status-targets.js";
 import { type Summary, summarize } from "../metrics/summary.js";
 import type { PolicyConfig, Scenario } from "../scenario/types.js";
 import { csvFormat } from "./csv-format.js";
@@ -96,7 +97,18 @@ export async function runUnitInWorker(data: UnitWorkerData, task: UnitTask): Pro
 }
 
 /** Every unit in this thread, one after the other, straight into the folder's files. */
-async function runInProcess(opts: ExperimentOptions, folder: OutputFolder, stats: ReplicationStats[][]): Promise<void> {
+/** Per arm, per replication: the unit's figures. */
+interface UnitFigures {
+  stats: ReplicationStats[][];
+  status: StatusAverages[][];
+}
+
+function keep(figures: UnitFigures, arm: number, replication: number, result: UnitResult): void {
+  figures.stats[arm][replication - 1] = result.stats;
+  figures.status[arm][replication - 1] = result.status;
+}
+
+async function runInProcess(opts: ExperimentOptions, folder: OutputFolder, figures: UnitFigures): Promise<void> {
   const files = new RecordFiles(FORMAT, (table) => folder.path(`${table}.${FORMAT.extension}`));
   const total = opts.arms.length * opts.replications;
   let done = 0;
@@ -105,7 +117,7 @@ async function runInProcess(opts: ExperimentOptions, folder: OutputFolder, stats
       for (let rep = 1; rep <= opts.replications; rep++) {
         const hordeLog = opts.hordeLog && a === 0 && rep === 1 ? folder.path("horde.log") : undefined;
         const result = runFolderUnit(opts.scenario, opts.arms[a], opts.seed, rep, files, hordeLog);
-        stats[a][rep - 1] = result.stats;
+        keep(figures, a, rep, result);
         opts.onProgress?.(++done, total, result.events);
       }
     }
@@ -118,7 +130,7 @@ async function runInProcess(opts: ExperimentOptions, folder: OutputFolder, stats
 async function runInWorkers(
   opts: ExperimentOptions,
   folder: OutputFolder,
-  stats: ReplicationStats[][],
+  figures: UnitFigures,
   jobs: number,
 ): Promise<void> {
   const tasks: UnitTask[] = [];
@@ -141,7 +153,7 @@ async function runInWorkers(
     jobs,
     onResult: (index, result) => {
       const task = tasks[index];
-      stats[task.arm][task.replication - 1] = result.stats;
+      keep(figures, task.arm, task.replication, result);
       opts.onProgress?.(++done, tasks.length, result.events);
     },
   });
@@ -161,9 +173,13 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Summary> {
   if (!Number.isSafeInteger(jobs) || jobs < 1) throw new RangeError(`jobs must be an integer >= 1, got ${jobs}`);
   const folder = OutputFolder.open(opts.out, { force: opts.force });
   try {
-    const stats: ReplicationStats[][] = opts.arms.map(() => new Array<ReplicationStats>(opts.replications));
-    if (jobs > 1 && opts.arms.length * opts.replications > 1) await runInWorkers(opts, folder, stats, jobs);
-    else await runInProcess(opts, folder, stats);
+    const figures: UnitFigures = {
+      stats: opts.arms.map(() => new Array<ReplicationStats>(opts.replications)),
+      status: opts.arms.map(() => new Array<StatusAverages>(opts.replications)),
+    };
+    if (jobs > 1 && opts.arms.length * opts.replications > 1) await runInWorkers(opts, folder, figures, jobs);
+    else await runInProcess(opts, folder, figures);
+    const targets = opts.scenario.targets;
     const summary = summarize(
       {
         scenario: { name: opts.scenario.name, sha256: opts.scenarioSha256 },
@@ -171,8 +187,16 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Summary> {
         replications: opts.replications,
         warmup_s: opts.scenario.warmup,
         horizon_s: opts.scenario.horizon,
+        ...(targets === undefined
+          ? {}
+          : {
+              targets: compareTargets(
+                targets,
+                opts.arms.map((arm, a) => ({ policy: arm.name, reps: figures.status[a] })),
+              ),
+            }),
       },
-      opts.arms.map((arm, a) => ({ policy: arm.name, reps: stats[a] })),
+      opts.arms.map((arm, a) => ({ policy: arm.name, reps: figures.stats[a] })),
     );
     writeFileSync(folder.path("summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
     writeFileSync(folder.path("scenario.yaml"), opts.scenarioText);

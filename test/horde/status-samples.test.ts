@@ -105,9 +105,12 @@ describe("the samples of a run, against its own request and attempt records", ()
   const run = simulate(OVERLOADED, { seed: 3 });
   const mps = new Map(run.requests.map((r) => [r.request_id, (r.width * r.height * r.steps) / 1e6]));
   const firstPop = new Map<number, number>();
-  for (const a of run.attempts) firstPop.set(a.request_id, Math.min(firstPop.get(a.request_id) ?? Infinity, a.popped_s));
+  for (const a of run.attempts)
+    firstPop.set(a.request_id, Math.min(firstPop.get(a.request_id) ?? Infinity, a.popped_s));
   const waiting = (t: number) =>
-    run.requests.filter((r) => r.submitted_s <= t && !((firstPop.get(r.request_id) ?? Infinity) <= t) && !(r.done_s <= t));
+    run.requests.filter(
+      (r) => r.submitted_s <= t && !((firstPop.get(r.request_id) ?? Infinity) <= t) && !(r.done_s <= t),
+    );
 
   it("has a queue to measure", () => {
     expect(Math.max(...run.samples.map((s) => s.queued))).toBeGreaterThan(100);

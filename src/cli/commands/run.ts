@@ -2,6 +2,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
+import { formatTargetTable } from "../../metrics/status-targets.js";
 import { formatComparisonTable, type Summary } from "../../metrics/summary.js";
 import { runExperiment } from "../../results/run-folder.js";
 import { loadScenarioFile, scenarioSha256 } from "../../scenario-file/load.js";
@@ -135,6 +136,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const seconds = (performance.now() - started) / 1000;
     const files = folderFiles(out);
     output.result(formatComparisonTable(summary));
+    if (summary.targets !== undefined) output.result("", formatTargetTable(summary.targets, replications));
     output.note(
       `${arms.length} arm(s) × ${replications} replication(s): ${events.toLocaleString("en-US")} events in ${seconds.toFixed(1)} s (${Math.round(events / seconds).toLocaleString("en-US")} events/s)`,
     );
