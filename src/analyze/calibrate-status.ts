@@ -151,10 +151,10 @@ export function calibrateStatus(o: StatusCalibrateOptions): StatusCalibrationRes
   }
   const tuned = matches(last as StatusAverages, performance, fit.deliveredPerS);
   const fitted = [
-    `Fitted by simulation (the horde arm, this file's seed, horizon, warm-up and replications, ${steps} run(s)):`,
-    `  worker speed median ${n4(fit.speed)} MPS/s for the delivered MPS/s, anonymous rate ${n4(fit.anonymousRate * 3600)}/h for the queued requests;`,
-    `  registered rate ${n4(fit.registeredRate * 3600)}/h: the delivered images per second less ${n4(fit.imagesPerS - fit.registeredRate)}/s left to anonymous users.`,
-    `  Last run: ${tuned.map((m) => `${m.label} ${n4(m.simulated)} (${percent(m.relative)})`).join(", ")}.`,
+    `Fitted by simulation (the horde arm, this file's seed, horizon, warm-up and replications, ${steps} run(s)): ` +
+      `worker speed median ${n4(fit.speed)} MPS/s for the delivered MPS/s, anonymous rate ${n4(fit.anonymousRate * 3600)}/h for the queued requests; ` +
+      `registered rate ${n4(fit.registeredRate * 3600)}/h, from the first guess: the delivered images per second less ${n4(fit.imagesPerS - fit.registeredRate)}/s left to anonymous users.`,
+    `Last run: ${tuned.map((m) => `${m.label} ${n4(m.simulated)} (${percent(m.relative)})`).join(", ")}.`,
   ];
   const options: StatusYamlOptions = { ...base, fitted, confirmed: [] };
   const scenario = loadYaml(statusScenarioYaml(fit, options));

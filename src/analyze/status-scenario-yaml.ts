@@ -1,16 +1,23 @@
 // Writes a status calibration as scenario YAML, with comments saying where each number came from.
 import { INCIDENT_POLICY_ARMS } from "./policy-arms.js";
-import {
-  ANONYMOUS_SERVED,
-  JITTER,
-  OVERHEAD_S,
-  REGISTERED_KUDOS,
-  SIZES,
-  SPEED_SIGMA,
-  type StatusFit,
-} from "./status-fit.js";
+import { JITTER, OVERHEAD_S, REGISTERED_KUDOS, SIZES, SPEED_SIGMA, type StatusFit } from "./status-fit.js";
 
 const q = (s: string) => JSON.stringify(s);
+
+/** A comment as lines of at most `width` characters (a longer word stays whole). */
+export function commentLines(text: string, width = 116): string[] {
+  const lines: string[] = [];
+  let line = "#";
+  for (const word of text.split(/\s+/).filter((w) => w !== "")) {
+    if (line.length > 1 && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = "#";
+    }
+    line += ` ${word}`;
+  }
+  lines.push(line);
+  return lines;
+}
 
 /** At most 4 significant digits, no exponent. */
 export function n4(x: number): string {
@@ -58,7 +65,7 @@ export function statusScenarioYaml(fit: StatusFit, o: StatusYamlOptions): string
   out.push(
     `# From a saved answer of GET /api/v2/status/performance (${o.performanceFile})${o.modelsFile === null ? "" : ` and of /api/v2/status/models (${o.modelsFile})`}.`,
   );
-  if (o.source !== null) out.push(`# Source: ${o.source}`);
+  if (o.source !== null) out.push(...commentLines(`Source: ${o.source}`));
   out.push(
     `# The snapshot: queued_requests ${p.queued_requests}, worker_count ${p.worker_count}, thread_count ${p.thread_count}, queued_megapixelsteps ${p.queued_megapixelsteps},`,
   );
@@ -76,7 +83,7 @@ export function statusScenarioYaml(fit: StatusFit, o: StatusYamlOptions): string
     "# before it expires: +50 per 10 s × 20 min = 6,000) are served first; anonymous users (kudos 0) come faster than",
   );
   out.push(
-    `# the capacity they are left (about ${Math.round(ANONYMOUS_SERVED * 100)} % of their requests served, the rest expire after 20 min), so their queue settles at`,
+    `# the capacity they are left (about ${Math.round((100 * (fit.imagesPerS - fit.registeredRate)) / fit.anonymousRate)} % of their requests served, the rest expire after 20 min), so their queue settles at`,
   );
   out.push(
     "# about their rate × the expiry. Requests are 512², 512×768 and 768² (weights 6/3/1) with steps that give the",
@@ -87,8 +94,7 @@ export function statusScenarioYaml(fit: StatusFit, o: StatusYamlOptions): string
   out.push(
     `# ${OVERHEAD_S} s of overhead per job${o.modelsFile === null ? "" : "; each model on as many workers as its thread count (count) makes, request shares from its jobs"}.`,
   );
-  for (const line of o.fitted) out.push(`# ${line}`);
-  for (const line of o.confirmed) out.push(`# ${line}`);
+  for (const line of [...o.fitted, ...o.confirmed]) out.push(...commentLines(line));
   out.push(`name: ${q(o.name)}`);
   out.push(
     `description: ${q(`An overloaded Horde calibrated from ${o.performanceFile}: ${p.queued_requests} requests queued (${p.queued_megapixelsteps} MPS), ${n4(fit.deliveredPerS)} MPS/s delivered by ${p.worker_count} workers`)}`,
