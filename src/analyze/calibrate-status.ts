@@ -17,7 +17,8 @@ import {
   readPerformanceSnapshot,
 } from "./status-snapshot.js";
 import { fitStatus, JITTER, OVERHEAD_S, SPEED_SIGMA, type StatusFit } from "./status-fit.js";
-import { n4, type StatusYamlOptions, statusScenarioYaml } from "./status-scenario-yaml.js";
+import { n4 } from "./scenario-yaml.js";
+import { type StatusYamlOptions, statusScenarioYaml } from "./status-scenario-yaml.js";
 
 /** The acceptance bound of the match. */
 export const MATCH_TOLERANCE = 0.1;

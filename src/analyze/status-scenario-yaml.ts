@@ -1,5 +1,6 @@
 // Writes a status calibration as scenario YAML, with comments saying where each number came from.
 import { INCIDENT_POLICY_ARMS } from "./policy-arms.js";
+import { n4 } from "./scenario-yaml.js";
 import { JITTER, OVERHEAD_S, REGISTERED_KUDOS, SIZES, SPEED_SIGMA, type StatusFit } from "./status-fit.js";
 
 const q = (s: string) => JSON.stringify(s);
@@ -17,13 +18,6 @@ export function commentLines(text: string, width = 116): string[] {
   }
   lines.push(line);
   return lines;
-}
-
-/** At most 4 significant digits, no exponent. */
-export function n4(x: number): string {
-  if (x === 0) return "0";
-  const r = Number(x.toPrecision(4));
-  return Math.abs(r) >= 1e-4 ? String(r) : r.toFixed(8).replace(/0+$/, "");
 }
 
 export interface StatusYamlOptions {
