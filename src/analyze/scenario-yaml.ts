@@ -9,7 +9,7 @@ import { DEFAULT_MPS_PER_KUDOS, MATCH_TOLERANCE } from "./request-classes.js";
 const q = (s: string) => JSON.stringify(s);
 
 /** At most 4 significant digits, no exponent. */
-function n4(x: number): string {
+export function n4(x: number): string {
   if (x === 0) return "0";
   const r = Number(x.toPrecision(4));
   return Math.abs(r) >= 1e-4 ? String(r) : r.toFixed(8).replace(/0+$/, "");

@@ -5,11 +5,14 @@ import { ArrivalOutcomeAccumulator } from "../metrics/arrival-outcomes.js";
 import { LoadAccumulator } from "../metrics/load-stats.js";
 import type { RequestLatencies } from "../metrics/paired-requests.js";
 import { ReplicationAccumulator, type ReplicationStats } from "../metrics/replication-stats.js";
+import { StatusAverager, type StatusAverages } from "../metrics/status-targets.js";
 import { type ReplicationRun, runReplication } from "./run-replication.js";
 
 /** What one (arm, replication) hands back: its figures for the summary and its event count (for progress). */
 export interface UnitResult {
   stats: ReplicationStats;
+  /** The queue samples' Horde figures, time-averaged after the warm-up (for a scenario's targets). */
+  status: StatusAverages;
   events: number;
   /** What each arrival got, by arrival id (for the paired per-request estimator), when asked for. */
   arrivals?: RequestLatencies;
@@ -31,6 +34,7 @@ interface Accumulator {
 export function runUnit(run: UnitRun): UnitResult {
   const figures = new ReplicationAccumulator();
   const load = new LoadAccumulator({ warmup: run.scenario.warmup, horizon: run.scenario.horizon });
+  const status = new StatusAverager(run.scenario.warmup);
   const perArrival = run.arrivals === true ? new ArrivalOutcomeAccumulator() : null;
   const accs: Accumulator[] = perArrival === null ? [figures, load] : [figures, load, perArrival];
   const out = run.records;
@@ -48,12 +52,14 @@ export function runUnit(run: UnitRun): UnitResult {
       for (const a of accs) a.addAttempt(at);
     },
     worker: (w) => out?.worker(w),
-    sample: (s) => out?.sample(s),
+    sample: (s) => {
+      out?.sample(s);
+      status.add(s);
+    },
   };
   const { records: _records, arrivals: _arrivals, ...replication } = run;
   const result = runReplication({ ...replication, sink });
   const stats = { ...figures.finish(), load: load.finish() };
-  return perArrival === null
-    ? { stats, events: result.events }
-    : { stats, events: result.events, arrivals: perArrival.finish() };
+  const common = { stats, status: status.finish(), events: result.events };
+  return perArrival === null ? common : { ...common, arrivals: perArrival.finish() };
 }

@@ -120,6 +120,12 @@ export interface QueueSample {
   queued: number;
   /** Jobs popped and not yet ended. */
   in_flight: number;
+  /** The Horde's queued_requests (count_totals): images left of the requests with n > 0, plus their jobs without a result. */
+  queued_requests: number;
+  /** The Horde's queued_megapixelsteps (count_totals): MPS of one image of each of those requests (per job without a result). */
+  queued_mps: number;
+  /** The Horde's past_minute_megapixelsteps: MPS of the jobs delivered in the last 60 s. */
+  delivered_mps: number;
 }
 
 /** Where the model's records go as they complete. */

@@ -81,14 +81,44 @@ export function emitAttempt(s: HordeState, job: Job): void {
   });
 }
 
+/**
+ * The Horde's /status/performance figures of the queue (horde/database/functions.py: count_totals): over the
+ * requests with n > 0 (not faulted), each counts n × max(k, 1) + k requests and its one image's MPS × max(k, 1),
+ * k being its jobs without a generation (open, aborted, faulted or discarded: the outer join's rows).
+ */
+export function queuedTotals(items: readonly Request[]): { requests: number; mps: number } {
+  let requests = 0;
+  let mps = 0;
+  for (let i = 0; i < items.length; i++) {
+    const r = items[i];
+    if (r.n <= 0) continue;
+    const k = r.attempts - r.completedJobs;
+    const rows = Math.max(k, 1);
+    requests += r.n * rows + k;
+    mps += r.mps * rows;
+  }
+  return { requests, mps };
+}
+
 export function onSample(s: HordeState): void {
   const now = s.sim.now;
+  let requests = 0;
+  let mps = 0;
+  for (const part of s.queue.parts) {
+    const t = queuedTotals(part.items);
+    requests += t.requests;
+    mps += t.mps;
+  }
+  const totals = { requests, mps };
   s.sink.sample({
     policy: s.policyName,
     replication: s.replication,
     t_s: now,
     queued: s.queue.length,
     in_flight: s.openJobs,
+    queued_requests: totals.requests,
+    queued_mps: totals.mps,
+    delivered_mps: s.delivered.sum(now),
   });
   const next = now + s.scenario.sample_interval;
   if (next <= s.scenario.horizon) s.sim.schedule(next, s.evSample, 0, 0);

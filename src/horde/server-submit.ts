@@ -4,7 +4,8 @@
 // - §3.6 a result for a job already aborted (or deleted with its request, or cancelled) is refused
 //   (set_generation's compare-and-set; AbortedGen); a late one counts as discarded.
 // - §4.1 a delivery records a speed sample: MPS / (submit − pop) (stats.py: record_fulfilment), and refreshes
-//   the request's expiry to max(expiry, now + 20 min) (§1.3, record_usage).
+//   the request's expiry to max(expiry, now + 20 min) (§1.3, record_usage); it counts in the last minute's
+//   delivered MPS (stats.py: get_things_per_min, delivered-window.ts).
 // - §3.5 a reported fault (ImageProcessingGeneration._set_generation_inner) re-queues only while
 //   finished < jobs, faults counting as finished (guard of eabea97d), then aborts the job (§3.4).
 // - §1.5 completion (WaitingPrompt.is_completed): n = 0 and finished − processing ≥ jobs; a request closed
@@ -35,6 +36,7 @@ export function submitResult(s: HordeState, job: Job): void {
   }
   closeJob(s, job, "completed");
   r.completedJobs++;
+  if (s.sampling) s.delivered.add(now, r.mps);
   w.completed++;
   const elapsed = now - job.popped;
   if (elapsed > 0) w.recordSpeed(r.mps / elapsed);

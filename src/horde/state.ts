@@ -6,6 +6,7 @@ import { EventQueue } from "../engine/event-queue.js";
 import { RandomStreams, type Rng } from "../engine/random.js";
 import { Simulator } from "../engine/simulator.js";
 import type { RequestTemplate, Scenario } from "../scenario/types.js";
+import { DeliveredWindow } from "./delivered-window.js";
 import { buildFleet, fleetMedianSpeed } from "./fleet.js";
 import type { Policy, PolicyContext } from "./policy.js";
 import type { RecordSink } from "./record-types.js";
@@ -102,6 +103,10 @@ export class HordeState {
   jobsIssued = 0;
   /** Hedge copies issued or wanted (a wanted copy counts against the cap at once). */
   hedgesIssued = 0;
+  /** The queue is sampled (sample_interval > 0): deliveries are then kept for the samples' delivered_mps. */
+  readonly sampling: boolean;
+  /** Deliveries of the last minute, as the Horde's past_minute_megapixelsteps counts them. */
+  readonly delivered = new DeliveredWindow(60);
   fleetMedianCache = Number.NaN;
   fleetMedianAt = Number.NEGATIVE_INFINITY;
 
@@ -127,6 +132,7 @@ export class HordeState {
     this.naive = opts.naivePolling;
     this.retain = opts.retainEnded;
     this.replication = opts.replication;
+    this.sampling = this.scenario.sample_interval > 0;
     this.streams = new RandomStreams(opts.seed, opts.replication);
     const server = this.scenario.server;
     this.sweepRng = this.streams.stream("server/sweep");

@@ -1,6 +1,7 @@
 import { type Estimate, estimate, type PairedDifference, pairedDifference } from "./intervals.js";
 import { type LoadSummary, summarizeLoad } from "./load-summary.js";
 import type { LatencyStats, ReplicationStats } from "./replication-stats.js";
+import type { TargetComparison } from "./status-targets.js";
 
 export { tInterval } from "./intervals.js";
 
@@ -45,6 +46,8 @@ export interface Summary {
   replications: number;
   warmup_s: number;
   horizon_s: number;
+  /** The scenario's targets beside each arm's simulated figures; absent when it names none. */
+  targets?: TargetComparison;
   policies: ArmSummary[];
 }
 

@@ -142,6 +142,9 @@ const SAMPLE_COLUMNS: Record<keyof QueueSample, Kind> = {
   t_s: "n",
   queued: "n",
   in_flight: "n",
+  queued_requests: "n",
+  queued_mps: "n",
+  delivered_mps: "n",
 };
 
 /** Builds a row → record converter for a header; missing columns are noted once and read as empty. */

@@ -83,7 +83,16 @@ export const WORKER_COLUMNS: (keyof WorkerRecord & string)[] = [
   "busy_s",
   "wasted_gpu_s",
 ];
-export const SAMPLE_COLUMNS: (keyof QueueSample & string)[] = ["policy", "replication", "t_s", "queued", "in_flight"];
+export const SAMPLE_COLUMNS: (keyof QueueSample & string)[] = [
+  "policy",
+  "replication",
+  "t_s",
+  "queued",
+  "in_flight",
+  "queued_requests",
+  "queued_mps",
+  "delivered_mps",
+];
 
 /** The five record tables of a run, in the order they are listed here. */
 export const TABLES = [

@@ -10,6 +10,7 @@ import { runPool } from "../experiment/worker-pool.js";
 import { type DecisionSections, decisionSections } from "../metrics/decision-summary.js";
 import { PairedHitCollector } from "../metrics/paired-collector.js";
 import type { ReplicationStats } from "../metrics/replication-stats.js";
+import { compareTargets, type StatusAverages } from "../metrics/status-targets.js";
 import { type Summary, summarize, tidy } from "../metrics/summary.js";
 import type { PolicyConfig, Scenario } from "../scenario/types.js";
 import { csvFormat } from "./csv-format.js";
@@ -181,6 +182,7 @@ async function runPlan(
     ran.push(...tasks);
   }
   ran.sort((a, b) => a.arm - b.arm || a.replication - b.replication);
+  const targets = opts.scenario.targets;
   for (const { name, columns } of TABLES) {
     const parts = ran.map((task) => unitFile(folder.dir, task, name));
     FORMAT.join(folder.path(`${name}.${FORMAT.extension}`), columns, parts);
@@ -198,9 +200,11 @@ export async function runExperiment(opts: ExperimentOptions): Promise<RunSummary
   const folder = OutputFolder.open(opts.out, { force: opts.force });
   try {
     const stats: ReplicationStats[][] = opts.arms.map(() => []);
+    const status: StatusAverages[][] = opts.arms.map(() => []);
     const paired = new PairedHitCollector(opts.arms.length);
     const record: KeepResult = (task, result) => {
       stats[task.arm][task.replication - 1] = result.stats;
+      status[task.arm][task.replication - 1] = result.status;
       if (result.arrivals !== undefined) paired.add(task.arm, task.replication, result.arrivals);
     };
     if (opts.plan === undefined && (jobs === 1 || opts.arms.length * opts.replications === 1)) {
@@ -211,6 +215,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<RunSummary
       await runPlan(opts, plan, folder, stats, (tasks) => paired.expect(tasks), record, jobs);
     }
     const arms = opts.arms.map((arm, a) => ({ policy: arm.name, reps: stats[a] }));
+    const targets = opts.scenario.targets;
     const summary = summarize(
       {
         scenario: { name: opts.scenario.name, sha256: opts.scenarioSha256 },
@@ -218,6 +223,14 @@ export async function runExperiment(opts: ExperimentOptions): Promise<RunSummary
         replications: Math.max(0, ...stats.map((s) => s.length)),
         warmup_s: opts.scenario.warmup,
         horizon_s: opts.scenario.horizon,
+        ...(targets === undefined
+          ? {}
+          : {
+              targets: compareTargets(
+                targets,
+                opts.arms.map((arm, a) => ({ policy: arm.name, reps: status[a] })),
+              ),
+            }),
       },
       arms,
     );

@@ -585,6 +585,18 @@ export const sweepBlockSchema = z
   .min(1)
   .describe("Grids of `hordesim sweep`: each runs the cross product of its values for each of its arms");
 
+const targetFigure = z.number().nonnegative();
+export const targetsSchema = strict({
+  source: z.string().min(1).describe("Where the figures come from, e.g. the snapshot file"),
+  queued_requests: targetFigure.optional().describe("The snapshot's queued_requests"),
+  queued_mps: targetFigure.optional().describe("The snapshot's queued_megapixelsteps"),
+  delivered_mps_per_s: targetFigure.optional().describe("The snapshot's past_minute_megapixelsteps / 60"),
+})
+  .refine((t) => t.queued_requests !== undefined || t.queued_mps !== undefined || t.delivered_mps_per_s !== undefined, {
+    message: "name at least one of queued_requests, queued_mps, delivered_mps_per_s",
+  })
+  .describe("A /status/performance snapshot's figures: `hordesim run` prints the run's time-averages beside them");
+
 export const scenarioSchema = strict({
   name: z.string().min(1),
   description: z.string().default(""),
@@ -621,6 +633,7 @@ export const scenarioSchema = strict({
     .describe(
       "Offered load ρ: every arrival rate is scaled so that the offered MPS/s is ρ × the fleet's capacity (src/horde/load-factor.ts)",
     ),
+  targets: targetsSchema.optional(),
 })
   .superRefine(
     (s, ctx) => {
@@ -632,6 +645,17 @@ export const scenarioSchema = strict({
         });
     },
     whenClean("warmup", "horizon"),
+  )
+  .superRefine(
+    (s, ctx) => {
+      if (s.targets !== undefined && s.sample_interval === 0)
+        ctx.addIssue({
+          code: "custom",
+          path: ["sample_interval"],
+          message: "must be more than 0 with targets: the figures are time-averages of the queue samples",
+        });
+    },
+    whenClean("targets", "sample_interval"),
   )
   .superRefine(
     (s, ctx) => {
@@ -693,6 +717,7 @@ export const scenarioSchema = strict({
       workers: s.workers,
       policies: s.policies,
       objectives: s.objectives,
+      ...(s.targets === undefined ? {} : { targets: s.targets }),
     }),
   )
   .describe("A hordesim scenario");

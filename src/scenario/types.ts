@@ -200,6 +200,16 @@ export interface Objective {
   indifference: number;
 }
 
+/** Figures of a /status/performance snapshot to compare a run with (`hordesim run` prints simulated vs snapshot). */
+export interface StatusTargets {
+  /** Where the figures come from (the snapshot file), for the table's title. */
+  source: string;
+  queued_requests?: number;
+  queued_mps?: number;
+  /** The snapshot's past_minute_megapixelsteps / 60. */
+  delivered_mps_per_s?: number;
+}
+
 export interface Scenario {
   name: string;
   description: string;
@@ -221,4 +231,6 @@ export interface Scenario {
   policies: PolicyConfig[];
   /** What the best arm is, for the verdict (default: src/scenario/objectives.ts DEFAULT_OBJECTIVES). */
   objectives: Objective[];
+  /** A snapshot's figures the run is compared with; none when absent. */
+  targets?: StatusTargets;
 }

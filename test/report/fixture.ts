@@ -319,7 +319,16 @@ export function writeFixture(dir: string, opts: FixtureOptions = {}): Fixture {
       for (let ts = 0; ts <= horizon; ts += interval) {
         const inFlight = intervals.filter(([a, b]) => a <= ts && ts < b).length;
         const queued = repRequests.filter((r) => r.submitted_s <= ts && !(r.done_s <= ts)).length - inFlight;
-        samples.push({ policy, replication: rep, t_s: ts, queued: Math.max(0, queued), in_flight: inFlight });
+        samples.push({
+          policy,
+          replication: rep,
+          t_s: ts,
+          queued: Math.max(0, queued),
+          in_flight: inFlight,
+          queued_requests: Math.max(0, queued),
+          queued_mps: Math.max(0, queued) * 1.05,
+          delivered_mps: 0,
+        });
       }
       const measured = repRequests.filter((r) => !r.warmup);
       const ended = measured.filter((r) => r.outcome !== "open");

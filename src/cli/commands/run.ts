@@ -4,6 +4,7 @@ import type { CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
 import { formatDecisionSections } from "../../metrics/decision-summary.js";
 import { formatModelTable } from "../../metrics/load-summary.js";
+import { formatTargetTable } from "../../metrics/status-targets.js";
 import { formatComparisonTable } from "../../metrics/summary.js";
 import { type RunSummary, runExperiment } from "../../results/run-folder.js";
 import { loadScenarioFile, scenarioSha256 } from "../../scenario-file/load.js";
@@ -154,6 +155,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     output.result(
       formatComparisonTable(summary),
       ...(perModel === null ? [] : ["", perModel]),
+      ...(summary.targets === undefined ? [] : ["", formatTargetTable(summary.targets, summary.replications)]),
       "",
       formatDecisionSections(summary, sequential?.report() ?? null),
       "",
