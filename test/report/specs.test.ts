@@ -554,7 +554,8 @@ describe("waits", () => {
 
   it("stacks the wait and the processing into bars as long as the mean latency, a column per model", () => {
     const s = json(waitsSpec(data));
-    expect(s.facet.column.field).toBe("model");
+    expect(s.facet.field).toBe("model");
+    expect(s.columns).toBe(4);
     const bars = s.spec.layer[0];
     expect(bars.mark.type).toBe("bar");
     expect(bars.encoding.x.stack).toBe("zero");

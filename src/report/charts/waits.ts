@@ -5,6 +5,10 @@
 import type { ReportData } from "../../results/read-results.js";
 import { CONFIG, messageChart, type Row, replicationsText, SCHEMA, type Spec, sig } from "./common.js";
 
+/** Models shown (those with most completed requests); a busy Horde has dozens. */
+const MAX_MODELS = 8;
+const COLUMNS = 4;
+
 const PARTS = [
   { key: "wait", title: "waiting for a first worker", color: "#e8a33d" },
   { key: "processing", title: "first pop to done (jobs, retries)", color: "#5b84b1" },
@@ -20,11 +24,21 @@ export function waitsSpec(data: ReportData): Spec {
   ];
   if (!w) return messageChart(title, subtitle, "no completed request with a known first pop");
   const policies = data.policies.filter((p) => (w.byPolicy[p]?.length ?? 0) > 0);
-  const models = [...new Set(policies.flatMap((p) => w.byPolicy[p].map((m) => m.model)))];
+  const counts = new Map<string, number>();
+  for (const p of policies) for (const m of w.byPolicy[p]) counts.set(m.model, (counts.get(m.model) ?? 0) + m.n);
+  const allModels = [...new Set(policies.flatMap((p) => w.byPolicy[p].map((m) => m.model)))];
+  const models = [...allModels]
+    .sort((a, b) => (counts.get(b) ?? 0) - (counts.get(a) ?? 0))
+    .slice(0, MAX_MODELS)
+    .sort((a, b) => allModels.indexOf(a) - allModels.indexOf(b));
+  if (models.length < allModels.length)
+    subtitle.push(`The ${models.length} models with most completed requests of ${allModels.length}`);
+  const shown = new Set(models);
   const rows: Row[] = [];
   const ticks: Row[] = [];
   for (const policy of policies) {
     for (const m of w.byPolicy[policy]) {
+      if (!shown.has(m.model)) continue;
       const tip = {
         policy,
         model: m.model,
@@ -70,7 +84,8 @@ export function waitsSpec(data: ReportData): Spec {
     title: { text: title, subtitle },
     config: CONFIG,
     data: { values: [...rows, ...ticks.map((t) => ({ ...t, tick: true }))] },
-    facet: { column: { field: "model", type: "nominal", sort: models, title: null, header: { labelFontSize: 12 } } },
+    facet: { field: "model", type: "nominal", sort: models, title: null, header: { labelFontSize: 12 } },
+    columns: COLUMNS,
     spec: {
       width: 230,
       height: { step: 22 },
