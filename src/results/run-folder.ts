@@ -1,19 +1,18 @@
 // `hordesim run`'s result folder: every arm over the same replications (common random numbers), each unit's
-// records streamed into the record tables, then summary.json and scenario.yaml, the folder put in place whole.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
-import { runUnit, type UnitResult } from "../experiment/run-unit.js";
+// records gathered in the record store in canonical unit order (arm, then replication, whatever --jobs is),
+// then the record tables, summary.json and scenario.yaml written and the folder put in place whole.
+import { writeFileSync } from "node:fs";
+import { setImmediate as nextTurn } from "node:timers/promises";
+import { Interrupted } from "../errors.js";
 import { runPool } from "../experiment/worker-pool.js";
 import type { ReplicationStats } from "../metrics/replication-stats.js";
 import { type Summary, summarize } from "../metrics/summary.js";
 import type { PolicyConfig, Scenario } from "../scenario/types.js";
-import { csvFormat } from "./csv-format.js";
-import { HordeLogWriter } from "./horde-log-writer.js";
+import { diskError } from "./disk-errors.js";
 import { OutputFolder } from "./output-folder.js";
-import { RecordFiles, TABLES, type TableFormat, type TableName } from "./record-files.js";
-
-/** How the record tables are stored. */
-const FORMAT: TableFormat = csvFormat;
+import { RecordFiles, type RecordsChoice } from "./record-files.js";
+import { type RecordFormat, RecordStore } from "./record-store.js";
+import { runFolderUnit, type UnitTask, type UnitWorkerData, type WorkerUnitResult } from "./run-unit-folder.js";
 
 export interface ExperimentOptions {
   scenario: Scenario;
@@ -25,6 +24,12 @@ export interface ExperimentOptions {
   arms: PolicyConfig[];
   out: string;
   force: boolean;
+  /** Which record tables to write (default `requests`: every chart's data, attempts only where they matter). */
+  records?: RecordsChoice;
+  /** The record tables' format (default parquet). */
+  format?: RecordFormat;
+  /** Aborted with "SIGINT" or "SIGTERM" as its reason: stop, remove the partial folder, throw Interrupted. */
+  signal?: AbortSignal;
   /** Worker threads for the replications (default 1: all in this thread). The folder is the same for every value. */
   jobs?: number;
   /** Also write horde.log: the first arm's first replication, as one server's log. */
@@ -35,89 +40,41 @@ export interface ExperimentOptions {
   afterRuns?: (folder: OutputFolder) => Promise<void> | void;
 }
 
-/** Runs one arm's replication, streaming its rows into `files` and, given a path, its horde.log. */
-function runFolderUnit(
-  scenario: Scenario,
-  arm: PolicyConfig,
-  seed: number,
-  replication: number,
-  files: RecordFiles,
-  hordeLogPath: string | undefined,
-): UnitResult {
-  const log = hordeLogPath === undefined ? null : new HordeLogWriter(hordeLogPath, scenario.start_time);
-  try {
-    return runUnit({
-      scenario,
-      arm,
-      seed,
-      replication,
-      records: files,
-      observe: log === null ? undefined : (model) => log.observer(model),
-      // the writer reads entities only while told of an event (test/results/horde-log-retain.test.ts)
-      retainEnded: false,
-    });
-  } finally {
-    log?.close();
-  }
+function interrupted(signal: AbortSignal, folder: OutputFolder): Interrupted {
+  const name = signal.reason === "SIGTERM" ? "SIGTERM" : "SIGINT";
+  return new Interrupted(name, `interrupted (${name}): removed ${folder.dir}; nothing was written`);
 }
 
-/** Given once to every worker thread of a parallel run. */
-export interface UnitWorkerData {
-  scenario: Scenario;
-  arms: PolicyConfig[];
-  seed: number;
-  /** The result folder being written (its temporary name). */
-  dir: string;
-  hordeLog: boolean;
-}
-
-/** One (arm, replication) of a parallel run: `arm` indexes UnitWorkerData.arms, `replication` is 1-based. */
-export interface UnitTask {
-  arm: number;
-  replication: number;
-}
-
-const UNITS_DIR = ".units";
-
-function unitFile(dir: string, task: UnitTask, table: TableName): string {
-  return join(dir, UNITS_DIR, `${task.arm}-${task.replication}.${table}.${FORMAT.extension}`);
-}
-
-/** The worker-thread side of a parallel run: one unit into its own files under `.units/` of the folder. */
-export async function runUnitInWorker(data: UnitWorkerData, task: UnitTask): Promise<UnitResult> {
-  const files = new RecordFiles(FORMAT, (table) => unitFile(data.dir, task, table));
-  try {
-    const hordeLog =
-      data.hordeLog && task.arm === 0 && task.replication === 1 ? join(data.dir, "horde.log") : undefined;
-    return runFolderUnit(data.scenario, data.arms[task.arm], data.seed, task.replication, files, hordeLog);
-  } finally {
-    await files.close();
-  }
-}
-
-/** Every unit in this thread, one after the other, straight into the folder's files. */
-async function runInProcess(opts: ExperimentOptions, folder: OutputFolder, stats: ReplicationStats[][]): Promise<void> {
-  const files = new RecordFiles(FORMAT, (table) => folder.path(`${table}.${FORMAT.extension}`));
+/** Every unit in this thread, one after the other, its chunks appended to the store as they fill. */
+async function runInProcess(
+  opts: ExperimentOptions,
+  folder: OutputFolder,
+  store: RecordStore | null,
+  stats: ReplicationStats[][],
+): Promise<void> {
   const total = opts.arms.length * opts.replications;
   let done = 0;
-  try {
-    for (let a = 0; a < opts.arms.length; a++) {
-      for (let rep = 1; rep <= opts.replications; rep++) {
-        const hordeLog = opts.hordeLog && a === 0 && rep === 1 ? folder.path("horde.log") : undefined;
-        const result = runFolderUnit(opts.scenario, opts.arms[a], opts.seed, rep, files, hordeLog);
-        stats[a][rep - 1] = result.stats;
-        opts.onProgress?.(++done, total, result.events);
-      }
+  for (let a = 0; a < opts.arms.length; a++) {
+    for (let rep = 1; rep <= opts.replications; rep++) {
+      // a signal is handled between units: the loop gives it its turn here
+      await nextTurn();
+      if (opts.signal?.aborted) throw interrupted(opts.signal, folder);
+      const files = store === null ? undefined : new RecordFiles();
+      if (files !== undefined) store?.attach(files);
+      const hordeLog = opts.hordeLog && a === 0 && rep === 1 ? folder.path("horde.log") : undefined;
+      const result = runFolderUnit(opts.scenario, opts.arms[a], opts.seed, rep, files, hordeLog);
+      for (const batch of files?.batches() ?? []) batch.flush();
+      stats[a][rep - 1] = result.stats;
+      opts.onProgress?.(++done, total, result.events);
     }
-  } finally {
-    await files.close();
   }
 }
 
-/** Every unit on `jobs` worker threads, each into its own files; then the files joined in canonical order. */
+/** Every unit on `jobs` worker threads; their records appended to the store in canonical order as they come. */
 async function runInWorkers(
   opts: ExperimentOptions,
   folder: OutputFolder,
+  store: RecordStore | null,
   stats: ReplicationStats[][],
   jobs: number,
 ): Promise<void> {
@@ -125,31 +82,35 @@ async function runInWorkers(
   for (let arm = 0; arm < opts.arms.length; arm++) {
     for (let replication = 1; replication <= opts.replications; replication++) tasks.push({ arm, replication });
   }
-  mkdirSync(join(folder.dir, UNITS_DIR), { recursive: true });
   const data: UnitWorkerData = {
     scenario: opts.scenario,
     arms: opts.arms,
     seed: opts.seed,
     dir: folder.dir,
     hordeLog: opts.hordeLog === true,
+    records: store !== null,
   };
+  const waiting = new Map<number, WorkerUnitResult["tables"]>();
+  let nextToStore = 0;
   let done = 0;
-  await runPool<UnitTask, UnitResult>({
+  await runPool<UnitTask, WorkerUnitResult>({
     worker: new URL("./run-worker.js", import.meta.url),
     workerData: data,
     tasks,
     jobs,
+    signal: opts.signal,
     onResult: (index, result) => {
       const task = tasks[index];
       stats[task.arm][task.replication - 1] = result.stats;
+      waiting.set(index, result.tables);
+      for (; waiting.has(nextToStore); nextToStore++) {
+        for (const [name, contents] of waiting.get(nextToStore) ?? []) store?.add(name, contents);
+        waiting.delete(nextToStore);
+      }
       opts.onProgress?.(++done, tasks.length, result.events);
     },
   });
-  for (const { name, columns } of TABLES) {
-    const parts = tasks.map((task) => unitFile(folder.dir, task, name));
-    FORMAT.join(folder.path(`${name}.${FORMAT.extension}`), columns, parts);
-  }
-  rmSync(join(folder.dir, UNITS_DIR), { recursive: true, force: true });
+  if (opts.signal?.aborted) throw interrupted(opts.signal, folder);
 }
 
 /**
@@ -159,11 +120,18 @@ async function runInWorkers(
 export async function runExperiment(opts: ExperimentOptions): Promise<Summary> {
   const jobs = opts.jobs ?? 1;
   if (!Number.isSafeInteger(jobs) || jobs < 1) throw new RangeError(`jobs must be an integer >= 1, got ${jobs}`);
+  const records = opts.records ?? "requests";
   const folder = OutputFolder.open(opts.out, { force: opts.force });
+  let store: RecordStore | null = null;
+  const onAbort = () => store?.interrupt();
+  opts.signal?.addEventListener("abort", onAbort);
   try {
+    store = records === "none" ? null : await RecordStore.open(opts.format ?? "parquet", records);
     const stats: ReplicationStats[][] = opts.arms.map(() => new Array<ReplicationStats>(opts.replications));
-    if (jobs > 1 && opts.arms.length * opts.replications > 1) await runInWorkers(opts, folder, stats, jobs);
-    else await runInProcess(opts, folder, stats);
+    if (jobs > 1 && opts.arms.length * opts.replications > 1) await runInWorkers(opts, folder, store, stats, jobs);
+    else await runInProcess(opts, folder, store, stats);
+    await store?.write((name, extension) => folder.path(`${name}.${extension}`));
+    store?.close();
     const summary = summarize(
       {
         scenario: { name: opts.scenario.name, sha256: opts.scenarioSha256 },
@@ -177,10 +145,15 @@ export async function runExperiment(opts: ExperimentOptions): Promise<Summary> {
     writeFileSync(folder.path("summary.json"), `${JSON.stringify(summary, null, 2)}\n`);
     writeFileSync(folder.path("scenario.yaml"), opts.scenarioText);
     await opts.afterRuns?.(folder);
+    if (opts.signal?.aborted) throw interrupted(opts.signal, folder);
     folder.commit();
     return summary;
   } catch (err) {
     folder.abort();
-    throw err;
+    if (opts.signal?.aborted && !(err instanceof Interrupted)) throw interrupted(opts.signal, folder);
+    throw diskError(err, folder.dir);
+  } finally {
+    opts.signal?.removeEventListener("abort", onAbort);
+    store?.close();
   }
 }

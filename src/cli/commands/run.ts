@@ -3,6 +3,8 @@ import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
 import { formatComparisonTable, type Summary } from "../../metrics/summary.js";
+import { RECORDS_CHOICES, type RecordsChoice } from "../../results/record-files.js";
+import { RECORD_FORMATS, type RecordFormat } from "../../results/record-store.js";
 import { runExperiment } from "../../results/run-folder.js";
 import { loadScenarioFile, scenarioSha256 } from "../../scenario-file/load.js";
 import { Output, type OutputArgs, folderFiles, folderLines, outputOptions } from "../output.js";
@@ -18,6 +20,8 @@ interface RunArgs extends OutputArgs {
   policy?: string[];
   charts: boolean;
   jobs?: string;
+  records: RecordsChoice;
+  format: RecordFormat;
 }
 
 export const MAX_JOBS = 64;
@@ -70,6 +74,19 @@ export const runCommand: CommandModule<object, RunArgs> = {
           default: true,
           describe: "Render charts and report.html (--no-charts to skip)",
         })
+        .option("records", {
+          type: "string",
+          choices: RECORDS_CHOICES,
+          default: "requests" as RecordsChoice,
+          describe:
+            "Record tables to write: requests (requests, users, workers, samples, and the jobs of requests that went wrong), all (every job too), none",
+        })
+        .option("format", {
+          type: "string",
+          choices: RECORD_FORMATS,
+          default: "parquet" as RecordFormat,
+          describe: "Format of the record tables: parquet (zstd) or csv",
+        })
         .option("jobs", {
           alias: "j",
           type: "string",
@@ -115,6 +132,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
         arms,
         out,
         force: argv.force,
+        records: argv.records,
+        format: argv.format,
         jobs,
         onProgress: (_done, _total, ev) => {
           events += ev;
