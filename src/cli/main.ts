@@ -4,6 +4,7 @@ import { UserError } from "../errors.js";
 import { analyzeCommand } from "./commands/analyze.js";
 import { calibrateCommand } from "./commands/calibrate.js";
 import { mergeCommand } from "./commands/merge.js";
+import { queryCommand } from "./commands/query.js";
 import { reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
@@ -38,8 +39,9 @@ try {
     .command(calibrateCommand)
     .command(sweepCommand)
     .command(mergeCommand)
+    .command(queryCommand)
     .option("debug", { type: "boolean", default: false, describe: "Print stack traces of internal errors" })
-    .demandCommand(1, "Name a command: run, sweep, merge, validate, schema, report, analyze or calibrate.")
+    .demandCommand(1, "Name a command: run, sweep, merge, query, validate, schema, report, analyze or calibrate.")
     .strict()
     .help()
     .alias("h", "help")

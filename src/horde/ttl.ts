@@ -20,4 +20,3 @@ export function hordeTtl(job: TtlInput, extraSlowWorker: boolean, cfg: TtlConfig
   if (extraSlowWorker) ttl *= cfg.extra_slow_multiplier;
   return ttl;
 }
-

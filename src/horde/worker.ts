@@ -1,6 +1,13 @@
 import type { FailureMode, WorkerGroup } from "../scenario/types.js";
 
-export type JobEnd = "completed" | "stale_abort" | "reported_fault" | "late_discarded" | "expired" | "cancelled" | "open";
+export type JobEnd =
+  | "completed"
+  | "stale_abort"
+  | "reported_fault"
+  | "late_discarded"
+  | "expired"
+  | "cancelled"
+  | "open";
 
 /** What will happen to a job on its worker, decided at pop from the worker's own random stream. */
 export type Fate = "ok" | "hang" | "crash" | "fault" | "late";

@@ -46,8 +46,16 @@ export const adaptiveTimeout = defineRule({
   params: z.strictObject({
     floor: duration.default(30),
     ceiling: duration.default(900),
-    alpha: z.number().positive().max(1).default(1 / 8),
-    beta: z.number().positive().max(1).default(1 / 4),
+    alpha: z
+      .number()
+      .positive()
+      .max(1)
+      .default(1 / 8),
+    beta: z
+      .number()
+      .positive()
+      .max(1)
+      .default(1 / 4),
     k: z.number().positive().default(4),
   }),
   create: (p, ctx) => {

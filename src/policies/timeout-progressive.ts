@@ -19,7 +19,8 @@ export const progressiveTimeout = defineRule({
   create: (p, ctx) => ({
     ttl(request, worker, now) {
       if (worker.group.extra_slow_worker) return hordeTtl(request.template, true, ctx.server.ttl);
-      const speed = worker.sampleCount > 0 ? worker.measuredSpeed(ctx.server.speed.baseline) : ctx.fleetMedianSpeed(now);
+      const speed =
+        worker.sampleCount > 0 ? worker.measuredSpeed(ctx.server.speed.baseline) : ctx.fleetMedianSpeed(now);
       const expected = request.mps / speed;
       return Math.min(p.ceiling, Math.max(p.floor, p.k * expected + p.slack));
     },

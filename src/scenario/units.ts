@@ -11,7 +11,16 @@ export function parseDuration(text: string): number {
 }
 
 const RATE = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*\/\s*(s|sec|m|min|h|hour|d|day)\s*$/;
-const PER_UNIT_SECONDS: Record<string, number> = { s: 1, sec: 1, m: 60, min: 60, h: 3600, hour: 3600, d: 86400, day: 86400 };
+const PER_UNIT_SECONDS: Record<string, number> = {
+  s: 1,
+  sec: 1,
+  m: 60,
+  min: 60,
+  h: 3600,
+  hour: 3600,
+  d: 86400,
+  day: 86400,
+};
 
 /** "120/h", "2/min", "0.5/s" or a bare number per second. Returns NaN when it is not a rate. */
 export function parseRate(text: string): number {
@@ -21,34 +30,30 @@ export function parseRate(text: string): number {
 }
 
 /** A non-negative duration in seconds, written as a number of seconds or a string such as "150s", "20m", "6h". */
-export const duration = z
-  .union([z.number(), z.string()])
-  .transform((value, ctx) => {
-    const seconds = typeof value === "number" ? value : parseDuration(value);
-    if (!Number.isFinite(seconds) || seconds < 0) {
-      ctx.addIssue({
-        code: "custom",
-        message: `expected a duration such as 150s, 20m or 6h (a non-negative number of seconds), got ${JSON.stringify(value)}`,
-      });
-      return z.NEVER;
-    }
-    return seconds;
-  });
+export const duration = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const seconds = typeof value === "number" ? value : parseDuration(value);
+  if (!Number.isFinite(seconds) || seconds < 0) {
+    ctx.addIssue({
+      code: "custom",
+      message: `expected a duration such as 150s, 20m or 6h (a non-negative number of seconds), got ${JSON.stringify(value)}`,
+    });
+    return z.NEVER;
+  }
+  return seconds;
+});
 
 /** A non-negative rate in events per second, written as a number per second or "120/h", "2/min", "0.5/s". */
-export const rate = z
-  .union([z.number(), z.string()])
-  .transform((value, ctx) => {
-    const perSecond = typeof value === "number" ? value : parseRate(value);
-    if (!Number.isFinite(perSecond) || perSecond < 0) {
-      ctx.addIssue({
-        code: "custom",
-        message: `expected a rate such as 120/h, 2/min or 0.5/s (a non-negative number per second), got ${JSON.stringify(value)}`,
-      });
-      return z.NEVER;
-    }
-    return perSecond;
-  });
+export const rate = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const perSecond = typeof value === "number" ? value : parseRate(value);
+  if (!Number.isFinite(perSecond) || perSecond < 0) {
+    ctx.addIssue({
+      code: "custom",
+      message: `expected a rate such as 120/h, 2/min or 0.5/s (a non-negative number per second), got ${JSON.stringify(value)}`,
+    });
+    return z.NEVER;
+  }
+  return perSecond;
+});
 
 export const probability = z.number().min(0).max(1);
 export const positiveInt = z.number().int().positive();
