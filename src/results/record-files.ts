@@ -137,16 +137,12 @@ export type RecordsChoice = "none" | "requests" | "all";
 export const RECORDS_CHOICES: readonly RecordsChoice[] = ["none", "requests", "all"];
 
 /**
- * With `--records requests` the attempts table keeps only the jobs of the requests that may have gone wrong:
- * not completed, or more jobs than images (every request a failed job hit is one). The report's timeline needs
- * no others (read-results.ts: TimelineCollector.mayHaveGoneWrong is the same rule).
+ * The requests that may have gone wrong: not completed, or more jobs than images (every request a failed job
+ * hit is one; unreadable counts count as wrong). With `--records requests` the attempts table keeps only their
+ * jobs, and the report's timeline reads only them (read-results.ts).
  */
-export const WENT_WRONG_SQL = "outcome <> 'completed' OR attempts > greatest(images_requested, 1)";
-
-/** The tables a choice writes: `requests` all but attempts in full, `all` all of them, `none` nothing. */
-export function tablesOf(choice: RecordsChoice): readonly TableName[] {
-  return choice === "none" ? [] : TABLES.map((t) => t.name);
-}
+export const WENT_WRONG_SQL =
+  "outcome IS DISTINCT FROM 'completed' OR attempts IS NULL OR attempts > (CASE WHEN images_requested >= 1 THEN images_requested ELSE 1 END)";
 
 /** One unit's (or a whole run's) records as a RecordSink: every record becomes a row of its table's batch. */
 export class RecordFiles implements RecordSink {

@@ -56,8 +56,7 @@ describe("hordesim run: stdout and stderr", () => {
   });
 
   it("a log (stderr not a terminal) gets one summary line and no progress bar", () => {
-    for (const r of [text, json])
-      expect(r.stderr.split("\n")).toEqual([expect.stringMatching(SUMMARY_LINE), ""]);
+    for (const r of [text, json]) expect(r.stderr.split("\n")).toEqual([expect.stringMatching(SUMMARY_LINE), ""]);
   });
 
   it("--json prints one JSON document and nothing else on stdout: the folder's paths and summary.json", () => {

@@ -48,9 +48,7 @@ const groupArb = fc.record({
 });
 
 export const smallScenarioArb: fc.Arbitrary<SmallScenario> = fc.record({
-  groups: fc
-    .array(groupArb, { minLength: 1, maxLength: 3 })
-    .map((gs) => gs.map((g, i) => ({ ...g, name: `g${i}` }))),
+  groups: fc.array(groupArb, { minLength: 1, maxLength: 3 }).map((gs) => gs.map((g, i) => ({ ...g, name: `g${i}` }))),
   rate: fc.constantFrom(20, 60, 240),
   sizes: fc.subarray([512, 1024], { minLength: 1 }),
   n: fc.integer({ min: 1, max: 3 }),

@@ -58,7 +58,13 @@ export function manualScenario(over: Partial<Scenario> = {}): Scenario {
     ],
     workers: [manualGroup({})],
     policies: [
-      { name: "horde", timeout: { rule: "horde" }, detector: { rule: "sweep" }, reassignment: [{ rule: "pull" }], maintenance: true },
+      {
+        name: "horde",
+        timeout: { rule: "horde" },
+        detector: { rule: "sweep" },
+        reassignment: [{ rule: "pull" }],
+        maintenance: true,
+      },
     ],
     objectives: DEFAULT_OBJECTIVE_LIST,
     ...over,

@@ -1,6 +1,12 @@
 import { runReplication } from "../../src/experiment/run-replication.js";
 import type { HordeModel } from "../../src/horde/model.js";
-import type { AttemptRecord, QueueSample, RequestRecord, UserRecord, WorkerRecord } from "../../src/horde/record-types.js";
+import type {
+  AttemptRecord,
+  QueueSample,
+  RequestRecord,
+  UserRecord,
+  WorkerRecord,
+} from "../../src/horde/record-types.js";
 import type { TraceEvent } from "../../src/horde/trace.js";
 import type { Scenario } from "../../src/scenario/types.js";
 import { parseScenario } from "../../src/scenario-file/load.js";

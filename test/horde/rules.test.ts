@@ -4,7 +4,10 @@ import { parseScenario } from "../../src/scenario-file/load.js";
 import { simulate } from "../helpers/simulate.js";
 
 /** One request at the given times, one worker group; everything else the real server's defaults. */
-function scenario(worker: string, opts: { times: number[]; request?: string; server?: string; horizon?: string }): Scenario {
+function scenario(
+  worker: string,
+  opts: { times: number[]; request?: string; server?: string; horizon?: string },
+): Scenario {
   const text = `
 name: unit
 horizon: ${opts.horizon ?? "3h"}

@@ -15,7 +15,13 @@ const REAL: TtlConfig = {
   extra_slow_multiplier: 3,
 };
 
-const job = (width: number, height: number, steps: number, sampler: string, extra: Partial<{ model: string; controlnet: boolean }> = {}) => ({
+const job = (
+  width: number,
+  height: number,
+  steps: number,
+  sampler: string,
+  extra: Partial<{ model: string; controlnet: boolean }> = {},
+) => ({
   width,
   height,
   steps,
@@ -28,7 +34,8 @@ describe("accurate steps (ImageWaitingPrompt.get_accurate_steps)", () => {
   it("counts second-order samplers twice, k_dpm_adaptive as 40, others as given", () => {
     expect(accurateSteps(30, "k_euler_a")).toBe(30);
     expect(accurateSteps(4, "k_euler")).toBe(4);
-    for (const s of ["k_heun", "k_dpm_2", "k_dpm_2_a", "k_dpmpp_2s_a", "k_dpmpp_sde"]) expect(accurateSteps(30, s)).toBe(60);
+    for (const s of ["k_heun", "k_dpm_2", "k_dpm_2_a", "k_dpmpp_2s_a", "k_dpmpp_sde"])
+      expect(accurateSteps(30, s)).toBe(60);
     expect(accurateSteps(10, "k_dpm_adaptive")).toBe(40);
     expect(accurateSteps(100, "k_dpm_adaptive")).toBe(40);
   });

@@ -20,7 +20,8 @@ const template = (kudos: number): RequestTemplate => ({
   job_time: null,
 });
 
-const req = (id: number, kudos: number, submitted: number) => new Request(id, template(kudos), "s", submitted, id, 0, 1e9);
+const req = (id: number, kudos: number, submitted: number) =>
+  new Request(id, template(kudos), "s", submitted, id, 0, 1e9);
 
 describe("waiting queue: extra_priority DESC, created ASC, +50 every 10 s while n > 0", () => {
   it("orders by kudos, then by age", () => {
@@ -75,7 +76,9 @@ describe("waiting queue: extra_priority DESC, created ASC, +50 every 10 s while 
           const reqs = sorted.map((s, i) => req(i, s.kudos, s.at));
           for (const [i, s] of sorted.entries()) q.add(reqs[i], s.at);
           const t = Math.max(now, sorted[sorted.length - 1].at);
-          const expected = [...reqs].sort((a, b) => q.priority(b, t) - q.priority(a, t) || a.id - b.id).map((r) => r.id);
+          const expected = [...reqs]
+            .sort((a, b) => q.priority(b, t) - q.priority(a, t) || a.id - b.id)
+            .map((r) => r.id);
           expect(q.items.map((r) => r.id)).toEqual(expected);
         },
       ),

@@ -9,7 +9,11 @@ import { scenarioYaml, smallScenarioArb } from "../generators/scenarios.js";
 import { simulate } from "../helpers/simulate.js";
 
 const withArm = (arm: string) =>
-  smallScenarioArb.map((s) => ({ ...s, policy: arm, groups: s.groups.map((g) => ({ ...g, failure: g.failure ?? { mode: "hang" as const, probability: 0.6 } })) }));
+  smallScenarioArb.map((s) => ({
+    ...s,
+    policy: arm,
+    groups: s.groups.map((g) => ({ ...g, failure: g.failure ?? { mode: "hang" as const, probability: 0.6 } })),
+  }));
 
 describe("reassignment rules (properties over random small scenarios)", () => {
   it("exclude-failed never gives a request to a worker that failed it", () => {
@@ -121,7 +125,10 @@ ${arms.map((a) => `  - ${a}`).join("\n")}
 
   it("two identical arms give a paired difference of exactly 0 with the interval [0, 0]", () => {
     const arms = statsOf(yaml(["{ name: a }", "{ name: b }"]));
-    const s = summarize({ scenario: { name: "x", sha256: "" }, seed: 5, replications: 3, warmup_s: 0, horizon_s: 3600 }, arms);
+    const s = summarize(
+      { scenario: { name: "x", sha256: "" }, seed: 5, replications: 3, warmup_s: 0, horizon_s: 3600 },
+      arms,
+    );
     const vs = s.policies[1].vs_baseline;
     expect(vs?.latency_p99_s.diff).toBe(0);
     expect(vs?.latency_p99_s.ci95).toEqual([0, 0]);

@@ -94,12 +94,16 @@ describe("heartbeat detector", () => {
   it("never declares a job lost before its last beat plus k·h (property)", () => {
     const d = heartbeatDetector.create(heartbeatDetector.params.parse({ interval: 7, missed: 2 }), {} as never);
     fc.assert(
-      fc.property(fc.double({ min: 0, max: 1000, noNaN: true }), fc.double({ min: 0, max: 500, noNaN: true }), (pop, after) => {
-        const job = new Job(0, 0, 0, 1, pop, 1e9, false);
-        const lost = d.silentDeadline(job, pop + after);
-        expect(lost).toBeGreaterThan(pop + after);
-        expect(lost).toBeLessThanOrEqual(pop + after + 14 + 1e-9);
-      }),
+      fc.property(
+        fc.double({ min: 0, max: 1000, noNaN: true }),
+        fc.double({ min: 0, max: 500, noNaN: true }),
+        (pop, after) => {
+          const job = new Job(0, 0, 0, 1, pop, 1e9, false);
+          const lost = d.silentDeadline(job, pop + after);
+          expect(lost).toBeGreaterThan(pop + after);
+          expect(lost).toBeLessThanOrEqual(pop + after + 14 + 1e-9);
+        },
+      ),
     );
   });
 });

@@ -4,7 +4,13 @@
 // requests and long tails. Arms differ in their TTL and in whether a failed worker may take the request again.
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import type { AttemptRecord, QueueSample, RequestRecord, UserRecord, WorkerRecord } from "../../src/horde/record-types.js";
+import type {
+  AttemptRecord,
+  QueueSample,
+  RequestRecord,
+  UserRecord,
+  WorkerRecord,
+} from "../../src/horde/record-types.js";
 import {
   ATTEMPT_COLUMNS,
   REQUEST_COLUMNS,

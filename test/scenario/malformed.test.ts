@@ -23,7 +23,24 @@ function scalarPaths(): (string | number)[][] {
 }
 
 const PATHS = scalarPaths();
-const BAD_VALUES: unknown[] = ["", "two", -1, -1e308, 1e308, 1e21, 0.5, true, null, [], {}, [1, 2], { dist: "nope" }, "9999999h", "-3/h", "NaN"];
+const BAD_VALUES: unknown[] = [
+  "",
+  "two",
+  -1,
+  -1e308,
+  1e308,
+  1e21,
+  0.5,
+  true,
+  null,
+  [],
+  {},
+  [1, 2],
+  { dist: "nope" },
+  "9999999h",
+  "-3/h",
+  "NaN",
+];
 
 /** A malformed variant of the valid file: a wrong value, a missing field, an unknown key, a cut, or bytes. */
 const malformed = fc.oneof(
@@ -37,16 +54,20 @@ const malformed = fc.oneof(
     doc.deleteIn(path);
     return { label: `without ${path.join(".")}`, text: doc.toString() };
   }),
-  fc.record({
-    path: fc.constantFrom(...PATHS.filter((p) => typeof p[p.length - 1] === "string")),
-    key: fc.constantFrom("sped", "rates", "max_pixel", "polices"),
-  }).map(({ path, key }) => {
-    const doc = parseDocument(VALID);
-    doc.setIn([...path.slice(0, -1), key], 1);
-    return { label: `unknown key ${key} at ${path.slice(0, -1).join(".")}`, text: doc.toString() };
-  }),
+  fc
+    .record({
+      path: fc.constantFrom(...PATHS.filter((p) => typeof p[p.length - 1] === "string")),
+      key: fc.constantFrom("sped", "rates", "max_pixel", "polices"),
+    })
+    .map(({ path, key }) => {
+      const doc = parseDocument(VALID);
+      doc.setIn([...path.slice(0, -1), key], 1);
+      return { label: `unknown key ${key} at ${path.slice(0, -1).join(".")}`, text: doc.toString() };
+    }),
   fc.integer({ min: 0, max: VALID.length - 1 }).map((n) => ({ label: `cut at ${n}`, text: VALID.slice(0, n) })),
-  fc.uint8Array({ minLength: 1, maxLength: 200 }).map((bytes) => ({ label: "garbage bytes", text: Buffer.from(bytes).toString("latin1") })),
+  fc
+    .uint8Array({ minLength: 1, maxLength: 200 })
+    .map((bytes) => ({ label: "garbage bytes", text: Buffer.from(bytes).toString("latin1") })),
 );
 
 describe("malformed scenario files", () => {
@@ -82,7 +103,10 @@ describe("malformed scenario files", () => {
       const file = join(dir, `case-${i}.yaml`);
       writeFileSync(file, text, "latin1");
       const out = join(dir, `out-${i}`);
-      for (const args of [["validate", file], ["run", file, "--out", out, "--no-charts"]]) {
+      for (const args of [
+        ["validate", file],
+        ["run", file, "--out", out, "--no-charts"],
+      ]) {
         const r = spawnSync(process.execPath, [bin, ...args], { encoding: "utf8" });
         expect(r.status, `${label}: ${args[0]}\n${r.stderr}`).toBe(2);
         expect(r.stderr).toContain(`case-${i}.yaml`);

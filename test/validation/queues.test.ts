@@ -4,7 +4,11 @@ import { runValidation } from "../../src/experiment/validation.js";
 
 // The same checks as `npm run validate`, with 25 replications of a quarter of the horizon to keep the suite fast.
 describe("validation against queueing theory (25 replications, 95 % intervals)", () => {
-  const rows = runValidation({ dir: join(import.meta.dirname, "..", "..", "scenarios", "validation"), replications: 25, horizonScale: 0.25 });
+  const rows = runValidation({
+    dir: join(import.meta.dirname, "..", "..", "scenarios", "validation"),
+    replications: 25,
+    horizonScale: 0.25,
+  });
 
   for (const row of rows) {
     it(`${row.scenario}: ${row.check} — theory ${row.theory.toPrecision(5)} inside the interval`, () => {
