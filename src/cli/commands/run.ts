@@ -1,8 +1,9 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
 import { formatComparisonTable, type Summary } from "../../metrics/summary.js";
+import { leftoverPartials } from "../../results/output-folder.js";
 import { RECORDS_CHOICES, type RecordsChoice } from "../../results/record-files.js";
 import { RECORD_FORMATS, type RecordFormat } from "../../results/record-store.js";
 import { runExperiment } from "../../results/run-folder.js";
@@ -117,6 +118,19 @@ export const runCommand: CommandModule<object, RunArgs> = {
     }
     const out = argv.out ?? defaultOutDir(scenario.name);
     const output = new Output(argv);
+    for (const left of leftoverPartials(dirname(out)))
+      output.warn(
+        `hordesim: ${left} is left from a run that was killed (its process is gone); not used: remove it with rm -r ${left}`,
+      );
+    // Ctrl-C or SIGTERM: stop after the running replication, remove the partial folder, exit 130 / 143;
+    // a second signal exits at once (the exit hook still removes the partial folder)
+    const controller = new AbortController();
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (controller.signal.aborted) process.exit(signal === "SIGTERM" ? 143 : 130);
+      controller.abort(signal);
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
     const progress = new RunProgress(output.progressStream, "run");
     const started = performance.now();
     let events = 0;
@@ -135,6 +149,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         records: argv.records,
         format: argv.format,
         jobs,
+        signal: controller.signal,
         onProgress: (_done, _total, ev) => {
           events += ev;
           progress.tick(ev);
@@ -150,6 +165,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       });
     } finally {
       progress.stop();
+      process.removeListener("SIGINT", onSignal);
+      process.removeListener("SIGTERM", onSignal);
     }
     const seconds = (performance.now() - started) / 1000;
     const files = folderFiles(out);
