@@ -53,7 +53,7 @@ describe("--records and --format", () => {
   });
 
   it("keeps every request and, by default, exactly the jobs of the requests that went wrong", async () => {
-    const count = async (d: string, sql: string) => (await rows(d, sql))[0][0];
+    const count = async (d: string, sql: string) => Number((await rows(d, sql))[0][0]);
     expect(await count(dflt.out, "SELECT count(*) FROM requests")).toBe(
       await count(all.out, "SELECT count(*) FROM requests"),
     );
