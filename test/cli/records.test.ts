@@ -1,7 +1,7 @@
 // The record tables of `hordesim run`: --records, --format, `hordesim query`, and what an interrupted, killed
 // or disk-full run leaves behind; a reader that closes the pipe early.
 import { spawn, spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
