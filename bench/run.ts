@@ -8,9 +8,9 @@
 //   npm run bench -- --engine     only the engine cases and the ceilings at their event-list sizes (writes
 //                                 results/bench-engine.json, not results/bench.json)
 import { spawnSync } from "node:child_process";
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import os from "node:os";
-import { dirname } from "node:path";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CaseSpec } from "./case.js";
 import { repoFile } from "./horde.js";
@@ -21,8 +21,17 @@ const repeatAt = process.argv.indexOf("--repeat");
 const REPEAT = repeatAt > 0 ? Math.max(1, Number(process.argv[repeatAt + 1]) || 1) : 1;
 const CASE_JS = fileURLToPath(new URL("./case.js", import.meta.url));
 
-/** The targets of issue 6. */
-const TARGETS = { dayWall: 10, dayRssMb: 1024, engineVsCeiling: 0.5, vsSimpy: 20 };
+/** The targets of issue 6, and of issue 16 (results: written day ÷ model-only day, wall, size, incident run). */
+const TARGETS = {
+  dayWall: 10,
+  dayRssMb: 1024,
+  engineVsCeiling: 0.5,
+  vsSimpy: 20,
+  resultsVsModel: 1.3,
+  resultsWall: 10,
+  resultsMb: 150,
+  incidentWall: 20,
+};
 
 // ------------------------------------------------------------------------------------------- sizes
 
@@ -339,6 +348,10 @@ function rest(): void {
     large.timing.us_per_extra_worker = perWorker;
   }
 
+  // (g) Results: `hordesim run` of the 3-arm day end to end (--no-charts), each in a fresh process, against the
+  // same run writing no record tables (the model-only time of this run); then the default incident run.
+  const results = resultCases();
+
   // ------------------------------------------------------------------------------------------- verdicts
 
   const dayWalls = DAY_ARMS.map((a) => num(day[a], "wall_s"));
@@ -359,6 +372,7 @@ function rest(): void {
       measured: BUSY_ARMS.map((a) => `${num(busy[a], "wall_s").toFixed(2)} s`).join(" / "),
       met: Math.max(...BUSY_ARMS.map((a) => num(busy[a], "wall_s"))) <= TARGETS.dayWall,
     },
+    ...results,
     engineVerdict,
     {
       target: `engine M/M/c ≥ ${TARGETS.vsSimpy}× SimPy's customers/s`,
@@ -366,6 +380,91 @@ function rest(): void {
       met: Number.isNaN(simpyRate) ? null : engine["M/M/c"].customersPerS / simpyRate >= TARGETS.vsSimpy,
     },
   );
+}
+
+/** `hordesim run ARGS` in a fresh process: wall seconds and the bytes of the folder it wrote. */
+function cliRun(label: string, args: string[], out: string): { wall: number; mb: number } {
+  progress(`results: ${label}`);
+  let best = Number.POSITIVE_INFINITY;
+  let mb = 0;
+  for (let i = 0; i < REPEAT; i++) {
+    rmSync(out, { recursive: true, force: true });
+    const t0 = performance.now();
+    const res = spawnSync(process.execPath, [repoFile("bin/hordesim.js"), "run", ...args, "--out", out, "-q"], {
+      encoding: "utf8",
+      cwd: repoFile("."),
+    });
+    const wall = (performance.now() - t0) / 1000;
+    if (res.status !== 0) throw new Error(`hordesim run ${args.join(" ")} failed (${res.status}):\n${res.stderr}`);
+    best = Math.min(best, wall);
+    mb = readdirSync(out).reduce((sum, f) => sum + statSync(join(out, f)).size, 0) / 1e6;
+  }
+  return { wall: best, mb };
+}
+
+function resultCases(): { target: string; measured: string; met: boolean | null }[] {
+  const tmp = mkdtempSync(join(os.tmpdir(), "hordesim-bench-"));
+  try {
+    const day = quick ? "test/cli/fixtures/small.yaml" : DAY;
+    const base = [repoFile(day), "--no-charts"];
+    const cases = [
+      ["model only (--records none)", ["--records", "none"]],
+      ["default (--records requests, Parquet)", []],
+      ["--records all, Parquet", ["--records", "all"]],
+      ["--records all --format csv (the former output)", ["--records", "all", "--format", "csv"]],
+    ] as const;
+    const measured = cases.map(([label, args], i) => ({
+      label,
+      ...cliRun(label, [...base, ...args], join(tmp, `d${i}`)),
+    }));
+    const model = measured[0].wall;
+    for (const m of measured) {
+      rows.push({
+        section: "results",
+        name: `${day}, 3 arms: ${m.label}`,
+        deterministic: {},
+        timing: { wall_s: m.wall, output_mb: m.mb, vs_model_only: m.wall / model },
+        note: `${(m.wall / model).toFixed(2)}× model only; ${m.mb.toFixed(1)} MB`,
+      });
+    }
+    const incident = cliRun(
+      "incident, default run with charts",
+      [repoFile("scenarios/incident-2025-09-29.yaml")],
+      join(tmp, "inc"),
+    );
+    rows.push({
+      section: "results",
+      name: "incident-2025-09-29.yaml, default run (10 arms × 10 replications, charts and report)",
+      deterministic: {},
+      timing: { wall_s: incident.wall, output_mb: incident.mb },
+      note: `${incident.mb.toFixed(1)} MB`,
+    });
+    const dflt = measured[1];
+    return [
+      {
+        target: `day with default outputs ≤ ${TARGETS.resultsVsModel}× model only`,
+        measured: `${(dflt.wall / model).toFixed(2)}× (${dflt.wall.toFixed(1)} s vs ${model.toFixed(1)} s)`,
+        met: dflt.wall / model <= TARGETS.resultsVsModel,
+      },
+      {
+        target: `day with default outputs ≤ ${TARGETS.resultsWall} s`,
+        measured: `${dflt.wall.toFixed(1)} s`,
+        met: dflt.wall <= TARGETS.resultsWall,
+      },
+      {
+        target: `day's default output ≤ ${TARGETS.resultsMb} MB`,
+        measured: `${dflt.mb.toFixed(1)} MB (CSV, every table: ${measured[3].mb.toFixed(0)} MB)`,
+        met: dflt.mb <= TARGETS.resultsMb,
+      },
+      {
+        target: `default incident run ≤ ${TARGETS.incidentWall} s`,
+        measured: `${incident.wall.toFixed(1)} s`,
+        met: incident.wall <= TARGETS.incidentWall,
+      },
+    ];
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 }
 
 // ------------------------------------------------------------------------------------------- output

@@ -6,3 +6,16 @@ export class UserError extends Error {
     this.name = "UserError";
   }
 }
+
+/** The run was stopped by a signal (SIGINT, SIGTERM): one line, and exit 128 + the signal's number. */
+export class Interrupted extends Error {
+  readonly exitCode: number;
+  constructor(
+    readonly signal: "SIGINT" | "SIGTERM",
+    message: string,
+  ) {
+    super(message);
+    this.name = "Interrupted";
+    this.exitCode = signal === "SIGINT" ? 130 : 143;
+  }
+}

@@ -1,9 +1,10 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { UserError } from "../errors.js";
+import { Interrupted, UserError } from "../errors.js";
 import { analyzeCommand } from "./commands/analyze.js";
 import { calibrateCommand } from "./commands/calibrate.js";
 import { mergeCommand } from "./commands/merge.js";
+import { queryCommand } from "./commands/query.js";
 import { reportCommand } from "./commands/report.js";
 import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
@@ -14,6 +15,10 @@ import { HORDESIM_VERSION } from "../version.js";
 const debug = process.argv.includes("--debug");
 
 function fail(err: unknown): never {
+  if (err instanceof Interrupted) {
+    process.stderr.write(`hordesim: ${err.message}\n`);
+    process.exit(err.exitCode);
+  }
   if (err instanceof UserError) {
     process.stderr.write(`hordesim: ${err.message}\n`);
     process.exit(2);
@@ -25,6 +30,11 @@ function fail(err: unknown): never {
 }
 
 process.on("unhandledRejection", fail);
+// A reader that stops early (`hordesim schema | head -1`) closes the pipe: the rest of the output is not wanted.
+process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+  if (err.code === "EPIPE") process.exit(0);
+  fail(err);
+});
 
 try {
   await yargs(hideBin(process.argv))
@@ -38,8 +48,9 @@ try {
     .command(calibrateCommand)
     .command(sweepCommand)
     .command(mergeCommand)
+    .command(queryCommand)
     .option("debug", { type: "boolean", default: false, describe: "Print stack traces of internal errors" })
-    .demandCommand(1, "Name a command: run, sweep, merge, validate, schema, report, analyze or calibrate.")
+    .demandCommand(1, "Name a command: run, sweep, merge, query, validate, schema, report, analyze or calibrate.")
     .strict()
     .help()
     .alias("h", "help")

@@ -177,7 +177,8 @@ export function sampleReplication(sc: Scenario, replication: number): Replicatio
     if (popped === undefined) continue;
     s.wait.push(popped - t);
     const c = classOf.get(id) as string;
-    (s.classWaits[c] ??= []).push(popped - t);
+    s.classWaits[c] = s.classWaits[c] ?? [];
+    s.classWaits[c].push(popped - t);
   }
   return s;
 }

@@ -1,5 +1,5 @@
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
-import { dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
 import { UserError } from "../errors.js";
 
 function isNonEmptyDir(path: string): boolean {
@@ -102,4 +102,33 @@ export class OutputFolder {
     this.state = state;
     process.removeListener("exit", this.onExit);
   }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+}
+
+/**
+ * The `NAME.partial-PID` folders in `parent` whose process is gone on this machine: left by a run that was
+ * killed (SIGKILL, a crash of the machine). They are only named, never removed: on a shared volume the PID may
+ * be another machine's live run.
+ */
+export function leftoverPartials(parent: string): string[] {
+  if (!existsSync(parent)) return [];
+  return readdirSync(parent)
+    .map((name) => ({ name, pid: Number(/\.partial-([0-9]+)$/.exec(name)?.[1]) }))
+    .filter(
+      ({ name, pid }) =>
+        Number.isSafeInteger(pid) &&
+        pid > 0 &&
+        pid !== process.pid &&
+        !alive(pid) &&
+        statSync(join(parent, name)).isDirectory(),
+    )
+    .map(({ name }) => join(parent, basename(name)));
 }

@@ -1,8 +1,8 @@
-// Reads a result folder (summary.json, the CSV files, scenario.yaml) into the digest the charts and the HTML
-// report need. CSV files are streamed and only what the charts use is kept, so a day-long run with millions
-// of rows does not have to fit in memory as objects: the latencies of completed requests (one number each),
-// outcome counts, the baseline arm's requests that went wrong with their jobs, every replication (for the
-// timeline), workers and queue samples.
+// Reads a result folder (summary.json, the record tables in Parquet or CSV, scenario.yaml) into the digest the
+// charts and the HTML report need. The tables are queried through DuckDB views (table-views.ts) and only what
+// the charts use comes back, so a day-long run with millions of rows never sits in memory as objects: the
+// latencies of completed requests (one number each), outcome counts, the baseline arm's requests that went
+// wrong with their jobs, every replication (for the timeline), workers and queue samples.
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
@@ -15,9 +15,12 @@ import type {
   RequestRecord,
   WorkerRecord,
 } from "../horde/record-types.js";
-import { csvBoolean, csvNumber, readCsvFile } from "./csv-read.js";
+import bindings from "@duckdb/node-bindings";
+import { ATTEMPTS, REQUESTS, SAMPLES, TABLES, type TableSpec, WENT_WRONG_SQL, WORKERS } from "./record-files.js";
+import { sqlString } from "./sql.js";
+import { FolderViews } from "./table-views.js";
 import { normalizeSummary, type Summary } from "./summary-file.js";
-import { type WaitDigest, WaitCollector } from "./wait-digest.js";
+import type { ModelWaits, WaitDigest } from "./wait-digest.js";
 
 export interface ScenarioInfo {
   name: string;
@@ -72,103 +75,6 @@ export interface ReportData {
   notes: string[];
 }
 
-type Kind = "n" | "s" | "b";
-
-const REQUEST_COLUMNS: Record<keyof RequestRecord, Kind> = {
-  policy: "s",
-  replication: "n",
-  request_id: "n",
-  origin_id: "n",
-  arrival_id: "n",
-  resubmission: "n",
-  stream: "s",
-  width: "n",
-  height: "n",
-  steps: "n",
-  sampler: "s",
-  model: "s",
-  submitted_s: "n",
-  done_s: "n",
-  outcome: "s",
-  images_requested: "n",
-  images_delivered: "n",
-  attempts: "n",
-  latency_s: "n",
-  seen_s: "n",
-  warmup: "b",
-  user_class: "s",
-  kudos: "n",
-  mps: "n",
-  first_pop_s: "n",
-  wait_s: "n",
-};
-
-const ATTEMPT_COLUMNS: Record<keyof AttemptRecord, Kind> = {
-  policy: "s",
-  replication: "n",
-  request_id: "n",
-  job_id: "n",
-  attempt: "n",
-  worker_id: "n",
-  worker_name: "s",
-  popped_s: "n",
-  ended_s: "n",
-  end: "s",
-  ttl_s: "n",
-  hedge: "b",
-  wasted_gpu_s: "n",
-  mps: "n",
-};
-
-const WORKER_COLUMNS: Record<keyof WorkerRecord, Kind> = {
-  policy: "s",
-  replication: "n",
-  worker_id: "n",
-  worker_name: "s",
-  group: "s",
-  pops: "n",
-  completed: "n",
-  stale_aborts: "n",
-  reported_faults: "n",
-  late_discarded: "n",
-  maintenance_entries: "n",
-  busy_s: "n",
-  wasted_gpu_s: "n",
-};
-
-const SAMPLE_COLUMNS: Record<keyof QueueSample, Kind> = {
-  policy: "s",
-  replication: "n",
-  t_s: "n",
-  queued: "n",
-  in_flight: "n",
-  queued_requests: "n",
-  queued_mps: "n",
-  delivered_mps: "n",
-};
-
-/** Builds a row → record converter for a header; missing columns are noted once and read as empty. */
-function converter<T>(
-  file: string,
-  header: string[],
-  columns: Record<keyof T, Kind>,
-  notes: string[],
-): (row: string[]) => T {
-  const entries = Object.entries(columns) as [string, Kind][];
-  const index = entries.map(([name]) => header.indexOf(name));
-  const missing = entries.filter((_, i) => index[i] < 0).map(([name]) => name);
-  if (missing.length > 0 && header.length > 0) notes.push(`${file}: missing column(s) ${missing.join(", ")}`);
-  return (row) => {
-    const rec: Record<string, unknown> = {};
-    for (let i = 0; i < entries.length; i++) {
-      const [name, kind] = entries[i];
-      const s = index[i] >= 0 ? row[index[i]] : undefined;
-      rec[name] = kind === "n" ? csvNumber(s) : kind === "b" ? csvBoolean(s) : (s ?? "");
-    }
-    return rec as T;
-  };
-}
-
 /** Reads summary.json and the scenario; throws when summary.json is missing or is not JSON. */
 async function readSummary(dir: string): Promise<Summary> {
   const path = join(dir, "summary.json");
@@ -208,55 +114,6 @@ async function readScenario(dir: string, summary: Summary, notes: string[]): Pro
   return info;
 }
 
-async function streamIfPresent(
-  dir: string,
-  file: string,
-  notes: string[],
-  onHeader: (header: string[]) => void,
-  onRow: (row: string[]) => void,
-): Promise<void> {
-  const path = join(dir, file);
-  if (!existsSync(path)) {
-    notes.push(`${file}: missing`);
-    return;
-  }
-  await readCsvFile(path, onHeader, onRow);
-}
-
-/** The baseline arm's timeline candidates while reading: requests by replication, then their jobs. */
-class TimelineCollector {
-  readonly replications = new Set<number>();
-  readonly staleAborts: Record<number, number> = {};
-  readonly requests: RequestRecord[] = [];
-  readonly attempts: AttemptRecord[] = [];
-  private readonly ids = new Map<number, Set<number>>();
-
-  /** A request that did not complete, or took more jobs than it has images, or whose counts are unreadable. */
-  static mayHaveGoneWrong(outcome: string, attempts: number, images: number): boolean {
-    const jobs = Number.isFinite(images) && images >= 1 ? images : 1;
-    return outcome !== "completed" || !(attempts <= jobs);
-  }
-
-  offerRequest(rep: number, keep: boolean, make: () => RequestRecord): void {
-    this.replications.add(rep);
-    if (!keep) return;
-    const r = make();
-    this.requests.push(r);
-    let set = this.ids.get(rep);
-    if (!set) {
-      set = new Set();
-      this.ids.set(rep, set);
-    }
-    set.add(r.request_id);
-  }
-
-  offerAttempt(rep: number, requestId: number, end: string, make: () => AttemptRecord): void {
-    this.replications.add(rep);
-    if (end === "stale_abort") this.staleAborts[rep] = (this.staleAborts[rep] ?? 0) + 1;
-    if (this.ids.get(rep)?.has(requestId)) this.attempts.push(make());
-  }
-}
-
 const OUTCOMES: ReadonlySet<string> = new Set<RequestOutcome>(["completed", "faulted", "expired", "open"]);
 const ENDS: ReadonlySet<string> = new Set<AttemptEnd>([
   "completed",
@@ -268,184 +125,160 @@ const ENDS: ReadonlySet<string> = new Set<AttemptEnd>([
   "open",
 ]);
 
+/** A query's rows as records of a table: NULL numbers as NaN, NULL text as "", NULL booleans as false. */
+async function records<T>(views: FolderViews, spec: TableSpec<T>, sql: string): Promise<T[]> {
+  const result = await views.connection.run(sql);
+  const rows = await result.getRowObjectsJS();
+  return rows.map((row) => {
+    const rec: Record<string, unknown> = {};
+    for (const { name, kind } of spec.columns) {
+      const v = row[name];
+      if (kind === "text") rec[name] = v === null || v === undefined ? "" : String(v);
+      else if (kind === "bool") rec[name] = v === true;
+      else rec[name] = v === null || v === undefined ? Number.NaN : Number(v);
+    }
+    return rec as T;
+  });
+}
+
+/** One DOUBLE column of a query, read straight from DuckDB's vectors (rows with NULL left out by the query). */
+async function doubles(views: FolderViews, sql: string): Promise<number[]> {
+  const result = await views.connection.run(sql);
+  const out: number[] = [];
+  for (;;) {
+    const chunk = await result.fetchChunk();
+    if (chunk === null || chunk.rowCount === 0) break;
+    const n = chunk.rowCount;
+    const data = bindings.vector_get_data(bindings.data_chunk_get_vector(chunk.chunk, 0), n * 8);
+    const values = new Float64Array(data.buffer, data.byteOffset, n);
+    for (let i = 0; i < n; i++) out.push(values[i]);
+  }
+  return out;
+}
+
+async function pairs(views: FolderViews, sql: string): Promise<unknown[][]> {
+  return (await views.connection.run(sql)).getRowsJS();
+}
+
 /** Reads a result folder into the report's digest. */
 export async function readResultFolder(dir: string): Promise<ReportData> {
   const notes: string[] = [];
   const summary = await readSummary(dir);
   const scenario = await readScenario(dir, summary, notes);
   const policies = summary.policies.map((p) => p.name);
-  const seenPolicy = (p: string) => {
-    if (!policies.includes(p)) policies.push(p);
-  };
-  let baseline: string | null = policies[0] ?? null;
+  const views = await FolderViews.open(dir);
+  try {
+    notes.push(...views.notes);
+    return await readTables(dir, views, summary, scenario, policies, notes);
+  } finally {
+    views.close();
+  }
+}
+
+async function readTables(
+  dir: string,
+  views: FolderViews,
+  summary: Summary,
+  scenario: ScenarioInfo,
+  policies: string[],
+  notes: string[],
+): Promise<ReportData> {
+  // policies the tables name that the summary does not, in the order they first appear
+  for (const name of TABLES.map((t) => t.name).filter((t) => views.has(t))) {
+    const distinct = await pairs(views, `SELECT DISTINCT policy FROM ${name}`);
+    if (distinct.every(([p]) => policies.includes(String(p)))) continue;
+    const seen = await pairs(
+      views,
+      `SELECT policy FROM (SELECT policy, row_number() OVER () AS n FROM ${name}) GROUP BY policy ORDER BY min(n)`,
+    );
+    for (const [p] of seen) if (!policies.includes(String(p))) policies.push(String(p));
+  }
+  const baseline: string | null = policies[0] ?? null;
 
   const latencies: Record<string, number[]> = {};
   const outcomes: Record<string, OutcomeCounts> = {};
-  const reps: Record<string, Set<number>> = {};
-  const base = new TimelineCollector();
-  const waits = new WaitCollector();
-
-  // requests.csv: the hot path reads fields by index and converts a whole record only for the baseline's rows
-  {
-    let toRecord: (row: string[]) => RequestRecord = () => ({}) as RequestRecord;
-    let iPolicy = -1;
-    let iRep = -1;
-    let iOutcome = -1;
-    let iLatency = -1;
-    let iWarmup = -1;
-    let iAttempts = -1;
-    let iImages = -1;
-    let iId = -1;
-    let iModel = -1;
-    let iSubmitted = -1;
-    let iDone = -1;
-    let iFirstPop = -1;
-    let iWait = -1;
-    const badOutcomes = new Set<string>();
-    await streamIfPresent(
-      dir,
-      "requests.csv",
-      notes,
-      (h) => {
-        toRecord = converter("requests.csv", h, REQUEST_COLUMNS, notes);
-        [iPolicy, iRep, iOutcome, iLatency, iWarmup, iAttempts, iImages] = [
-          "policy",
-          "replication",
-          "outcome",
-          "latency_s",
-          "warmup",
-          "attempts",
-          "images_requested",
-        ].map((c) => h.indexOf(c));
-        [iId, iModel, iSubmitted, iDone, iFirstPop, iWait] = [
-          "request_id",
-          "model",
-          "submitted_s",
-          "done_s",
-          "first_pop_s",
-          "wait_s",
-        ].map((c) => h.indexOf(c));
-        if (iFirstPop >= 0 || iWait >= 0) waits.useColumns();
-      },
-      (row) => {
-        const policy = row[iPolicy] ?? "";
-        const rep = csvNumber(row[iRep]);
-        if (!Object.hasOwn(outcomes, policy)) {
-          seenPolicy(policy);
-          if (baseline === null) baseline = policy;
-          outcomes[policy] = { completed: 0, faulted: 0, expired: 0, open: 0 };
-          latencies[policy] = [];
-          reps[policy] = new Set();
-        }
-        reps[policy].add(rep);
-        const outcome = row[iOutcome] ?? "";
-        if (policy === baseline) {
-          const keep = TimelineCollector.mayHaveGoneWrong(outcome, csvNumber(row[iAttempts]), csvNumber(row[iImages]));
-          base.offerRequest(rep, keep, () => toRecord(row));
-        }
-        if (csvBoolean(row[iWarmup])) return;
-        if (!OUTCOMES.has(outcome)) {
-          badOutcomes.add(outcome);
-          return;
-        }
-        outcomes[policy][outcome as RequestOutcome]++;
-        if (outcome === "completed") {
-          const l = csvNumber(row[iLatency]);
-          if (Number.isFinite(l)) latencies[policy].push(l);
-          waits.offerRequest(
-            policy,
-            rep,
-            csvNumber(row[iId]),
-            row[iModel] ?? "",
-            csvNumber(row[iSubmitted]),
-            csvNumber(row[iDone]),
-            csvNumber(row[iFirstPop]),
-            csvNumber(row[iWait]),
-          );
-        }
-      },
-    );
-    if (badOutcomes.size > 0) notes.push(`requests.csv: unknown outcome(s) ${[...badOutcomes].join(", ")} ignored`);
-  }
-
-  {
-    let toRecord: (row: string[]) => AttemptRecord = () => ({}) as AttemptRecord;
-    let iPolicy = -1;
-    let iRep = -1;
-    let iRequest = -1;
-    let iEnd = -1;
-    let iPopped = -1;
-    const badEnds = new Set<string>();
-    await streamIfPresent(
-      dir,
-      "attempts.csv",
-      notes,
-      (h) => {
-        toRecord = converter("attempts.csv", h, ATTEMPT_COLUMNS, notes);
-        [iPolicy, iRep, iRequest, iEnd, iPopped] = ["policy", "replication", "request_id", "end", "popped_s"].map((c) =>
-          h.indexOf(c),
-        );
-      },
-      (row) => {
-        const policy = row[iPolicy] ?? "";
-        seenPolicy(policy);
-        waits.offerAttempt(policy, csvNumber(row[iRep]), csvNumber(row[iRequest]), csvNumber(row[iPopped]));
-        if (policy !== baseline) return;
-        const end = row[iEnd] ?? "";
-        if (!ENDS.has(end)) badEnds.add(end);
-        base.offerAttempt(csvNumber(row[iRep]), csvNumber(row[iRequest]), end, () => toRecord(row));
-      },
-    );
-    if (badEnds.size > 0) notes.push(`attempts.csv: unknown end(s) ${[...badEnds].join(", ")}`);
-  }
-
-  const workers: WorkerRecord[] = [];
-  {
-    let toRecord: (row: string[]) => WorkerRecord = () => ({}) as WorkerRecord;
-    await streamIfPresent(
-      dir,
-      "workers.csv",
-      notes,
-      (h) => {
-        toRecord = converter("workers.csv", h, WORKER_COLUMNS, notes);
-      },
-      (row) => workers.push(toRecord(row)),
-    );
-  }
-
-  const samples: QueueSample[] = [];
-  {
-    let toRecord: (row: string[]) => QueueSample = () => ({}) as QueueSample;
-    await streamIfPresent(
-      dir,
-      "samples.csv",
-      notes,
-      (h) => {
-        toRecord = converter("samples.csv", h, SAMPLE_COLUMNS, notes);
-      },
-      (row) => samples.push(toRecord(row)),
-    );
-  }
-  for (const w of workers) seenPolicy(w.policy);
-  for (const s of samples) seenPolicy(s.policy);
-
-  let timeline: ReportData["timeline"] = null;
-  if (baseline !== null && base.replications.size > 0) {
-    timeline = {
-      policy: baseline,
-      replications: [...base.replications].filter(Number.isFinite).sort((a, b) => a - b),
-      staleAborts: base.staleAborts,
-      requests: base.requests,
-      attempts: base.attempts,
-    };
-  }
-
   const replications: Record<string, number[]> = {};
-  for (const [p, set] of Object.entries(reps)) replications[p] = [...set].filter(Number.isFinite).sort((a, b) => a - b);
+  let timeline: ReportData["timeline"] = null;
 
-  const waitDigest = waits.finish();
-  if (waitDigest && waitDigest.unmatched > 0)
-    notes.push(`attempts.csv: no job found for ${waitDigest.unmatched} completed request(s): left out of the waits`);
+  if (views.has("requests")) {
+    const file = views.tables.find((t) => t.name === "requests")?.file;
+    for (const [p, rep] of await pairs(
+      views,
+      "SELECT DISTINCT policy, replication FROM requests WHERE replication IS NOT NULL ORDER BY ALL",
+    )) {
+      const policy = String(p);
+      replications[policy] ??= [];
+      replications[policy].push(Number(rep));
+      outcomes[policy] ??= { completed: 0, faulted: 0, expired: 0, open: 0 };
+      latencies[policy] ??= [];
+    }
+    const bad = new Set<string>();
+    for (const [p, outcome, n] of await pairs(
+      views,
+      "SELECT policy, outcome, count(*) FROM requests WHERE NOT warmup GROUP BY ALL ORDER BY ALL",
+    )) {
+      const policy = String(p);
+      outcomes[policy] ??= { completed: 0, faulted: 0, expired: 0, open: 0 };
+      latencies[policy] ??= [];
+      if (OUTCOMES.has(String(outcome))) outcomes[policy][outcome as RequestOutcome] += Number(n);
+      else bad.add(String(outcome));
+    }
+    if (bad.size > 0) notes.push(`${file}: unknown outcome(s) ${[...bad].join(", ")} ignored`);
+    for (const policy of Object.keys(latencies)) {
+      latencies[policy] = await doubles(
+        views,
+        `SELECT latency_s FROM requests WHERE policy = ${sqlString(policy)} AND NOT warmup AND outcome = 'completed' AND isfinite(latency_s)`,
+      );
+    }
+  }
+
+  if (baseline !== null && (views.has("requests") || views.has("attempts"))) {
+    const b = sqlString(baseline);
+    const wrong = `SELECT * FROM requests WHERE policy = ${b} AND (${WENT_WRONG_SQL})`;
+    const requests = views.has("requests")
+      ? await records(views, REQUESTS, `${wrong} ORDER BY replication, request_id`)
+      : [];
+    const reps = new Set<number>();
+    for (const t of ["requests", "attempts"] as const) {
+      if (!views.has(t)) continue;
+      for (const [r] of await pairs(
+        views,
+        `SELECT DISTINCT replication FROM ${t} WHERE policy = ${b} AND replication IS NOT NULL`,
+      ))
+        reps.add(Number(r));
+    }
+    const staleAborts: Record<number, number> = {};
+    let attempts: AttemptRecord[] = [];
+    if (views.has("attempts")) {
+      for (const [r, n] of await pairs(
+        views,
+        `SELECT replication, count(*) FROM attempts WHERE policy = ${b} AND "end" = 'stale_abort' GROUP BY 1`,
+      ))
+        staleAborts[Number(r)] = Number(n);
+      const ends = await pairs(views, `SELECT DISTINCT "end" FROM attempts WHERE policy = ${b} ORDER BY 1`);
+      const bad = ends.map(([e]) => String(e)).filter((e) => !ENDS.has(e));
+      const file = views.tables.find((t) => t.name === "attempts")?.file;
+      if (bad.length > 0) notes.push(`${file}: unknown end(s) ${bad.join(", ")}`);
+      if (views.has("requests"))
+        attempts = await records(
+          views,
+          ATTEMPTS,
+          `SELECT a.* FROM attempts a WHERE a.policy = ${b} AND (a.replication, a.request_id) IN (SELECT (replication, request_id) FROM (${wrong})) ORDER BY a.replication, a.request_id, a.job_id`,
+        );
+    }
+    if (reps.size > 0)
+      timeline = {
+        policy: baseline,
+        replications: [...reps].filter(Number.isFinite).sort((x, y) => x - y),
+        staleAborts,
+        requests,
+        attempts,
+      };
+  }
+
+  const workers = views.has("workers") ? await records(views, WORKERS, "SELECT * FROM workers") : [];
+  const samples = views.has("samples") ? await records(views, SAMPLES, "SELECT * FROM samples") : [];
+  const waits = await readWaits(views, notes);
   return {
     dir,
     summary,
@@ -457,7 +290,49 @@ export async function readResultFolder(dir: string): Promise<ReportData> {
     timeline,
     workers,
     samples,
-    waits: waitDigest,
+    waits,
     notes,
   };
+}
+
+/**
+ * Per arm and model, where the completed requests' time went, split at the first pop: from the requests'
+ * first_pop_s, or for a folder written before that column existed, from the earliest pop of each request's jobs.
+ */
+async function readWaits(views: FolderViews, notes: string[]): Promise<WaitDigest | null> {
+  if (!views.has("requests")) return null;
+  const [[direct]] = await pairs(views, "SELECT coalesce(bool_or(first_pop_s IS NOT NULL), false) FROM requests");
+  if (direct !== true && !views.has("attempts")) return null;
+  const pop =
+    direct === true
+      ? "SELECT policy, model, submitted_s AS s, done_s AS d, first_pop_s AS pop FROM requests WHERE NOT warmup AND outcome = 'completed'"
+      : `SELECT r.policy, r.model, r.submitted_s AS s, r.done_s AS d, f.pop FROM requests r LEFT JOIN
+           (SELECT policy, replication, request_id, min(popped_s) AS pop FROM attempts GROUP BY ALL) f
+           USING (policy, replication, request_id) WHERE NOT r.warmup AND r.outcome = 'completed'`;
+  const rows = await pairs(
+    views,
+    `WITH c AS (${pop}) SELECT policy, model, count(pop), avg(pop - s), avg(d - pop), quantile_cont(pop - s, 0.5),
+       quantile_cont(pop - s, 0.9), quantile_cont(pop - s, 0.99), count(*) - count(pop)
+     FROM c GROUP BY policy, model ORDER BY policy, model`,
+  );
+  const byPolicy: Record<string, ModelWaits[]> = {};
+  let unmatched = 0;
+  for (const [policy, model, n, wait, processing, p50, p90, p99, missing] of rows) {
+    unmatched += Number(missing);
+    if (Number(n) === 0) continue;
+    const arm = String(policy);
+    byPolicy[arm] = byPolicy[arm] ?? [];
+    byPolicy[arm].push({
+      model: String(model ?? ""),
+      n: Number(n),
+      wait_mean_s: Number(wait),
+      processing_mean_s: Number(processing),
+      wait_p50_s: Number(p50),
+      wait_p90_s: Number(p90),
+      wait_p99_s: Number(p99),
+    });
+  }
+  if (Object.keys(byPolicy).length === 0) return null;
+  if (unmatched > 0) notes.push(`attempts: no job found for ${unmatched} completed request(s): left out of the waits`);
+  return { source: direct === true ? "requests first_pop_s" : "attempts popped_s", byPolicy, unmatched };
 }

@@ -1,6 +1,7 @@
-// The record tables of a result folder (requests, users, attempts, workers, samples), written through a small
-// format interface: a run's tables are written by a TableFormat (CSV today, csv-format.ts), so another format
-// replaces one file, not the run.
+// The record tables of a result folder (requests, users, attempts, workers, samples): each table's columns and
+// their kinds, in file order, are declared here once; the writers (column-batch.ts, parquet-store.ts,
+// csv-store.ts) and the readers (table-views.ts, read-results.ts) all take them from here. Adding a column is
+// one line in its table below (and the field in horde/record-types.ts; the compiler asks for both).
 import type {
   AttemptRecord,
   QueueSample,
@@ -9,163 +10,181 @@ import type {
   UserRecord,
   WorkerRecord,
 } from "../horde/record-types.js";
+import { ColumnBatch } from "./column-batch.js";
 
-export const REQUEST_COLUMNS: (keyof RequestRecord & string)[] = [
-  "policy",
-  "replication",
-  "request_id",
-  "origin_id",
-  "arrival_id",
-  "resubmission",
-  "stream",
-  "width",
-  "height",
-  "steps",
-  "sampler",
-  "model",
-  "submitted_s",
-  "done_s",
-  "outcome",
-  "images_requested",
-  "images_delivered",
-  "attempts",
-  "latency_s",
-  "seen_s",
-  "warmup",
-  "user_class",
-  "kudos",
-  "mps",
-  "first_pop_s",
-  "wait_s",
-];
-export const USER_COLUMNS: (keyof UserRecord & string)[] = [
-  "policy",
-  "replication",
-  "origin_id",
-  "arrival_id",
-  "submitted_s",
-  "final_s",
-  "outcome",
-  "submissions",
-  "latency_s",
-  "warmup",
-  "user_class",
-  "model",
-];
-export const ATTEMPT_COLUMNS: (keyof AttemptRecord & string)[] = [
-  "policy",
-  "replication",
-  "request_id",
-  "job_id",
-  "attempt",
-  "worker_id",
-  "worker_name",
-  "popped_s",
-  "ended_s",
-  "end",
-  "ttl_s",
-  "hedge",
-  "wasted_gpu_s",
-  "mps",
-];
-export const WORKER_COLUMNS: (keyof WorkerRecord & string)[] = [
-  "policy",
-  "replication",
-  "worker_id",
-  "worker_name",
-  "group",
-  "pops",
-  "completed",
-  "stale_aborts",
-  "reported_faults",
-  "late_discarded",
-  "maintenance_entries",
-  "busy_s",
-  "wasted_gpu_s",
-];
-export const SAMPLE_COLUMNS: (keyof QueueSample & string)[] = [
-  "policy",
-  "replication",
-  "t_s",
-  "queued",
-  "in_flight",
-  "queued_requests",
-  "queued_mps",
-  "delivered_mps",
-];
+/**
+ * How a column is stored: `text` (VARCHAR), `int` (INTEGER), `real` (DOUBLE, rounded to a multiple of
+ * 2^-20 ≈ 0.95e-6: see REAL_GRID), `bool` (BOOLEAN). A NaN or missing number is stored as NULL.
+ */
+export type ColumnKind = "text" | "int" | "real" | "bool";
 
-/** The five record tables of a run, in the order they are listed here. */
-export const TABLES = [
-  { name: "requests", columns: REQUEST_COLUMNS },
-  { name: "users", columns: USER_COLUMNS },
-  { name: "attempts", columns: ATTEMPT_COLUMNS },
-  { name: "workers", columns: WORKER_COLUMNS },
-  { name: "samples", columns: SAMPLE_COLUMNS },
-] as const;
+/** Every real is written as the nearest multiple of this: exact in binary, so the same on every machine. */
+export const REAL_GRID = 2 ** -20;
 
-export type TableName = (typeof TABLES)[number]["name"];
-
-/** Streams the rows of one table into one file. */
-export interface TableWriter<T> {
-  write(row: T): void;
-  close(): Promise<void>;
+export interface TableSpec<T> {
+  name: TableName;
+  /** Column names in file order, with their kinds. */
+  columns: readonly { name: keyof T & string; kind: ColumnKind }[];
 }
 
-/** How the tables are stored: the file extension, a writer per file, and joining part files into one. */
-export interface TableFormat {
-  /** Without the dot: `requests.${extension}`. */
-  readonly extension: string;
-  open<T>(path: string, columns: (keyof T & string)[]): TableWriter<T>;
-  /**
-   * Writes `path` as the rows of every part, in order, then deletes the parts; each part was written by
-   * open() with the same columns (the units of a run on worker threads).
-   */
-  join(path: string, columns: readonly string[], parts: readonly string[]): void;
+function table<T>(name: TableName, kinds: Record<keyof T & string, ColumnKind>): TableSpec<T> {
+  return {
+    name,
+    columns: (Object.entries(kinds) as [keyof T & string, ColumnKind][]).map(([column, kind]) => ({
+      name: column,
+      kind,
+    })),
+  };
 }
 
-/** One unit's (or a whole run's) five tables as a RecordSink: every record becomes a row of its table. */
+export const REQUESTS = table<RequestRecord>("requests", {
+  policy: "text",
+  replication: "int",
+  request_id: "int",
+  origin_id: "int",
+  arrival_id: "int",
+  resubmission: "int",
+  stream: "text",
+  width: "int",
+  height: "int",
+  steps: "int",
+  sampler: "text",
+  model: "text",
+  submitted_s: "real",
+  done_s: "real",
+  outcome: "text",
+  images_requested: "int",
+  images_delivered: "int",
+  attempts: "int",
+  latency_s: "real",
+  seen_s: "real",
+  warmup: "bool",
+  user_class: "text",
+  kudos: "real",
+  mps: "real",
+  first_pop_s: "real",
+  wait_s: "real",
+});
+
+export const USERS = table<UserRecord>("users", {
+  policy: "text",
+  replication: "int",
+  origin_id: "int",
+  arrival_id: "int",
+  submitted_s: "real",
+  final_s: "real",
+  outcome: "text",
+  submissions: "int",
+  latency_s: "real",
+  warmup: "bool",
+  user_class: "text",
+  model: "text",
+});
+
+export const ATTEMPTS = table<AttemptRecord>("attempts", {
+  policy: "text",
+  replication: "int",
+  request_id: "int",
+  job_id: "int",
+  attempt: "int",
+  worker_id: "int",
+  worker_name: "text",
+  popped_s: "real",
+  ended_s: "real",
+  end: "text",
+  ttl_s: "real",
+  hedge: "bool",
+  wasted_gpu_s: "real",
+  mps: "real",
+});
+
+export const WORKERS = table<WorkerRecord>("workers", {
+  policy: "text",
+  replication: "int",
+  worker_id: "int",
+  worker_name: "text",
+  group: "text",
+  pops: "int",
+  completed: "int",
+  stale_aborts: "int",
+  reported_faults: "int",
+  late_discarded: "int",
+  maintenance_entries: "int",
+  busy_s: "real",
+  wasted_gpu_s: "real",
+});
+
+export const SAMPLES = table<QueueSample>("samples", {
+  policy: "text",
+  replication: "int",
+  t_s: "real",
+  queued: "int",
+  in_flight: "int",
+  queued_requests: "int",
+  queued_mps: "real",
+  delivered_mps: "real",
+});
+
+const names = <T>(spec: TableSpec<T>) => spec.columns.map((c) => c.name);
+export const REQUEST_COLUMNS = names(REQUESTS);
+export const USER_COLUMNS = names(USERS);
+export const ATTEMPT_COLUMNS = names(ATTEMPTS);
+export const WORKER_COLUMNS = names(WORKERS);
+export const SAMPLE_COLUMNS = names(SAMPLES);
+
+export type TableName = "requests" | "users" | "attempts" | "workers" | "samples";
+
+/** The five record tables of a run, in this order. */
+export const TABLES: readonly TableSpec<object>[] = [
+  REQUESTS,
+  USERS,
+  ATTEMPTS,
+  WORKERS,
+  SAMPLES,
+] as TableSpec<object>[];
+
+/** Which record tables a run writes (`--records`). */
+export type RecordsChoice = "none" | "requests" | "all";
+export const RECORDS_CHOICES: readonly RecordsChoice[] = ["none", "requests", "all"];
+
+/**
+ * The requests that may have gone wrong: not completed, or more jobs than images (every request a failed job
+ * hit is one; unreadable counts count as wrong). With `--records requests` the attempts table keeps only their
+ * jobs, and the report's timeline reads only them (read-results.ts).
+ */
+export const WENT_WRONG_SQL =
+  "outcome IS DISTINCT FROM 'completed' OR attempts IS NULL OR attempts > (CASE WHEN images_requested >= 1 THEN images_requested ELSE 1 END)";
+
+/** One unit's (or a whole run's) records as a RecordSink: every record becomes a row of its table's batch. */
 export class RecordFiles implements RecordSink {
-  private readonly requests: TableWriter<RequestRecord>;
-  private readonly users: TableWriter<UserRecord>;
-  private readonly attempts: TableWriter<AttemptRecord>;
-  private readonly workers: TableWriter<WorkerRecord>;
-  private readonly samples: TableWriter<QueueSample>;
-
-  constructor(format: TableFormat, pathOf: (table: TableName) => string) {
-    this.requests = format.open<RequestRecord>(pathOf("requests"), REQUEST_COLUMNS);
-    this.users = format.open<UserRecord>(pathOf("users"), USER_COLUMNS);
-    this.attempts = format.open<AttemptRecord>(pathOf("attempts"), ATTEMPT_COLUMNS);
-    this.workers = format.open<WorkerRecord>(pathOf("workers"), WORKER_COLUMNS);
-    this.samples = format.open<QueueSample>(pathOf("samples"), SAMPLE_COLUMNS);
-  }
+  readonly requests = new ColumnBatch(REQUESTS);
+  readonly users = new ColumnBatch(USERS);
+  readonly attempts = new ColumnBatch(ATTEMPTS);
+  readonly workers = new ColumnBatch(WORKERS);
+  readonly samples = new ColumnBatch(SAMPLES);
 
   request(r: RequestRecord): void {
-    this.requests.write(r);
+    this.requests.add(r);
   }
 
   user(u: UserRecord): void {
-    this.users.write(u);
+    this.users.add(u);
   }
 
   attempt(a: AttemptRecord): void {
-    this.attempts.write(a);
+    this.attempts.add(a);
   }
 
   worker(w: WorkerRecord): void {
-    this.workers.write(w);
+    this.workers.add(w);
   }
 
   sample(s: QueueSample): void {
-    this.samples.write(s);
+    this.samples.add(s);
   }
 
-  async close(): Promise<void> {
-    await Promise.all([
-      this.requests.close(),
-      this.users.close(),
-      this.attempts.close(),
-      this.workers.close(),
-      this.samples.close(),
-    ]);
+  /** Every batch, in TABLES order. */
+  batches(): ColumnBatch<object>[] {
+    return [this.requests, this.users, this.attempts, this.workers, this.samples] as ColumnBatch<object>[];
   }
 }

@@ -1,11 +1,11 @@
 // `hordesim run`'s result folder: every arm over the same replications (common random numbers), each unit's
-// records streamed into the record tables, then summary.json and scenario.yaml, the folder put in place whole.
-// The units run as a replication plan asks, batch by batch; with more than one batch or thread each unit is
-// written to its own files and the tables are joined in canonical order (arm, then replication) at the end.
-import { mkdirSync, rmSync, writeFileSync } from "node:fs";
-import { join } from "node:path";
+// records gathered in the record store in canonical unit order (arm, then replication, whatever --jobs is or
+// however a replication plan batches the units), then the record tables, summary.json and scenario.yaml
+// written and the folder put in place whole.
+import { writeFileSync } from "node:fs";
+import { setImmediate as nextTurn } from "node:timers/promises";
+import { Interrupted } from "../errors.js";
 import { fixedPlan, type ReplicationPlan, type UnitTask, unitTasks } from "../experiment/replication-plan.js";
-import { runUnit, type UnitResult } from "../experiment/run-unit.js";
 import { runPool } from "../experiment/worker-pool.js";
 import { type DecisionSections, decisionSections } from "../metrics/decision-summary.js";
 import { PairedHitCollector } from "../metrics/paired-collector.js";
@@ -13,13 +13,11 @@ import type { ReplicationStats } from "../metrics/replication-stats.js";
 import { compareTargets, type StatusAverages } from "../metrics/status-targets.js";
 import { type Summary, summarize, tidy } from "../metrics/summary.js";
 import type { PolicyConfig, Scenario } from "../scenario/types.js";
-import { csvFormat } from "./csv-format.js";
-import { HordeLogWriter } from "./horde-log-writer.js";
+import { diskError } from "./disk-errors.js";
 import { OutputFolder } from "./output-folder.js";
-import { RecordFiles, TABLES, type TableFormat, type TableName } from "./record-files.js";
-
-/** How the record tables are stored. */
-const FORMAT: TableFormat = csvFormat;
+import { RecordFiles, type RecordsChoice } from "./record-files.js";
+import { type RecordFormat, RecordStore } from "./record-store.js";
+import { runFolderUnit, runUnitInWorker, type UnitWorkerData, type WorkerUnitResult } from "./run-unit-folder.js";
 
 export interface ExperimentOptions {
   scenario: Scenario;
@@ -31,6 +29,12 @@ export interface ExperimentOptions {
   arms: PolicyConfig[];
   out: string;
   force: boolean;
+  /** Which record tables to write (default `requests`: every chart's data, attempts only where they matter). */
+  records?: RecordsChoice;
+  /** The record tables' format (default parquet). */
+  format?: RecordFormat;
+  /** Aborted with "SIGINT" or "SIGTERM" as its reason: stop, remove the partial folder, throw Interrupted. */
+  signal?: AbortSignal;
   /** Worker threads for the replications (default 1: all in this thread). The folder is the same for every value. */
   jobs?: number;
   /** Also write horde.log: the first arm's first replication, as one server's log. */
@@ -50,144 +54,96 @@ export interface ExperimentOptions {
 /** summary.json: the headline figures and what helps decide. */
 export type RunSummary = Summary & DecisionSections;
 
-/** Runs one arm's replication, streaming its rows into `files` and, given a path, its horde.log. */
-function runFolderUnit(
-  scenario: Scenario,
-  arm: PolicyConfig,
-  seed: number,
-  replication: number,
-  files: RecordFiles,
-  hordeLogPath: string | undefined,
-): UnitResult {
-  const log = hordeLogPath === undefined ? null : new HordeLogWriter(hordeLogPath, scenario.start_time);
-  try {
-    return runUnit({
-      scenario,
-      arm,
-      seed,
-      replication,
-      records: files,
-      arrivals: true,
-      observe: log === null ? undefined : (model) => log.observer(model),
-      // the writer reads entities only while told of an event (test/results/horde-log-retain.test.ts)
-      retainEnded: false,
-    });
-  } finally {
-    log?.close();
-  }
+function interrupted(signal: AbortSignal, folder: OutputFolder): Interrupted {
+  const name = signal.reason === "SIGTERM" ? "SIGTERM" : "SIGINT";
+  return new Interrupted(name, `interrupted (${name}): removed ${folder.dir}; nothing was written`);
 }
 
-/** Given once to every worker thread of a parallel run. */
-export interface UnitWorkerData {
-  scenario: Scenario;
-  arms: PolicyConfig[];
-  seed: number;
-  /** The result folder being written (its temporary name). */
-  dir: string;
-  hordeLog: boolean;
-}
+/** Keeps what one unit hands back (its figures; its records go to the store separately). */
+type KeepResult = (task: UnitTask, result: WorkerUnitResult | ReturnType<typeof runFolderUnit>) => void;
 
-export type { UnitTask };
-
-const UNITS_DIR = ".units";
-
-function unitFile(dir: string, task: UnitTask, table: TableName): string {
-  return join(dir, UNITS_DIR, `${task.arm}-${task.replication}.${table}.${FORMAT.extension}`);
-}
-
-/** The worker-thread side of a parallel run: one unit into its own files under `.units/` of the folder. */
-export async function runUnitInWorker(data: UnitWorkerData, task: UnitTask): Promise<UnitResult> {
-  const files = new RecordFiles(FORMAT, (table) => unitFile(data.dir, task, table));
-  try {
-    const hordeLog =
-      data.hordeLog && task.arm === 0 && task.replication === 1 ? join(data.dir, "horde.log") : undefined;
-    return runFolderUnit(data.scenario, data.arms[task.arm], data.seed, task.replication, files, hordeLog);
-  } finally {
-    await files.close();
-  }
-}
-
-/** Every unit in this thread, one after the other, straight into the folder's files. */
-async function runInProcess(opts: ExperimentOptions, folder: OutputFolder, record: KeepResult): Promise<void> {
-  const files = new RecordFiles(FORMAT, (table) => folder.path(`${table}.${FORMAT.extension}`));
+/** Every unit in this thread in canonical order, its chunks appended to the store as they fill. */
+async function runInProcess(
+  opts: ExperimentOptions,
+  folder: OutputFolder,
+  store: RecordStore | null,
+  record: KeepResult,
+): Promise<void> {
   const total = opts.arms.length * opts.replications;
   let done = 0;
-  try {
-    for (let a = 0; a < opts.arms.length; a++) {
-      for (let rep = 1; rep <= opts.replications; rep++) {
-        const hordeLog = opts.hordeLog && a === 0 && rep === 1 ? folder.path("horde.log") : undefined;
-        const result = runFolderUnit(opts.scenario, opts.arms[a], opts.seed, rep, files, hordeLog);
-        record({ arm: a, replication: rep }, result);
-        opts.onProgress?.(++done, total, result.events);
-      }
+  for (let a = 0; a < opts.arms.length; a++) {
+    for (let rep = 1; rep <= opts.replications; rep++) {
+      // a signal is handled between units: the loop gives it its turn here
+      await nextTurn();
+      if (opts.signal?.aborted) throw interrupted(opts.signal, folder);
+      const files = store === null ? undefined : new RecordFiles();
+      if (files !== undefined) store?.attach(files);
+      const hordeLog = opts.hordeLog && a === 0 && rep === 1 ? folder.path("horde.log") : undefined;
+      const result = runFolderUnit(opts.scenario, opts.arms[a], opts.seed, rep, files, hordeLog);
+      for (const batch of files?.batches() ?? []) batch.flush();
+      record({ arm: a, replication: rep }, result);
+      opts.onProgress?.(++done, total, result.events);
     }
-  } finally {
-    await files.close();
   }
 }
 
-/** Keeps what one unit hands back. */
-type KeepResult = (task: UnitTask, result: UnitResult) => void;
-
-/** One batch, each unit into its own files under `.units/`: on `jobs` worker threads, or here. */
-async function runBatch(
-  opts: ExperimentOptions,
-  data: UnitWorkerData,
-  tasks: UnitTask[],
-  record: KeepResult,
-  jobs: number,
-): Promise<void> {
-  let done = 0;
-  const onResult = (index: number, result: UnitResult) => {
-    record(tasks[index], result);
-    opts.onProgress?.(++done, tasks.length, result.events);
-  };
-  // Threads start afresh for every batch (~0.3 s each): a small batch (KN's rounds) runs here instead.
-  if (tasks.length < 2 * jobs) {
-    for (let i = 0; i < tasks.length; i++) onResult(i, await runUnitInWorker(data, tasks[i]));
-    return;
-  }
-  await runPool<UnitTask, UnitResult>({
-    worker: new URL("./run-worker.js", import.meta.url),
-    workerData: data,
-    tasks,
-    jobs,
-    onResult,
-  });
-}
-
-/** The plan's batches, each unit into its own files; then the files joined in canonical order. */
+/**
+ * The plan's batches: each batch's units on `jobs` worker threads (or here, for a batch too small to be worth
+ * starting threads), their records kept by unit and handed to the store in canonical order once the plan ends
+ * (a later batch may add replications of an earlier arm).
+ */
 async function runPlan(
   opts: ExperimentOptions,
   plan: ReplicationPlan,
   folder: OutputFolder,
+  store: RecordStore | null,
   stats: readonly ReplicationStats[][],
   beforeBatch: (tasks: readonly UnitTask[]) => void,
   record: KeepResult,
   jobs: number,
 ): Promise<void> {
-  mkdirSync(join(folder.dir, UNITS_DIR), { recursive: true });
   const data: UnitWorkerData = {
     scenario: opts.scenario,
     arms: opts.arms,
     seed: opts.seed,
     dir: folder.dir,
     hordeLog: opts.hordeLog === true,
+    records: store !== null,
   };
-  const ran: UnitTask[] = [];
+  const tables = new Map<string, { task: UnitTask; tables: WorkerUnitResult["tables"] }>();
   for (let tasks = plan.next(stats); tasks !== null; tasks = plan.next(stats)) {
     beforeBatch(tasks);
     opts.onBatch?.(tasks.length);
-    await runBatch(opts, data, tasks, record, jobs);
-    ran.push(...tasks);
+    let done = 0;
+    const onResult = (index: number, result: WorkerUnitResult) => {
+      const task = tasks[index];
+      record(task, result);
+      tables.set(`${task.arm}/${task.replication}`, { task, tables: result.tables });
+      opts.onProgress?.(++done, tasks.length, result.events);
+    };
+    // Threads start afresh for every batch (~0.3 s each): a small batch (KN's rounds) runs here instead.
+    if (jobs === 1 || tasks.length < 2 * jobs) {
+      for (let i = 0; i < tasks.length; i++) {
+        await nextTurn();
+        if (opts.signal?.aborted) throw interrupted(opts.signal, folder);
+        onResult(i, runUnitInWorker(data, tasks[i]));
+      }
+    } else {
+      await runPool<UnitTask, WorkerUnitResult>({
+        worker: new URL("./run-worker.js", import.meta.url),
+        workerData: data,
+        tasks,
+        jobs,
+        signal: opts.signal,
+        onResult,
+      });
+      if (opts.signal?.aborted) throw interrupted(opts.signal, folder);
+    }
   }
-  ran.sort((a, b) => a.arm - b.arm || a.replication - b.replication);
-  const targets = opts.scenario.targets;
-  for (const { name, columns } of TABLES) {
-    const parts = ran.map((task) => unitFile(folder.dir, task, name));
-    FORMAT.join(folder.path(`${name}.${FORMAT.extension}`), columns, parts);
-  }
-  rmSync(join(folder.dir, UNITS_DIR), { recursive: true, force: true });
+  const ordered = [...tables.values()].sort(
+    (x, y) => x.task.arm - y.task.arm || x.task.replication - y.task.replication,
+  );
+  for (const unit of ordered) for (const [name, contents] of unit.tables ?? []) store?.add(name, contents);
 }
 
 /**
@@ -197,8 +153,13 @@ async function runPlan(
 export async function runExperiment(opts: ExperimentOptions): Promise<RunSummary> {
   const jobs = opts.jobs ?? 1;
   if (!Number.isSafeInteger(jobs) || jobs < 1) throw new RangeError(`jobs must be an integer >= 1, got ${jobs}`);
+  const records = opts.records ?? "requests";
   const folder = OutputFolder.open(opts.out, { force: opts.force });
+  let store: RecordStore | null = null;
+  const onAbort = () => store?.interrupt();
+  opts.signal?.addEventListener("abort", onAbort);
   try {
+    store = records === "none" ? null : await RecordStore.open(opts.format ?? "parquet", records);
     const stats: ReplicationStats[][] = opts.arms.map(() => []);
     const status: StatusAverages[][] = opts.arms.map(() => []);
     const paired = new PairedHitCollector(opts.arms.length);
@@ -209,11 +170,13 @@ export async function runExperiment(opts: ExperimentOptions): Promise<RunSummary
     };
     if (opts.plan === undefined && (jobs === 1 || opts.arms.length * opts.replications === 1)) {
       paired.expect(unitTasks([0], 1, opts.replications));
-      await runInProcess(opts, folder, record);
+      await runInProcess(opts, folder, store, record);
     } else {
       const plan = opts.plan ?? fixedPlan(opts.arms.length, opts.replications);
-      await runPlan(opts, plan, folder, stats, (tasks) => paired.expect(tasks), record, jobs);
+      await runPlan(opts, plan, folder, store, stats, (tasks) => paired.expect(tasks), record, jobs);
     }
+    await store?.write((name, extension) => folder.path(`${name}.${extension}`));
+    store?.close();
     const arms = opts.arms.map((arm, a) => ({ policy: arm.name, reps: stats[a] }));
     const targets = opts.scenario.targets;
     const summary = summarize(
@@ -242,10 +205,15 @@ export async function runExperiment(opts: ExperimentOptions): Promise<RunSummary
     writeFileSync(folder.path("summary.json"), `${JSON.stringify(full, null, 2)}\n`);
     writeFileSync(folder.path("scenario.yaml"), opts.scenarioText);
     await opts.afterRuns?.(folder);
+    if (opts.signal?.aborted) throw interrupted(opts.signal, folder);
     folder.commit();
     return full;
   } catch (err) {
     folder.abort();
-    throw err;
+    if (opts.signal?.aborted && !(err instanceof Interrupted)) throw interrupted(opts.signal, folder);
+    throw diskError(err, folder.dir);
+  } finally {
+    opts.signal?.removeEventListener("abort", onAbort);
+    store?.close();
   }
 }

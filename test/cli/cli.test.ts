@@ -12,8 +12,9 @@ const tmp = () => mkdtempSync(join(tmpdir(), "hordesim-cli-"));
 describe("hordesim run", () => {
   const out1 = join(tmp(), "a");
   const out2 = join(tmp(), "b");
-  const first = cli("run", small, "--seed", "7", "--out", out1, "--no-charts", "--horde-log");
-  const second = cli("run", small, "--seed", "7", "--out", out2, "--no-charts", "--horde-log");
+  const csv = ["--format", "csv", "--records", "all"];
+  const first = cli("run", small, "--seed", "7", "--out", out1, "--no-charts", "--horde-log", ...csv);
+  const second = cli("run", small, "--seed", "7", "--out", out2, "--no-charts", "--horde-log", ...csv);
 
   it("exits 0, prints every arm, and writes the result files", () => {
     expect(first.code, first.stderr).toBe(0);

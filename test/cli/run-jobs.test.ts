@@ -17,6 +17,8 @@ describe("hordesim run --jobs", () => {
   const one = run("j1", "--no-charts", "--jobs", "1");
   const two = run("j2", "--no-charts", "--jobs", "2");
   const three = run("j3", "--no-charts", "-j", "3");
+  const csv1 = run("csv1", "--no-charts", "--format", "csv", "--records", "all");
+  const csv3 = run("csv3", "--no-charts", "-j", "3", "--format", "csv", "--records", "all");
 
   it("exits 0 and prints the same comparison for every N", () => {
     for (const r of [one, two, three]) expect(r.code, r.stderr).toBe(0);
@@ -29,23 +31,24 @@ describe("hordesim run --jobs", () => {
     const base = snapshot(one.out);
     expect(Object.keys(base).sort()).toEqual(
       [
-        "attempts.csv",
+        "attempts.parquet",
         "horde.log",
-        "requests.csv",
-        "samples.csv",
+        "requests.parquet",
+        "samples.parquet",
         "scenario.yaml",
         "summary.json",
-        "users.csv",
-        "workers.csv",
+        "users.parquet",
+        "workers.parquet",
       ].sort(),
     );
     expect(snapshot(two.out)).toEqual(base);
     expect(snapshot(three.out)).toEqual(base);
+    expect(snapshot(csv3.out)).toEqual(snapshot(csv1.out));
     expect(readdirSync(parent).filter((f) => f.includes(".partial"))).toEqual([]);
   });
 
   it("holds every replication of every arm in canonical order", () => {
-    const lines = readFileSync(join(three.out, "requests.csv"), "utf8").trimEnd().split("\n");
+    const lines = readFileSync(join(csv3.out, "requests.csv"), "utf8").trimEnd().split("\n");
     expect(lines.filter((l) => l.startsWith("policy,"))).toHaveLength(1);
     const units: string[] = [];
     for (const l of lines.slice(1)) {

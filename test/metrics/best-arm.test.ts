@@ -19,7 +19,9 @@ describe("best arm of one setting on the users' p90", () => {
     expect(b.best).toBe("b");
     expect(b.tied).toEqual(["b"]);
     const means = [105, 65.5, (100.5 + 121 + 90.2 + 110.1) / 4];
-    b.arms.forEach((a, i) => expect(a.mean).toBeCloseTo(means[i], 9));
+    b.arms.forEach((a, i) => {
+      expect(a.mean).toBeCloseTo(means[i], 9);
+    });
   });
 
   it("calls arms that the replications cannot separate a tie, the lower mean first", () => {

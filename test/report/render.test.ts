@@ -181,7 +181,7 @@ describe("charts on thin or odd data render without throwing or warnings", () =>
     expect(svgs.get("latency-tail")).toContain("no completed requests");
     const files = await renderReport(d);
     const html = readFileSync(files[files.length - 1], "utf8");
-    expect(html).toContain("requests.csv: missing");
+    expect(html).toContain("requests: missing (no requests.parquet or requests.csv)");
     rmSync(d, { recursive: true, force: true });
   });
 

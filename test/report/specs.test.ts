@@ -1,5 +1,5 @@
 // Each chart's vega-lite spec, built from a small synthetic result folder: its data and its encodings.
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
@@ -20,7 +20,6 @@ import { cdfRanks, dashOf, latencyTailSpec, MAX_CDF_POINTS } from "../../src/rep
 import { latencyQuantilesSpec } from "../../src/report/charts/latency-quantiles.js";
 import { queueSpec } from "../../src/report/charts/queue.js";
 import { waitsSpec } from "../../src/report/charts/waits.js";
-import { WaitCollector } from "../../src/results/wait-digest.js";
 import {
   MAX_TIMELINE_REQUESTS,
   STRIKES,
@@ -532,7 +531,7 @@ describe("waits", () => {
   }
 
   it("splits each arm's mean latency per model at the first pop, from the requests' first_pop_s", () => {
-    expect(data.waits?.source).toBe("requests.csv wait_s / first_pop_s");
+    expect(data.waits?.source).toBe("requests first_pop_s");
     expect(data.waits?.unmatched).toBe(0);
     const want = expected();
     let seen = 0;
@@ -573,26 +572,44 @@ describe("waits", () => {
     expect(s.spec.layer[1].encoding.x.field).toBe("wait_p90");
   });
 
-  it("uses requests.csv's wait_s and first_pop_s when they are there, without the jobs", () => {
-    const c = new WaitCollector();
-    c.useColumns();
-    c.offerRequest("a", 1, 1, "m", 10, 30, 14, Number.NaN);
-    c.offerRequest("a", 1, 2, "m", 0, 10, Number.NaN, 6);
-    c.offerAttempt("a", 1, 1, 11); // ignored: the column said 14
-    const d = c.finish();
-    expect(d?.source).toBe("requests.csv wait_s / first_pop_s");
+  /** A folder with requests.csv (and attempts.csv) of a few rows: `columns` of requests first, then rows. */
+  function waitsFolder(requests: string[], attempts: string[] | null): string {
+    const dir = mkdtempSync(join(tmpdir(), "hordesim-waits-"));
+    writeFileSync(join(dir, "summary.json"), JSON.stringify({ scenario: { name: "w" }, policies: [{ name: "a" }] }));
+    writeFileSync(join(dir, "requests.csv"), `${requests.join("\n")}\n`);
+    if (attempts !== null) writeFileSync(join(dir, "attempts.csv"), `${attempts.join("\n")}\n`);
+    return dir;
+  }
+
+  it("splits at the requests' first_pop_s when they have it, without the jobs", async () => {
+    const dir = waitsFolder(
+      [
+        "policy,replication,request_id,model,submitted_s,done_s,outcome,warmup,first_pop_s",
+        "a,1,1,m,10,30,completed,false,14",
+        "a,1,2,m,0,10,completed,false,6",
+        "a,1,3,m,0,10,faulted,false,6",
+        "a,1,4,m,0,99,completed,true,50",
+      ],
+      ["policy,replication,request_id,popped_s", "a,1,1,11"],
+    );
+    const d = (await readResultFolder(dir)).waits;
+    expect(d?.source).toBe("requests first_pop_s");
+    // (14 − 10, 30 − 14) and (6 − 0, 10 − 6): the faulted and the warm-up requests left out
     expect(d?.byPolicy.a[0]).toMatchObject({ model: "m", n: 2, wait_mean_s: 5, processing_mean_s: 10 });
   });
 
-  it("joins with the earliest pop of a request's jobs otherwise, and counts requests with no job", () => {
-    const c = new WaitCollector();
-    c.offerRequest("a", 1, 3, "m", 100, 180, Number.NaN, Number.NaN);
-    c.offerRequest("a", 2, 3, "m", 0, 50, Number.NaN, Number.NaN);
-    c.offerRequest("a", 2, 4, "m", 0, 50, Number.NaN, Number.NaN);
-    c.offerAttempt("a", 1, 3, 160);
-    c.offerAttempt("a", 1, 3, 120);
-    c.offerAttempt("a", 2, 3, 10);
-    const d = c.finish();
+  it("joins an older folder's requests with the earliest pop of their jobs, and counts requests with no job", async () => {
+    const dir = waitsFolder(
+      [
+        "policy,replication,request_id,model,submitted_s,done_s,outcome,warmup",
+        "a,1,3,m,100,180,completed,false",
+        "a,2,3,m,0,50,completed,false",
+        "a,2,4,m,0,50,completed,false",
+      ],
+      ["policy,replication,request_id,popped_s", "a,1,3,160", "a,1,3,120", "a,2,3,10"],
+    );
+    const d = (await readResultFolder(dir)).waits;
+    expect(d?.source).toBe("attempts popped_s");
     expect(d?.unmatched).toBe(1);
     // (120 − 100, 180 − 120) and (10 − 0, 50 − 10)
     expect(d?.byPolicy.a[0]).toMatchObject({ n: 2, wait_mean_s: 15, processing_mean_s: 50 });

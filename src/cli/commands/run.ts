@@ -1,11 +1,14 @@
 import { existsSync, readFileSync } from "node:fs";
-import { join } from "node:path";
+import { dirname, join } from "node:path";
 import type { CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
 import { formatDecisionSections } from "../../metrics/decision-summary.js";
 import { formatModelTable } from "../../metrics/load-summary.js";
 import { formatTargetTable } from "../../metrics/status-targets.js";
 import { formatComparisonTable } from "../../metrics/summary.js";
+import { leftoverPartials } from "../../results/output-folder.js";
+import { RECORDS_CHOICES, type RecordsChoice } from "../../results/record-files.js";
+import { RECORD_FORMATS, type RecordFormat } from "../../results/record-store.js";
 import { type RunSummary, runExperiment } from "../../results/run-folder.js";
 import { loadScenarioFile, scenarioSha256 } from "../../scenario-file/load.js";
 import { Output, type OutputArgs, folderFiles, folderLines, outputOptions } from "../output.js";
@@ -22,6 +25,8 @@ interface RunArgs extends OutputArgs, SequentialArgs {
   policy?: string[];
   charts: boolean;
   jobs?: string;
+  records: RecordsChoice;
+  format: RecordFormat;
 }
 
 export const MAX_JOBS = 64;
@@ -74,6 +79,19 @@ export const runCommand: CommandModule<object, RunArgs> = {
           default: true,
           describe: "Render charts and report.html (--no-charts to skip)",
         })
+        .option("records", {
+          type: "string",
+          choices: RECORDS_CHOICES,
+          default: "requests" as RecordsChoice,
+          describe:
+            "Record tables to write: requests (requests, users, workers, samples, and the jobs of requests that went wrong), all (every job too), none",
+        })
+        .option("format", {
+          type: "string",
+          choices: RECORD_FORMATS,
+          default: "parquet" as RecordFormat,
+          describe: "Format of the record tables: parquet (zstd) or csv",
+        })
         .option("jobs", {
           alias: "j",
           type: "string",
@@ -110,6 +128,19 @@ export const runCommand: CommandModule<object, RunArgs> = {
     );
     const out = argv.out ?? defaultOutDir(scenario.name);
     const output = new Output(argv);
+    for (const left of leftoverPartials(dirname(out)))
+      output.warn(
+        `hordesim: ${left} is left from a run that was killed (its process is gone); not used: remove it with rm -r ${left}`,
+      );
+    // Ctrl-C or SIGTERM: stop after the running replication, remove the partial folder, exit 130 / 143;
+    // a second signal exits at once (the exit hook still removes the partial folder)
+    const controller = new AbortController();
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (controller.signal.aborted) process.exit(signal === "SIGTERM" ? 143 : 130);
+      controller.abort(signal);
+    };
+    process.on("SIGINT", onSignal);
+    process.on("SIGTERM", onSignal);
     const progress = new RunProgress(output.progressStream, "run");
     const started = performance.now();
     let events = 0;
@@ -125,6 +156,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
         arms,
         out,
         force: argv.force,
+        records: argv.records,
+        format: argv.format,
         jobs,
         plan: sequential?.plan,
         summaryExtra: sequential?.summaryExtra,
@@ -133,6 +166,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
           progress.stop();
           progress.start(units, units);
         },
+        signal: controller.signal,
         onProgress: (_done, _total, ev) => {
           events += ev;
           progress.tick(ev);
@@ -148,6 +182,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
       });
     } finally {
       progress.stop();
+      process.removeListener("SIGINT", onSignal);
+      process.removeListener("SIGTERM", onSignal);
     }
     const seconds = (performance.now() - started) / 1000;
     const files = folderFiles(out);
