@@ -10,15 +10,15 @@ import { runUnit } from "../experiment/run-unit.js";
 import { percent, relativeDifference, type StatusAverages } from "../metrics/status-targets.js";
 import type { Scenario } from "../scenario/types.js";
 import { parseScenario } from "../scenario-file/load.js";
+import { n4 } from "./scenario-yaml.js";
+import { fitStatus, JITTER, OVERHEAD_S, SPEED_SIGMA, type StatusFit } from "./status-fit.js";
+import { type StatusYamlOptions, statusScenarioYaml } from "./status-scenario-yaml.js";
 import {
   type ModelStatus,
   type PerformanceSnapshot,
   readModelsSnapshot,
   readPerformanceSnapshot,
 } from "./status-snapshot.js";
-import { fitStatus, JITTER, OVERHEAD_S, SPEED_SIGMA, type StatusFit } from "./status-fit.js";
-import { n4 } from "./scenario-yaml.js";
-import { type StatusYamlOptions, statusScenarioYaml } from "./status-scenario-yaml.js";
 
 /** The acceptance bound of the match. */
 export const MATCH_TOLERANCE = 0.1;

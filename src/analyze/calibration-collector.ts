@@ -1,10 +1,11 @@
 // What calibration needs besides the analysis, gathered through the analyzer's hooks in the same pass:
 // each request's class and first pop (its arrival), each worker's service times, and how long a hanging
 // worker keeps a lost job's slot.
+
+import { megapixelSteps } from "../horde/request.js";
 import type { AnalyzerHooks, OpenJob, WpState } from "./analyzer.js";
 import { configKey, type DeliverEvent, type JobConfig } from "./events.js";
 import { ServiceSamples } from "./service-fit.js";
-import { megapixelSteps } from "../horde/request.js";
 
 /** Slots a worker holds at once: reGen's default queue_size 1 + max_threads 1 (horde-model.md §5.1). */
 export const ASSUMED_SLOTS = 2;

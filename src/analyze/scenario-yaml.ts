@@ -1,7 +1,8 @@
 // Writes a calibration as scenario YAML, with comments saying where each number came from.
-import { ASSUMED_SLOTS } from "./calibration-collector.js";
+
 import type { CalibratedStream, CalibratedWorker, Calibration } from "./calibration.js";
 import { modelName } from "./calibration.js";
+import { ASSUMED_SLOTS } from "./calibration-collector.js";
 import { formatLogTime } from "./loguru.js";
 import { INCIDENT_POLICY_ARMS } from "./policy-arms.js";
 import { DEFAULT_MPS_PER_KUDOS, MATCH_TOLERANCE } from "./request-classes.js";

@@ -1,6 +1,7 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { Interrupted, UserError } from "../errors.js";
+import { HORDESIM_VERSION } from "../version.js";
 import { analyzeCommand } from "./commands/analyze.js";
 import { calibrateCommand } from "./commands/calibrate.js";
 import { mergeCommand } from "./commands/merge.js";
@@ -10,7 +11,6 @@ import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { validateCommand } from "./commands/validate.js";
-import { HORDESIM_VERSION } from "../version.js";
 
 const debug = process.argv.includes("--debug");
 

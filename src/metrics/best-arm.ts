@@ -4,7 +4,7 @@
 import type { FigureName } from "../scenario/figures.js";
 import { figureValues } from "./figures.js";
 import type { ReplicationStats } from "./replication-stats.js";
-import { sampleStats, halfWidth } from "./sample.js";
+import { halfWidth, sampleStats } from "./sample.js";
 import { decide } from "./verdict.js";
 
 export interface ArmFigure {

@@ -3,7 +3,7 @@
 // fairness figure (the ratio of the p90 queue waits of the worst- and best-served classes). Requests and users
 // submitted before the warm-up are left out; MPS/s count jobs that ended inside [warm-up, horizon].
 import type { AttemptRecord, RequestRecord, UserRecord } from "../horde/record-types.js";
-import { Float64List, latencyStats, type LatencyStats } from "./replication-stats.js";
+import { Float64List, type LatencyStats, latencyStats } from "./replication-stats.js";
 
 export interface GroupLoad {
   /** Users (original requests) whose final outcome is known. */

@@ -6,6 +6,7 @@
 import { existsSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
+import bindings from "@duckdb/node-bindings";
 import { parse as parseYaml } from "yaml";
 import type {
   AttemptEnd,
@@ -15,11 +16,10 @@ import type {
   RequestRecord,
   WorkerRecord,
 } from "../horde/record-types.js";
-import bindings from "@duckdb/node-bindings";
 import { ATTEMPTS, REQUESTS, SAMPLES, TABLES, type TableSpec, WENT_WRONG_SQL, WORKERS } from "./record-files.js";
 import { sqlString } from "./sql.js";
-import { FolderViews } from "./table-views.js";
 import { normalizeSummary, type Summary } from "./summary-file.js";
+import { FolderViews } from "./table-views.js";
 import type { ModelWaits, WaitDigest } from "./wait-digest.js";
 
 export interface ScenarioInfo {

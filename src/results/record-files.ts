@@ -143,6 +143,10 @@ export const TABLES: readonly TableSpec<object>[] = [
   SAMPLES,
 ] as TableSpec<object>[];
 
+/** How the record tables are stored (`--format`). */
+export type RecordFormat = "parquet" | "csv";
+export const RECORD_FORMATS: readonly RecordFormat[] = ["parquet", "csv"];
+
 /** Which record tables a run writes (`--records`). */
 export type RecordsChoice = "none" | "requests" | "all";
 export const RECORDS_CHOICES: readonly RecordsChoice[] = ["none", "requests", "all"];

@@ -14,8 +14,9 @@ import {
   type DuckDBType,
 } from "@duckdb/node-api";
 import bindings from "@duckdb/node-bindings";
-import { CHUNK_ROWS, type BatchContents, type Chunk } from "./column-batch.js";
+import { type BatchContents, CHUNK_ROWS, type Chunk } from "./column-batch.js";
 import { diskError } from "./disk-errors.js";
+import type { RecordFormat } from "./record-files.js";
 import {
   type ColumnKind,
   REAL_GRID,
@@ -28,8 +29,7 @@ import {
 } from "./record-files.js";
 import { sqlIdentifier, sqlString } from "./sql.js";
 
-export type RecordFormat = "parquet" | "csv";
-export const RECORD_FORMATS: readonly RecordFormat[] = ["parquet", "csv"];
+export { RECORD_FORMATS, type RecordFormat } from "./record-files.js";
 
 /** How each format is copied out: its COPY options and how a real column is shown in it. */
 const COPY_OPTIONS: Record<RecordFormat, string> = {

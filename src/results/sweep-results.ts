@@ -6,11 +6,11 @@ import { join } from "node:path";
 import type { PlannedCell } from "../experiment/sweep-grid.js";
 import type { SweepGrid } from "../experiment/sweep-types.js";
 import type { UnitResult } from "../experiment/sweep-units.js";
-import { type Estimate, estimate } from "../metrics/intervals.js";
 import { type BestArm, bestArm } from "../metrics/best-arm.js";
+import { type Estimate, estimate } from "../metrics/intervals.js";
 import type { ReplicationStats } from "../metrics/replication-stats.js";
-import type { FigureName } from "../scenario/figures.js";
 import { jsonNumber } from "../metrics/summary.js";
+import type { FigureName } from "../scenario/figures.js";
 import { formatField } from "./csv.js";
 
 /** A cell's figures over its replications: mean and 95 % Student t interval of the per-replication values. */

@@ -2,11 +2,11 @@
 // per-replication figure (src/metrics/figures.ts) subject to upper bounds on others, with an indifference δ
 // (differences smaller than δ do not matter).
 import { z } from "zod";
-import { FIGURE_INFO as FIGURES, FIGURE_NAMES, type FigureName, type FigureUnit } from "../scenario/figures.js";
-import { describe } from "./messages.js";
-import { strict } from "./strict.js";
+import { FIGURE_NAMES, FIGURE_INFO as FIGURES, type FigureName, type FigureUnit } from "../scenario/figures.js";
 import type { Objective, ObjectiveConstraint } from "../scenario/types.js";
 import { parseDuration } from "../scenario/units.js";
+import { describe } from "./messages.js";
+import { strict } from "./strict.js";
 
 const NUMBER = /^\s*(\d+(?:\.\d+)?(?:[eE][-+]?\d+)?|\.\d+(?:[eE][-+]?\d+)?)\s*$/;
 const PERCENT = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*%\s*$/;

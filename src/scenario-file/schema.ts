@@ -1,6 +1,7 @@
 // The scenario file as users write it. Parsing it fills every default (the real AI Horde's, see
 // shared/horde-model.md §9) and converts durations to seconds and rates to events per second, giving a `Scenario`.
 import { z } from "zod";
+import { offeredLoad, scaleRates } from "../horde/load-factor.js";
 import { type RuleKind, ruleNames, ruleParamsSchema } from "../policies/registry.js";
 import type {
   ArrivalStream,
@@ -16,7 +17,6 @@ import type {
   WorkerGroup,
 } from "../scenario/types.js";
 import { duration, nonNegativeInt, positiveDuration, positiveInt, probability, rate } from "../scenario/units.js";
-import { offeredLoad, scaleRates } from "../horde/load-factor.js";
 import { describe, didYouMean, errorMap, unknownKeyMessage } from "./messages.js";
 import { objectivesSchema } from "./objectives.js";
 import { strict } from "./strict.js";

@@ -2,8 +2,8 @@ import type { CommandModule } from "yargs";
 import { paretoCells } from "../../metrics/pareto.js";
 import { mergeSweep } from "../../results/merge-sweep.js";
 import { formatSweepTable } from "../../results/sweep-results.js";
-import { sweepCharts, sweepDocument } from "./sweep.js";
 import { folderFiles, folderLines, Output, type OutputArgs, outputOptions } from "../output.js";
+import { sweepCharts, sweepDocument } from "./sweep.js";
 
 interface MergeArgs extends OutputArgs {
   dirs: string[];

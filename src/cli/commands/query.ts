@@ -1,6 +1,6 @@
 import type { CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
-import { type QueryResult, queryFolder } from "../../results/query.js";
+import type { QueryResult } from "../../results/query.js";
 
 interface QueryArgs {
   dir: string;
@@ -46,7 +46,7 @@ export const queryCommand: CommandModule<object, QueryArgs> = {
       .option("csv", { type: "boolean", default: false, describe: "Print the rows as CSV with a header row" }),
   handler: async (argv) => {
     if (argv.json && argv.csv) throw new UserError("--json and --csv contradict each other: choose one");
-    const result = await queryFolder(argv.dir, argv.sql);
+    const result = await (await import("../../results/query.js")).queryFolder(argv.dir, argv.sql);
     if (argv.json) {
       const objects = result.rows.map((r) => Object.fromEntries(result.columns.map((c, i) => [c, r[i]])));
       process.stdout.write(`${JSON.stringify(objects, null, 2)}\n`);

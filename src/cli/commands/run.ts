@@ -7,11 +7,10 @@ import { formatModelTable } from "../../metrics/load-summary.js";
 import { formatTargetTable } from "../../metrics/status-targets.js";
 import { formatComparisonTable } from "../../metrics/summary.js";
 import { leftoverPartials } from "../../results/output-folder.js";
-import { RECORDS_CHOICES, type RecordsChoice } from "../../results/record-files.js";
-import { RECORD_FORMATS, type RecordFormat } from "../../results/record-store.js";
-import { type RunSummary, runExperiment } from "../../results/run-folder.js";
+import { RECORD_FORMATS, RECORDS_CHOICES, type RecordFormat, type RecordsChoice } from "../../results/record-files.js";
+import type { RunSummary } from "../../results/run-folder.js";
 import { loadScenarioFile, scenarioSha256 } from "../../scenario-file/load.js";
-import { Output, type OutputArgs, folderFiles, folderLines, outputOptions } from "../output.js";
+import { folderFiles, folderLines, Output, type OutputArgs, outputOptions } from "../output.js";
 import { RunProgress } from "../progress.js";
 import { type SequentialArgs, sequentialOptions, sequentialPlan } from "../run-sequential.js";
 
@@ -147,6 +146,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
     let summary: RunSummary;
     if (sequential === null) progress.start(arms.length * replications, arms.length * replications);
     try {
+      // loaded here, not at start-up: it brings DuckDB, which every other command can do without
+      const { runExperiment } = await import("../../results/run-folder.js");
       summary = await runExperiment({
         scenario,
         scenarioText: text,

@@ -6,9 +6,9 @@
 import type { ReportData } from "../../results/read-results.js";
 import {
   CONFIG,
-  PALETTE,
   failureRate,
   messageChart,
+  PALETTE,
   pct,
   policyColors,
   type Row,

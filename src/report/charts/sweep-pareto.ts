@@ -23,7 +23,7 @@ import {
   textWidth,
   whiskersText,
 } from "./common.js";
-import { type LabelBox, LEADER_AFTER, nearestOnBox, placePointLabels, POINT_LABEL_HEIGHT } from "./point-labels.js";
+import { type LabelBox, LEADER_AFTER, nearestOnBox, POINT_LABEL_HEIGHT, placePointLabels } from "./point-labels.js";
 import {
   cellsText,
   figure,
