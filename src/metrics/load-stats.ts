@@ -25,6 +25,7 @@ export interface LoadStats {
   delivered_mps_per_s: number;
   /** MPS of jobs whose result was not used (aborted, faulted, discarded, expired, cancelled), per second. */
   wasted_mps_per_s: number;
+  /** Per user class; empty when every request is of one class. */
   by_class: Record<string, GroupLoad>;
   by_model: Record<string, GroupLoad>;
   /**
@@ -112,7 +113,8 @@ export class LoadAccumulator {
     const span = this.window.horizon - this.window.warmup;
     const wait = this.completed === 0 ? Number.NaN : this.waitSum / this.completed;
     const processing = this.completed === 0 ? Number.NaN : this.processingSum / this.completed;
-    const byClass = finishGroups(this.classes);
+    // one class (a scenario without classes) says nothing the overall figures do not: not sorted again
+    const byClass = this.classes.size > 1 ? finishGroups(this.classes) : {};
     return {
       wait_mean_s: wait,
       processing_mean_s: processing,

@@ -110,7 +110,8 @@ export class ReplicationAccumulator {
   private userFailures = 0;
   private userFailureTimeSum = 0;
   private readonly warmupIds = new Set<number>();
-  private readonly endedLatency = new Map<number, number>();
+  /** Latency of each ended request by request id (ids are dense within a replication); NaN where none. */
+  private endedLatency = new Float64Array(1024).fill(Number.NaN);
   private readonly wastedByRequest = new Map<number, number>();
   private readonly hedgesByRequest = new Map<number, number>();
   private readonly affectedIds = new Set<number>();
@@ -126,7 +127,7 @@ export class ReplicationAccumulator {
       return;
     }
     this.attempts += r.attempts;
-    this.endedLatency.set(r.request_id, r.latency_s);
+    this.setEndedLatency(r.request_id, r.latency_s);
     if (r.outcome === "completed") {
       this.completed++;
       this.latencies.push(r.latency_s);
@@ -135,6 +136,16 @@ export class ReplicationAccumulator {
       else this.expired++;
       this.failureTimeSum += r.latency_s;
     }
+  }
+
+  private setEndedLatency(id: number, latency: number): void {
+    if (!Number.isInteger(id) || id < 0) return;
+    if (id >= this.endedLatency.length) {
+      const bigger = new Float64Array(Math.max(id + 1, this.endedLatency.length * 2)).fill(Number.NaN);
+      bigger.set(this.endedLatency);
+      this.endedLatency = bigger;
+    }
+    this.endedLatency[id] = latency;
   }
 
   addUser(u: UserRecord): void {
@@ -171,8 +182,8 @@ export class ReplicationAccumulator {
     for (const id of this.affectedIds) {
       if (warm.has(id)) continue;
       affected++;
-      const l = this.endedLatency.get(id);
-      if (l !== undefined) {
+      const l = id >= 0 && id < this.endedLatency.length ? this.endedLatency[id] : Number.NaN;
+      if (!Number.isNaN(l)) {
         affectedEnded++;
         affectedLatencySum += l;
       }

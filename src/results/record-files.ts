@@ -159,6 +159,16 @@ export const RECORDS_CHOICES: readonly RecordsChoice[] = ["none", "requests", "a
 export const WENT_WRONG_SQL =
   "outcome IS DISTINCT FROM 'completed' OR attempts IS NULL OR attempts > (CASE WHEN images_requested >= 1 THEN images_requested ELSE 1 END)";
 
+/**
+ * The tables each `--records` choice gathers: `requests` leaves out the users (no chart reads them; a user's
+ * outcome is the last request of its origin_id chain), `all` keeps every table.
+ */
+export function tablesFor(records: RecordsChoice): readonly TableName[] {
+  if (records === "none") return [];
+  if (records === "requests") return ["requests", "attempts", "workers", "samples"];
+  return TABLES.map((t) => t.name);
+}
+
 /** One unit's (or a whole run's) records as a RecordSink: every record becomes a row of its table's batch. */
 export class RecordFiles implements RecordSink {
   readonly requests = new ColumnBatch(REQUESTS);
@@ -166,13 +176,19 @@ export class RecordFiles implements RecordSink {
   readonly attempts = new ColumnBatch(ATTEMPTS);
   readonly workers = new ColumnBatch(WORKERS);
   readonly samples = new ColumnBatch(SAMPLES);
+  private readonly keepUsers: boolean;
+
+  /** `tables`: which tables to gather (default every one); a record of another table is dropped. */
+  constructor(private readonly tables: readonly TableName[] = TABLES.map((t) => t.name)) {
+    this.keepUsers = tables.includes("users");
+  }
 
   request(r: RequestRecord): void {
     this.requests.add(r);
   }
 
   user(u: UserRecord): void {
-    this.users.add(u);
+    if (this.keepUsers) this.users.add(u);
   }
 
   attempt(a: AttemptRecord): void {
@@ -187,8 +203,9 @@ export class RecordFiles implements RecordSink {
     this.samples.add(s);
   }
 
-  /** Every batch, in TABLES order. */
+  /** Every batch gathered, in TABLES order. */
   batches(): ColumnBatch<object>[] {
-    return [this.requests, this.users, this.attempts, this.workers, this.samples] as ColumnBatch<object>[];
+    const all = [this.requests, this.users, this.attempts, this.workers, this.samples] as ColumnBatch<object>[];
+    return all.filter((b) => this.tables.includes(b.spec.name));
   }
 }

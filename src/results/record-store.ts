@@ -25,6 +25,7 @@ import {
   TABLES,
   type TableName,
   type TableSpec,
+  tablesFor,
   WENT_WRONG_SQL,
 } from "./record-files.js";
 import { sqlIdentifier, sqlString } from "./sql.js";
@@ -274,7 +275,7 @@ export class RecordStore {
    * anything is decoded, and kept in the order they came.
    */
   private fileQuery(spec: TableSpec<object>): string | null {
-    if (this.records === "none") return null;
+    if (!tablesFor(this.records).includes(spec.name)) return null;
     if (spec.name !== "attempts" || this.records === "all")
       return `SELECT ${this.decoded(spec, "t")} FROM ${sqlIdentifier(spec.name)} t`;
     const outcome = this.decodedColumn("outcome", "text", "r");

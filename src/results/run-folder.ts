@@ -15,7 +15,7 @@ import { type Summary, summarize, tidy } from "../metrics/summary.js";
 import type { PolicyConfig, Scenario } from "../scenario/types.js";
 import { diskError } from "./disk-errors.js";
 import { OutputFolder } from "./output-folder.js";
-import { RecordFiles, type RecordsChoice } from "./record-files.js";
+import { RecordFiles, type RecordsChoice, tablesFor } from "./record-files.js";
 import { type RecordFormat, RecordStore } from "./record-store.js";
 import { runFolderUnit, runUnitInWorker, type UnitWorkerData, type WorkerUnitResult } from "./run-unit-folder.js";
 
@@ -76,7 +76,7 @@ async function runInProcess(
       // a signal is handled between units: the loop gives it its turn here
       await nextTurn();
       if (opts.signal?.aborted) throw interrupted(opts.signal, folder);
-      const files = store === null ? undefined : new RecordFiles();
+      const files = store === null ? undefined : new RecordFiles(tablesFor(store.records));
       if (files !== undefined) store?.attach(files);
       const hordeLog = opts.hordeLog && a === 0 && rep === 1 ? folder.path("horde.log") : undefined;
       const result = runFolderUnit(opts.scenario, opts.arms[a], opts.seed, rep, files, hordeLog);
@@ -108,7 +108,7 @@ async function runPlan(
     seed: opts.seed,
     dir: folder.dir,
     hordeLog: opts.hordeLog === true,
-    records: store !== null,
+    tables: store === null ? null : [...tablesFor(store.records)],
   };
   const tables = new Map<string, { task: UnitTask; tables: WorkerUnitResult["tables"] }>();
   for (let tasks = plan.next(stats); tasks !== null; tasks = plan.next(stats)) {

@@ -4,8 +4,8 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { assignModels, fitStatus, MEAN_PIXELS } from "../../src/analyze/status-fit.js";
 import { secantStep } from "../../src/analyze/calibrate-status.js";
+import { assignModels, fitStatus, MEAN_PIXELS } from "../../src/analyze/status-fit.js";
 import { loadScenarioFile } from "../../src/scenario-file/load.js";
 import { cli, root } from "../helpers/cli.js";
 

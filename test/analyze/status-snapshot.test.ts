@@ -5,9 +5,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../src/errors.js";
 import { JsonSyntaxError, lineCol, parseJsonWithPositions } from "../../src/analyze/json-positions.js";
 import { readModelsSnapshot, readPerformanceSnapshot } from "../../src/analyze/status-snapshot.js";
+import { UserError } from "../../src/errors.js";
 
 const root = join(import.meta.dirname, "..", "..");
 const PERFORMANCE = join(root, "scenarios/status/performance-snapshot.json");

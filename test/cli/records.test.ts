@@ -33,6 +33,10 @@ describe("--records and --format", () => {
     expect(files(all.out)).toEqual([...tables.map((t) => `${t}.parquet`), "scenario.yaml", "summary.json"].sort());
     expect(files(csv.out)).toEqual([...tables.map((t) => `${t}.csv`), "scenario.yaml", "summary.json"].sort());
     expect(files(none.out)).toEqual(["scenario.yaml", "summary.json"]);
+    // the default leaves the users out (no chart reads them)
+    expect(files(dflt.out)).toEqual(
+      [...tables.filter((t) => t !== "users").map((t) => `${t}.parquet`), "scenario.yaml", "summary.json"].sort(),
+    );
     expect(readFileSync(join(csv.out, "requests.csv"), "utf8").split("\n")[0]).toBe(REQUEST_COLUMNS.join(","));
   });
 

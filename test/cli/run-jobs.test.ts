@@ -37,7 +37,6 @@ describe("hordesim run --jobs", () => {
         "samples.parquet",
         "scenario.yaml",
         "summary.json",
-        "users.parquet",
         "workers.parquet",
       ].sort(),
     );

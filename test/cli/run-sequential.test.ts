@@ -1,10 +1,11 @@
 // Every refusal of run's sequential options, before anything runs (the CLI's exit 2 for three of them is in
 // run-decisions.test.ts).
+
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type SequentialArgs, sequentialPlan } from "../../src/cli/run-sequential.js";
 import { UserError } from "../../src/errors.js";
 import { loadScenarioFile } from "../../src/scenario-file/load.js";
-import { join } from "node:path";
 
 const fixture = (name: string) => loadScenarioFile(join(import.meta.dirname, "fixtures", name));
 const small = fixture("small.yaml");

@@ -1,5 +1,5 @@
-import { DEFAULT_OBJECTIVE_LIST } from "../../src/scenario-file/objectives.js";
 import type { Scenario, WorkerGroup } from "../../src/scenario/types.js";
+import { DEFAULT_OBJECTIVE_LIST } from "../../src/scenario-file/objectives.js";
 
 /** A scenario built in code with the real server's defaults, for tests that must not depend on the loader. */
 export function manualScenario(over: Partial<Scenario> = {}): Scenario {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 import { bestArm } from "../../src/metrics/best-arm.js";
 import type { ReplicationStats } from "../../src/metrics/replication-stats.js";
-import { bestArms } from "../../src/results/sweep-results.js";
 import { sweepBestSpec } from "../../src/report/charts/sweep-best.js";
 import type { SweepSummary } from "../../src/results/sweep-results.js";
+import { bestArms } from "../../src/results/sweep-results.js";
 
 const rep = (p90: number) =>
   ({ user_latency: { mean: p90 / 2, p50: p90 / 3, p90, p99: p90 * 2, max: p90 * 3 } }) as ReplicationStats;

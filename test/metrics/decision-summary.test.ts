@@ -5,8 +5,8 @@ import {
   formatReplicationTable,
   PRINTED_REPLICATIONS,
 } from "../../src/metrics/decision-summary.js";
-import { userStats } from "../helpers/replication-stats.js";
 import { DEFAULT_OBJECTIVE_LIST } from "../../src/scenario-file/objectives.js";
+import { userStats } from "../helpers/replication-stats.js";
 
 const rep = userStats;
 

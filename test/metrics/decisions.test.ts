@@ -4,8 +4,8 @@ import { chosenFigures, decideAll, formatDecisions } from "../../src/metrics/dec
 import { FIGURE_NAMES, FIGURES } from "../../src/metrics/figures.js";
 import type { LatencyStats, ReplicationStats } from "../../src/metrics/replication-stats.js";
 import { decide } from "../../src/metrics/verdict.js";
-import { DEFAULT_OBJECTIVE_LIST } from "../../src/scenario-file/objectives.js";
 import type { Objective } from "../../src/scenario/types.js";
+import { DEFAULT_OBJECTIVE_LIST } from "../../src/scenario-file/objectives.js";
 
 const lat = (m: number): LatencyStats => ({ mean: m, p50: m + 1, p90: m + 2, p99: m + 3, max: m + 4 });
 

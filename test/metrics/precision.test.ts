@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../src/errors.js";
 import { standardNormal } from "../../src/engine/distributions.js";
 import { Alea } from "../../src/engine/random.js";
+import { UserError } from "../../src/errors.js";
 import type { FigureName } from "../../src/metrics/figures.js";
 import {
   formatStop,

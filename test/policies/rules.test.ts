@@ -1,10 +1,10 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { Job } from "../../src/horde/worker.js";
+import { heartbeatDetector } from "../../src/policies/detector-heartbeat.js";
 import { backoffCeiling } from "../../src/policies/rule-backoff.js";
 import { Breaker } from "../../src/policies/rule-reputation.js";
 import { RttEstimator } from "../../src/policies/timeout-adaptive.js";
-import { heartbeatDetector } from "../../src/policies/detector-heartbeat.js";
-import { Job } from "../../src/horde/worker.js";
 
 describe("adaptive timeout: RFC 6298 on seconds per MPS", () => {
   it("follows the RFC's sequence (α = 1/8, β = 1/4, K = 4)", () => {

@@ -4,8 +4,8 @@ import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "nod
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { findChromium, unpackBundledChromium } from "../helpers/find-chromium.js";
 import { root } from "../helpers/cli.js";
+import { findChromium, unpackBundledChromium } from "../helpers/find-chromium.js";
 
 const dir = mkdtempSync(join(tmpdir(), "hordesim-find-chromium-"));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -16,10 +16,9 @@ import {
 } from "../../src/report/charts/cost-benefit.js";
 import { FOREST_PANELS, forestSpec } from "../../src/report/charts/forest.js";
 import { buildCharts, CHART_NAMES } from "../../src/report/charts/index.js";
-import { cdfRanks, dashOf, latencyTailSpec, MAX_CDF_POINTS } from "../../src/report/charts/latency-tail.js";
 import { latencyQuantilesSpec } from "../../src/report/charts/latency-quantiles.js";
+import { cdfRanks, dashOf, latencyTailSpec, MAX_CDF_POINTS } from "../../src/report/charts/latency-tail.js";
 import { queueSpec } from "../../src/report/charts/queue.js";
-import { waitsSpec } from "../../src/report/charts/waits.js";
 import {
   MAX_TIMELINE_REQUESTS,
   STRIKES,
@@ -27,6 +26,7 @@ import {
   timelineSpec,
   worstRequests,
 } from "../../src/report/charts/timeline.js";
+import { waitsSpec } from "../../src/report/charts/waits.js";
 import { workerAbortsSpec } from "../../src/report/charts/worker-aborts.js";
 import { type ReportData, readResultFolder } from "../../src/results/read-results.js";
 import { type Fixture, writeFixture } from "./fixture.js";

@@ -8,9 +8,9 @@ import { join } from "node:path";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { textWidth } from "../../src/report/charts/common.js";
+import { LABEL_GAP, placePointLabels } from "../../src/report/charts/point-labels.js";
 import { HEAT_RANGE, niceTicks } from "../../src/report/charts/sweep-common.js";
 import { axisValues, wrapWords } from "../../src/report/charts/sweep-lines.js";
-import { LABEL_GAP, placePointLabels } from "../../src/report/charts/point-labels.js";
 import { PARETO_LABEL_HEIGHT, PARETO_LABEL_SIZE, sweepParetoSpec } from "../../src/report/charts/sweep-pareto.js";
 import { renderChart } from "../../src/report/render.js";
 import {
