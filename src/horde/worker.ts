@@ -1,13 +1,8 @@
 import type { FailureMode, WorkerGroup } from "../scenario/types.js";
+import type { AttemptEnd } from "./record-types.js";
 
-export type JobEnd =
-  | "completed"
-  | "stale_abort"
-  | "reported_fault"
-  | "late_discarded"
-  | "expired"
-  | "cancelled"
-  | "open";
+/** How a job ended: what its attempt record says. */
+export type JobEnd = AttemptEnd;
 
 /** What will happen to a job on its worker, decided at pop from the worker's own random stream. */
 export type Fate = "ok" | "hang" | "crash" | "fault" | "late";
