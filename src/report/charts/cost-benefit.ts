@@ -325,7 +325,7 @@ export function costBenefitSpec(data: ReportData): Spec {
             type: "quantitative",
             scale: xScale,
             title: xTitle,
-            axis: { format: xd[1] >= 10 ? ",.0f" : ".2~f" },
+            axis: { format: xd[1] >= 10 ? ",.0f" : ".2~f", tickCount: 6 },
           },
           y: { field: "p99_s", type: "quantitative", scale: yScale, title: yTitle },
           color,
