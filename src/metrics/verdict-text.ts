@@ -25,6 +25,14 @@ function comparison(v: ArmVerdict, figure: FigureName, bound: "upper" | "lower" 
   return `${v.name} ${diff} (${range}${needs(v.replications_needed)})`;
 }
 
+/** A worse arm against the recommended one; when that pair's bound does not show it, the arm it was shown worse than. */
+function worse(v: ArmVerdict, figure: FigureName): string {
+  const text = comparison(v, figure, "lower");
+  const lower = v.vs_recommended?.lower;
+  if (v.worse_than === null || lower === null || lower === undefined || lower > 0) return text;
+  return `${text.slice(0, -1)}; shown worse than ${v.worse_than})`;
+}
+
 function check(c: ConstraintCheck): string {
   const label = FIGURES[c.figure].label;
   const bound = formatFigureValue(c.figure, c.max);
@@ -48,7 +56,7 @@ const GROUPS: { status: ArmStatus; title: string; render: (v: ArmVerdict, f: Fig
   { status: "not-separated", title: "cannot be told apart from it", render: (v, f) => comparison(v, f, "upper") },
   { status: "within-indifference", title: "within δ of it", render: (v, f) => comparison(v, f, "both") },
   { status: "identical", title: "identical to it in every replication", render: (v) => v.name },
-  { status: "worse", title: "worse", render: (v, f) => comparison(v, f, "lower") },
+  { status: "worse", title: "worse", render: (v, f) => worse(v, f) },
   { status: "infeasible", title: "infeasible", render: (v) => unmet(v) },
   { status: "not-shown-feasible", title: "not shown to meet the bounds", render: (v) => unmet(v) },
   {

@@ -147,6 +147,22 @@ describe("edge cases", () => {
     expect(formatVerdict(v)).toContain("cannot be told apart from it: a +1.00 s (one pair: no interval)");
   });
 
+  it("names the arm a worse arm was shown worse than when its pair with the recommended arm does not show it", () => {
+    // a: noisy, lowest mean; b: steady; c: b + 2 in every replication, so c is shown worse than b (S = 0),
+    // while c − a, whose differences swing by ±10, is not separated on its own
+    const v = decide(latency(), [
+      arm("a", [0, 20, 0, 20]),
+      arm("b", [10, 10.5, 9.5, 10]),
+      arm("c", [12, 12.5, 11.5, 12]),
+    ]);
+    expect(v.recommended).toBe("a");
+    const c = v.arms.find((x) => x.name === "c");
+    expect(c?.status).toBe("worse");
+    expect(c?.worse_than).toBe("b");
+    expect(c?.vs_recommended?.lower ?? 1).toBeLessThanOrEqual(0);
+    expect(formatVerdict(v)).toMatch(/worse: c \+2\.00 s \(at least -[0-9.]+ s; shown worse than b\)/);
+  });
+
   it("an exact tie goes to the arm listed first; an arm equal in every replication is identical", () => {
     const v = decide(latency(), [arm("base", [5, 6, 7]), arm("copy", [5, 6, 7]), arm("other", [6, 5, 7])]);
     expect(v.recommended).toBe("base");
