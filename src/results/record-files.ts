@@ -169,6 +169,14 @@ export function tablesFor(records: RecordsChoice): readonly TableName[] {
   return TABLES.map((t) => t.name);
 }
 
+const FINE = 1;
+const WRONG = 2;
+
+/** The request may have gone wrong (WENT_WRONG_SQL in JavaScript): not completed, or more jobs than images. */
+export function wentWrong(r: RequestRecord): boolean {
+  return r.outcome !== "completed" || !Number.isFinite(r.attempts) || r.attempts > Math.max(1, r.images_requested);
+}
+
 /** One unit's (or a whole run's) records as a RecordSink: every record becomes a row of its table's batch. */
 export class RecordFiles implements RecordSink {
   readonly requests = new ColumnBatch(REQUESTS);
@@ -178,13 +186,39 @@ export class RecordFiles implements RecordSink {
   readonly samples = new ColumnBatch(SAMPLES);
   private readonly keepUsers: boolean;
 
-  /** `tables`: which tables to gather (default every one); a record of another table is dropped. */
-  constructor(private readonly tables: readonly TableName[] = TABLES.map((t) => t.name)) {
+  /** With wrongAttemptsOnly: per request id, 0 before its record, then FINE or WRONG (ids are dense per unit). */
+  private state = new Uint8Array(1024);
+  /** Attempts that came before their request's record, by request id. */
+  private readonly pending = new Map<number, AttemptRecord[]>();
+
+  /**
+   * `tables`: which tables to gather (default every one); a record of another table is dropped.
+   * `wrongAttemptsOnly` (`--records requests`): keep only the attempts of the requests that went wrong
+   * (wentWrong), decided when the request's record comes; attempts that come first wait for it.
+   */
+  constructor(
+    private readonly tables: readonly TableName[] = TABLES.map((t) => t.name),
+    private readonly wrongAttemptsOnly = false,
+  ) {
     this.keepUsers = tables.includes("users");
   }
 
   request(r: RequestRecord): void {
     this.requests.add(r);
+    if (!this.wrongAttemptsOnly) return;
+    const id = r.request_id;
+    if (!Number.isInteger(id) || id < 0) return;
+    if (id >= this.state.length) {
+      const bigger = new Uint8Array(Math.max(id + 1, this.state.length * 2));
+      bigger.set(this.state);
+      this.state = bigger;
+    }
+    const wrong = wentWrong(r);
+    this.state[id] = wrong ? WRONG : FINE;
+    const waiting = this.pending.get(id);
+    if (waiting === undefined) return;
+    this.pending.delete(id);
+    if (wrong) for (const a of waiting) this.attempts.add(a);
   }
 
   user(u: UserRecord): void {
@@ -192,7 +226,18 @@ export class RecordFiles implements RecordSink {
   }
 
   attempt(a: AttemptRecord): void {
-    this.attempts.add(a);
+    if (!this.wrongAttemptsOnly) {
+      this.attempts.add(a);
+      return;
+    }
+    const id = a.request_id;
+    const st = id >= 0 && id < this.state.length ? this.state[id] : 0;
+    if (st === WRONG) this.attempts.add(a);
+    else if (st === 0) {
+      const waiting = this.pending.get(id);
+      if (waiting === undefined) this.pending.set(id, [a]);
+      else waiting.push(a);
+    }
   }
 
   worker(w: WorkerRecord): void {

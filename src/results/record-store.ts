@@ -26,7 +26,6 @@ import {
   type TableName,
   type TableSpec,
   tablesFor,
-  WENT_WRONG_SQL,
 } from "./record-files.js";
 import { sqlIdentifier, sqlString } from "./sql.js";
 
@@ -276,12 +275,8 @@ export class RecordStore {
    */
   private fileQuery(spec: TableSpec<object>): string | null {
     if (!tablesFor(this.records).includes(spec.name)) return null;
-    if (spec.name !== "attempts" || this.records === "all")
-      return `SELECT ${this.decoded(spec, "t")} FROM ${sqlIdentifier(spec.name)} t`;
-    const outcome = this.decodedColumn("outcome", "text", "r");
-    const wrong = `SELECT policy, replication, request_id FROM (SELECT r.policy, r.replication, r.request_id, r.attempts, r.images_requested, ${outcome} AS outcome FROM requests r) WHERE ${WENT_WRONG_SQL}`;
-    const kept = `SELECT a.*, a.rowid AS _row FROM attempts a WHERE (a.policy, a.replication, a.request_id) IN (SELECT (policy, replication, request_id) FROM (${wrong}))`;
-    return `SELECT ${this.decoded(spec, "t")} FROM (${kept}) t ORDER BY t._row`;
+    // with --records requests the units' RecordFiles kept only the attempts of requests that went wrong
+    return `SELECT ${this.decoded(spec, "t")} FROM ${sqlIdentifier(spec.name)} t`;
   }
 
   /** Writes every table `--records` asks for to `pathOf(name)`; returns the paths written. */

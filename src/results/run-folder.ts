@@ -76,7 +76,8 @@ async function runInProcess(
       // a signal is handled between units: the loop gives it its turn here
       await nextTurn();
       if (opts.signal?.aborted) throw interrupted(opts.signal, folder);
-      const files = store === null ? undefined : new RecordFiles(tablesFor(store.records));
+      const files =
+        store === null ? undefined : new RecordFiles(tablesFor(store.records), store.records === "requests");
       if (files !== undefined) store?.attach(files);
       const hordeLog = opts.hordeLog && a === 0 && rep === 1 ? folder.path("horde.log") : undefined;
       const result = runFolderUnit(opts.scenario, opts.arms[a], opts.seed, rep, files, hordeLog);
@@ -109,6 +110,7 @@ async function runPlan(
     dir: folder.dir,
     hordeLog: opts.hordeLog === true,
     tables: store === null ? null : [...tablesFor(store.records)],
+    wrongAttemptsOnly: store?.records === "requests",
   };
   const tables = new Map<string, { task: UnitTask; tables: WorkerUnitResult["tables"] }>();
   for (let tasks = plan.next(stats); tasks !== null; tasks = plan.next(stats)) {

@@ -45,6 +45,8 @@ export interface UnitWorkerData {
   hordeLog: boolean;
   /** The record tables wanted (sent back with their results), or null for none. */
   tables: TableName[] | null;
+  /** Keep only the attempts of the requests that went wrong (`--records requests`). */
+  wrongAttemptsOnly: boolean;
 }
 
 /** A unit run on a worker thread: its result and, when records are wanted, its tables. */
@@ -56,7 +58,7 @@ export type { UnitTask };
 
 /** The worker-thread side of a parallel run: one unit, its records gathered in columns and sent back. */
 export function runUnitInWorker(data: UnitWorkerData, task: UnitTask): WorkerUnitResult {
-  const files = data.tables === null ? undefined : new RecordFiles(data.tables);
+  const files = data.tables === null ? undefined : new RecordFiles(data.tables, data.wrongAttemptsOnly);
   const hordeLog = data.hordeLog && task.arm === 0 && task.replication === 1 ? join(data.dir, "horde.log") : undefined;
   const result = runFolderUnit(data.scenario, data.arms[task.arm], data.seed, task.replication, files, hordeLog);
   const tables = files?.batches().map((b): [TableName, BatchContents] => [b.spec.name, b.take()]) ?? null;

@@ -67,6 +67,15 @@ describe("--records and --format", () => {
     expect(kept).toBe(await count(all.out, wrongJobs));
     expect(kept).toBeGreaterThan(0);
     expect(kept).toBeLessThan(await count(all.out, "SELECT count(*) FROM attempts"));
+    // the same jobs, not only as many
+    const keys = async (d: string, sql: string) => (await rows(d, sql)).map((r) => r.join("/")).sort();
+    expect(await keys(dflt.out, "SELECT policy, replication, job_id FROM attempts")).toEqual(
+      await keys(
+        all.out,
+        `SELECT a.policy, a.replication, a.job_id FROM attempts a JOIN requests r USING (policy, replication, request_id)
+         WHERE r.outcome <> 'completed' OR r.attempts > r.images_requested`,
+      ),
+    );
     // every stale abort is among them
     const stale = `SELECT count(*) FROM attempts WHERE "end" = 'stale_abort'`;
     expect(await count(dflt.out, stale)).toBe(await count(all.out, stale));
