@@ -231,8 +231,9 @@ export function readScenarioYaml(text: string, file: string): ScenarioYaml {
   } catch (e) {
     const message = (e as Error).message;
     const alias = /alias.*: (\S+)$/.exec(message)?.[1];
-    const at = alias === undefined ? -1 : text.indexOf(`*${alias}`);
-    const { line, col } = at < 0 ? { line: 0, col: 0 } : lines.linePos(at);
+    // an alias error points at the alias; a merge key's (`<<: 0`) at the first merge key; else the file's start
+    const at = alias !== undefined ? text.indexOf(`*${alias}`) : /merge/i.test(message) ? text.indexOf("<<") : -1;
+    const { line, col } = at < 0 ? { line: 1, col: 1 } : lines.linePos(at);
     fail(file, `YAML error: ${message}`, line, col);
   }
   return { file, doc, lines, data };

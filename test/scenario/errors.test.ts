@@ -175,6 +175,13 @@ describe("robustness", () => {
     );
   });
 
+  it("a merge key over a scalar is reported at the merge key (fast-check's counterexample)", () => {
+    const e = caught(() => parseScenario('"":\n  <<: 0\n', "f.yaml"));
+    expect(e.problems).toEqual([
+      { file: "f.yaml", line: 2, col: 3, path: "", message: "YAML error: Merge sources must be maps or map aliases" },
+    ]);
+  });
+
   it("any YAML value gives a ScenarioError whose problems all have a position", () => {
     fc.assert(
       fc.property(fc.object({ maxDepth: 3 }), (value) => {
