@@ -113,7 +113,13 @@ export function parseJsonWithPositions(text: string): ParsedJson {
       skipSpace();
       if (text[i] !== ":") fail("expected ':' after a key");
       i++;
-      out[key] = value(childPath(path, key));
+      // an own property even for "__proto__" (plain assignment would set the prototype), as JSON.parse does
+      Object.defineProperty(out, key, {
+        value: value(childPath(path, key)),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
       skipSpace();
       if (text[i] === ",") {
         i++;

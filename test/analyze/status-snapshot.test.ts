@@ -170,6 +170,14 @@ describe("JSON with positions", () => {
     );
   });
 
+  it("keeps a key named __proto__ as an own member, as JSON.parse does (fast-check's counterexample)", () => {
+    const text = '{"":{"__proto__":null},"__proto__":{"a":1}}';
+    const value = parseJsonWithPositions(text).value as Record<string, unknown>;
+    expect(value).toEqual(JSON.parse(text));
+    expect(Object.getPrototypeOf(value)).toBe(Object.prototype);
+    expect(Object.keys(value)).toEqual(["", "__proto__"]);
+  });
+
   it("every member's offset is where its value's text starts", () => {
     fc.assert(
       fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (obj) => {
