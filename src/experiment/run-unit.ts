@@ -41,15 +41,15 @@ export function runUnit(run: UnitRun): UnitResult {
   const sink: RecordSink = {
     request: (r) => {
       out?.request(r);
-      for (const a of accs) a.addRequest(r);
+      for (let i = 0; i < accs.length; i++) accs[i].addRequest(r);
     },
     user: (u) => {
       out?.user(u);
-      for (const a of accs) a.addUser(u);
+      for (let i = 0; i < accs.length; i++) accs[i].addUser(u);
     },
     attempt: (at) => {
       out?.attempt(at);
-      for (const a of accs) a.addAttempt(at);
+      for (let i = 0; i < accs.length; i++) accs[i].addAttempt(at);
     },
     worker: (w) => out?.worker(w),
     sample: (s) => {

@@ -65,6 +65,14 @@ function group(groups: Map<string, GroupLists>, name: string): GroupLists {
   return g;
 }
 
+function countUser(g: GroupLists, u: UserRecord): void {
+  g.users++;
+  if (u.outcome === "completed") {
+    g.completed++;
+    g.latencies.push(u.latency_s);
+  }
+}
+
 function finishGroups(groups: Map<string, GroupLists>): Record<string, GroupLoad> {
   const out: Record<string, GroupLoad> = {};
   for (const name of [...groups.keys()].sort()) out[name] = (groups.get(name) as GroupLists).finish();
@@ -94,13 +102,8 @@ export class LoadAccumulator {
 
   addUser(u: UserRecord): void {
     if (u.warmup || u.outcome === "open") return;
-    for (const g of [group(this.classes, u.user_class), group(this.models, u.model)]) {
-      g.users++;
-      if (u.outcome === "completed") {
-        g.completed++;
-        g.latencies.push(u.latency_s);
-      }
-    }
+    countUser(group(this.classes, u.user_class), u);
+    countUser(group(this.models, u.model), u);
   }
 
   addAttempt(a: AttemptRecord): void {
