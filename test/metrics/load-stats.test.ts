@@ -1,72 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { AttemptRecord, RequestRecord, UserRecord } from "../../src/horde/record-types.js";
 import { fairness, LoadAccumulator } from "../../src/metrics/load-stats.js";
 import { summarizeLoad } from "../../src/metrics/load-summary.js";
 import type { ReplicationStats } from "../../src/metrics/replication-stats.js";
-
-const request = (over: Partial<RequestRecord>): RequestRecord => ({
-  policy: "p",
-  replication: 1,
-  request_id: 0,
-  origin_id: 0,
-  arrival_id: 0,
-  resubmission: 0,
-  stream: "s",
-  width: 512,
-  height: 512,
-  steps: 30,
-  sampler: "k_euler_a",
-  model: "m",
-  submitted_s: 200,
-  done_s: 260,
-  outcome: "completed",
-  images_requested: 1,
-  images_delivered: 1,
-  attempts: 1,
-  latency_s: 60,
-  seen_s: 260,
-  warmup: false,
-  user_class: "a",
-  kudos: 0,
-  mps: 8,
-  first_pop_s: 240,
-  wait_s: 40,
-  ...over,
-});
-
-const user = (over: Partial<UserRecord>): UserRecord => ({
-  policy: "p",
-  replication: 1,
-  origin_id: 0,
-  arrival_id: 0,
-  submitted_s: 200,
-  final_s: 260,
-  outcome: "completed",
-  submissions: 1,
-  latency_s: 60,
-  warmup: false,
-  user_class: "a",
-  model: "m",
-  ...over,
-});
-
-const attempt = (over: Partial<AttemptRecord>): AttemptRecord => ({
-  policy: "p",
-  replication: 1,
-  request_id: 0,
-  job_id: 0,
-  attempt: 1,
-  worker_id: 0,
-  worker_name: "w",
-  popped_s: 240,
-  ended_s: 260,
-  end: "completed",
-  ttl_s: 150,
-  hedge: false,
-  wasted_gpu_s: 0,
-  mps: 8,
-  ...over,
-});
+import { attemptRecord as attempt, requestRecord as request, userRecord as user } from "../helpers/records.js";
 
 describe("load figures of one replication, worked by hand", () => {
   const acc = new LoadAccumulator({ warmup: 100, horizon: 1100 });

@@ -1,53 +1,13 @@
 import { describe, expect, it } from "vitest";
 import type { AttemptRecord, RequestRecord } from "../../src/horde/record-types.js";
 import { RecordFiles, wentWrong } from "../../src/results/record-files.js";
+import { attemptRecord, requestRecord } from "../helpers/records.js";
 
-const request = (id: number, over: Partial<RequestRecord> = {}): RequestRecord => ({
-  policy: "p",
-  replication: 1,
-  request_id: id,
-  origin_id: id,
-  arrival_id: id,
-  resubmission: 0,
-  stream: "s",
-  width: 512,
-  height: 512,
-  steps: 30,
-  sampler: "k_euler_a",
-  model: "",
-  submitted_s: 0,
-  done_s: 10,
-  outcome: "completed",
-  images_requested: 1,
-  images_delivered: 1,
-  attempts: 1,
-  latency_s: 10,
-  seen_s: 10,
-  warmup: false,
-  user_class: "default",
-  kudos: 0,
-  mps: 7.86432,
-  first_pop_s: 1,
-  wait_s: 1,
-  ...over,
-});
+const request = (id: number, over: Partial<RequestRecord> = {}): RequestRecord =>
+  requestRecord({ request_id: id, origin_id: id, arrival_id: id, ...over });
 
-const attempt = (requestId: number, jobId: number): AttemptRecord => ({
-  policy: "p",
-  replication: 1,
-  request_id: requestId,
-  job_id: jobId,
-  attempt: 1,
-  worker_id: 0,
-  worker_name: "w",
-  popped_s: 1,
-  ended_s: 9,
-  end: "completed",
-  ttl_s: 150,
-  hedge: false,
-  wasted_gpu_s: 0,
-  mps: 7.86432,
-});
+const attempt = (requestId: number, jobId: number): AttemptRecord =>
+  attemptRecord({ request_id: requestId, job_id: jobId });
 
 describe("the jobs --records requests keeps", () => {
   it("calls a request wrong when it did not complete or took more jobs than images", () => {
