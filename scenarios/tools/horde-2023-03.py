@@ -1,7 +1,7 @@
 # Writes scenarios/horde-2023-03.yaml: the worker bundles sized from the model shares and the capacity asked for.
 #   python3 scenarios/tools/horde-2023-03.py 1.0 0.7 3 > scenarios/horde-2023-03.yaml
 # Arguments: capacity multiplier (1.0: the peak hour's demand / 1.12), median worker speed (MPS/s), overhead (s).
-import sys, math
+import math, os, sys
 scale = float(sys.argv[1]) if len(sys.argv) > 1 else 1.0   # capacity multiplier for tuning
 top = [("Deliberate",22.2),("stable_diffusion",15.1),("Anything Diffusion",11.0),("Hentai Diffusion",4.1),
        ("Realistic Vision",3.0),("Counterfeit",2.7),("URPM",2.6),("Project Unreal Engine 5",2.5),
@@ -53,6 +53,11 @@ for (w,h,sw) in [(512,512,6),(512,768,3),(768,768,1)]:
     for (st,stw) in [(30,0.8),(36,0.2)]:
         for (n,nw) in [(1,0.7),(2,0.15),(4,0.15)]:
             mix.append(f"      - {{ weight: {round(sw*stw*nw,4)}, width: {w}, height: {h}, steps: {st}, n: {n} }}")
+# The policy arms are the incident scenario's, read from its file so that the two never drift apart.
+incident = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "incident-2025-09-29.yaml")
+with open(incident) as f:
+    text = f.read()
+incident_policies = text[text.index("\npolicies:\n") + 1:]
 out = f"""# A busy day of the AI Horde at its March 2023 volume and model mix.
 # Written by scenarios/tools/horde-2023-03.py {' '.join(sys.argv[1:])}.
 #
@@ -113,29 +118,6 @@ objectives:
     minimise: user_latency_p90_s
     subject_to: { user_failure_rate: "<= 2%" }
 
-policies:
-  - name: horde
-  - name: fixed-timer
-    timeout: { rule: fixed, ttl: 150s }
-    detector: timer
-  - name: progressive
-    timeout: { rule: progressive, k: 3, slack: 15s, floor: 30s, ceiling: 450s }
-    detector: timer
-  - name: adaptive
-    timeout: { rule: adaptive, floor: 30s, ceiling: 900s }
-    detector: timer
-  - name: heartbeat
-    detector: { rule: heartbeat, interval: 10s, missed: 3 }
-  - name: exclude-failed
-    reassignment: [pull, exclude-failed]
-  - name: backoff
-    reassignment: [pull, { rule: backoff, base: 30s, cap: 15m }]
-  - name: reputation
-    reassignment: [pull, { rule: reputation, consecutive: 3, open_for: 10m }]
-  - name: hedge
-    reassignment: [pull, { rule: hedge, percentile: 0.95, cap: 0.05 }]
-  - name: heartbeat+exclude
-    detector: { rule: heartbeat, interval: 10s, missed: 3 }
-    reassignment: [pull, exclude-failed]
 """
+out += incident_policies
 print(out)
