@@ -141,11 +141,14 @@ const duckdb: Writer = {
   note: "@duckdb/node-api COPY … (FORMAT parquet, COMPRESSION zstd, PARQUET_VERSION V2), via RecordStore",
   async write(contents, path) {
     const dir = mkdtempSync(join(os.tmpdir(), "pq-duckdb-"));
-    const store = await RecordStore.open("parquet", "all");
+    const store = await RecordStore.open("parquet", "all", join(dir, "parts"));
     try {
+      await store.beginUnit();
       store.add("requests", contents);
+      store.endUnit();
       await store.write((name, ext) => (name === "requests" ? path : join(dir, `${name}.${ext}`)));
     } finally {
+      await store.settle();
       store.close();
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,8 +1,12 @@
-// The record tables of a run on their way to the files: every chunk is appended into an in-memory DuckDB
-// table (text as integer codes into one dictionary per column name, so `policy` has the same codes in every
-// table), and write() copies each table out whole, as Parquet (zstd) or CSV, in the order the rows came.
-// DuckDB runs on the main thread only: terminating a worker thread that holds a DuckDB instance aborts the
-// whole process, so worker threads send their chunks here instead (run-folder.ts).
+// The record tables of a run on their way to the files, one unit (arm × replication) at a time: every chunk
+// is appended into the unit's in-memory DuckDB tables (text as integer codes into one dictionary per column
+// name, so `policy` has the same codes in every table); when the unit ends its tables are copied out as part
+// files (Parquet with zstd, or CSV) on DuckDB's own threads while the next unit runs, and write() joins each
+// table's parts into one file in unit order (parquet-concat.ts). DuckDB runs on the main thread only:
+// terminating a worker thread that holds a DuckDB instance aborts the whole process, so worker threads send
+// their chunks here instead (run-folder.ts).
+import { mkdirSync, rmSync } from "node:fs";
+import { join } from "node:path";
 import {
   type DuckDBAppender,
   DuckDBBooleanType,
@@ -16,6 +20,7 @@ import {
 import bindings from "@duckdb/node-bindings";
 import { type BatchContents, CHUNK_ROWS, type Chunk } from "./column-batch.js";
 import { diskError } from "./disk-errors.js";
+import { concatCsv, concatParquet } from "./parquet-concat.js";
 import type { RecordFormat } from "./record-files.js";
 import {
   type ColumnKind,
@@ -182,53 +187,118 @@ class StoredTable {
 }
 
 /**
- * The run's record tables, gathered in DuckDB and written out at the end. Use: open(), then attach() a unit's
- * RecordFiles (in this thread) or add() a unit's contents (from a worker thread) in canonical unit order,
- * then write(pathOf), and always close().
+ * The run's record tables, one unit at a time: a unit's rows are appended into its own DuckDB tables, and when
+ * the unit ends they are encoded into part files on a second connection (DuckDB's threads) while the next unit
+ * runs; write() joins each table's parts, in unit order, into its file. Use: open(), then per unit in canonical
+ * order beginUnit(), attach() its RecordFiles (in this thread) or add() its contents (from a worker thread),
+ * endUnit(); then write(pathOf), and always settle() and close().
  */
 export class RecordStore {
   private closed = false;
+  private units = 0;
+  private current: Map<TableName, StoredTable> | null = null;
+  /** The part files written so far, per table, in unit order. */
+  private readonly parts = new Map<TableName, string[]>();
+  /** The encoding of the units ended so far: one after the other, each after its predecessor. */
+  private pending: Promise<void> = Promise.resolve();
+  private readonly wanted: readonly TableSpec<object>[];
 
   private constructor(
     readonly format: RecordFormat,
     readonly records: RecordsChoice,
+    private readonly partsDir: string,
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
-    private readonly tables: Map<TableName, StoredTable>,
+    private readonly copier: DuckDBConnection,
     private readonly dictionaries: Map<string, Dictionary>,
-  ) {}
-
-  static async open(format: RecordFormat, records: RecordsChoice): Promise<RecordStore> {
-    const instance = await DuckDBInstance.create(":memory:");
-    const connection = await instance.connect();
-    const tables = new Map<TableName, StoredTable>();
-    const dictionaries = new Map<string, Dictionary>();
-    try {
-      for (const spec of TABLES) {
-        const columns = spec.columns.map((c) => `${sqlIdentifier(c.name)} ${STORED_TYPE[c.kind].toString()}`);
-        await connection.run(`CREATE TABLE ${sqlIdentifier(spec.name)} (${columns.join(", ")})`);
-        const dicts = spec.columns.map((c) => {
-          if (c.kind !== "text") return null;
-          let d = dictionaries.get(c.name);
-          if (d === undefined) {
-            d = new Dictionary();
-            dictionaries.set(c.name, d);
-          }
-          return d;
-        });
-        tables.set(spec.name, new StoredTable(spec, await connection.createAppender(spec.name), dicts));
+  ) {
+    const names = tablesFor(records);
+    this.wanted = TABLES.filter((spec) => names.includes(spec.name));
+    for (const spec of this.wanted) {
+      this.parts.set(spec.name, []);
+      for (const c of spec.columns) {
+        if (c.kind === "text" && !dictionaries.has(c.name)) dictionaries.set(c.name, new Dictionary());
       }
+    }
+  }
+
+  /**
+   * `partsDir` is made when the first unit ends and holds the part files until write() joins them. `threads`
+   * caps DuckDB's threads (1 leaves the other core to a simulation running in this thread); default: every core.
+   */
+  static async open(
+    format: RecordFormat,
+    records: RecordsChoice,
+    partsDir: string,
+    threads?: number,
+  ): Promise<RecordStore> {
+    const instance = await DuckDBInstance.create(
+      ":memory:",
+      threads === undefined ? undefined : { threads: String(threads) },
+    );
+    try {
+      const connection = await instance.connect();
+      const copier = await instance.connect();
+      return new RecordStore(format, records, partsDir, instance, connection, copier, new Map());
     } catch (err) {
-      connection.closeSync();
       instance.closeSync();
       throw err;
     }
-    return new RecordStore(format, records, instance, connection, tables, dictionaries);
+  }
+
+  /** Opens the next unit's tables. */
+  async beginUnit(): Promise<void> {
+    if (this.current !== null) throw new Error("beginUnit: the previous unit has not ended");
+    const unit = this.units++;
+    const tables = new Map<TableName, StoredTable>();
+    for (const spec of this.wanted) {
+      const name = `${spec.name}_${unit}`;
+      const columns = spec.columns.map((c) => `${sqlIdentifier(c.name)} ${STORED_TYPE[c.kind].toString()}`);
+      await this.connection.run(`CREATE TABLE ${sqlIdentifier(name)} (${columns.join(", ")})`);
+      const dicts = spec.columns.map((c) => (c.kind === "text" ? (this.dictionaries.get(c.name) as Dictionary) : null));
+      tables.set(spec.name, new StoredTable(spec, await this.connection.createAppender(name), dicts));
+    }
+    this.current = tables;
+  }
+
+  /**
+   * Closes the unit's tables and queues their encoding into part files. A failure shows at write() (or is
+   * dropped by settle() when the run already failed).
+   */
+  endUnit(): void {
+    const tables = this.current;
+    if (tables === null) throw new Error("endUnit: no unit is open");
+    this.current = null;
+    const unit = this.units - 1;
+    const copies: { sql: string; path: string }[] = [];
+    for (const [name, t] of tables) {
+      t.close();
+      const path = join(this.partsDir, `${name}.${String(unit).padStart(6, "0")}.${this.format}`);
+      (this.parts.get(name) as string[]).push(path);
+      const source = sqlIdentifier(`${name}_${unit}`);
+      copies.push({
+        sql: `COPY (SELECT ${this.decoded(t.spec, "t")} FROM ${source} t) TO ${sqlString(path)} (${COPY_OPTIONS[this.format]})`,
+        path,
+      });
+      copies.push({ sql: `DROP TABLE ${source}`, path });
+    }
+    const next = this.pending.then(async () => {
+      mkdirSync(this.partsDir, { recursive: true });
+      for (const c of copies) {
+        try {
+          await this.copier.run(c.sql);
+        } catch (err) {
+          throw diskError(err, c.path);
+        }
+      }
+    });
+    next.catch(() => {}); // handled where pending is awaited
+    this.pending = next;
   }
 
   private table(name: TableName): StoredTable {
-    const t = this.tables.get(name);
-    if (t === undefined) throw new Error(`no record table ${name}`);
+    const t = this.current?.get(name);
+    if (t === undefined) throw new Error(`no open record table ${name}`);
     return t;
   }
 
@@ -244,11 +314,6 @@ export class RecordStore {
   add(name: TableName, contents: BatchContents): void {
     const t = this.table(name);
     for (const chunk of contents.chunks) t.append(chunk, contents.dictionaries);
-  }
-
-  /** Rows gathered so far per table. */
-  rowCount(name: TableName): number {
-    return this.table(name).rows;
   }
 
   /** A stored column as its file shows it: text decoded from its code, reals rounded to 6 decimals in CSV. */
@@ -268,43 +333,55 @@ export class RecordStore {
       .join(", ");
   }
 
-  /**
-   * The query whose rows are a table's file, or null when `--records` leaves the table out. The attempts of
-   * `--records requests` are picked on the stored codes (policy has the same codes in both tables) before
-   * anything is decoded, and kept in the order they came.
-   */
-  private fileQuery(spec: TableSpec<object>): string | null {
-    if (!tablesFor(this.records).includes(spec.name)) return null;
-    // with --records requests the units' RecordFiles kept only the attempts of requests that went wrong
-    return `SELECT ${this.decoded(spec, "t")} FROM ${sqlIdentifier(spec.name)} t`;
-  }
-
-  /** Writes every table `--records` asks for to `pathOf(name)`; returns the paths written. */
+  /** Joins each table's part files, in unit order, into `pathOf(name)`; returns the paths written. */
   async write(pathOf: (name: TableName, extension: string) => string): Promise<string[]> {
-    for (const t of this.tables.values()) t.close();
+    if (this.current !== null) throw new Error("write: a unit is still open");
+    await this.pending;
     const written: string[] = [];
-    for (const spec of TABLES) {
-      const query = this.fileQuery(spec);
-      if (query === null) continue;
+    for (const spec of this.wanted) {
       const path = pathOf(spec.name, this.format);
+      const parts = this.parts.get(spec.name) as string[];
       try {
-        await this.connection.run(`COPY (${query}) TO ${sqlString(path)} (${COPY_OPTIONS[this.format]})`);
+        if (parts.length === 0) await this.writeEmpty(spec, path);
+        else if (this.format === "parquet") concatParquet(parts, path);
+        else concatCsv(parts, path);
       } catch (err) {
         throw diskError(err, path);
       }
       written.push(path);
     }
+    rmSync(this.partsDir, { recursive: true, force: true });
     return written;
   }
 
-  /** Stops a running write() (on a signal). */
+  /** A run without units still has every table, with no rows. */
+  private async writeEmpty(spec: TableSpec<object>, path: string): Promise<void> {
+    const columns = spec.columns.map(
+      (c) => `NULL::${c.kind === "text" ? "VARCHAR" : STORED_TYPE[c.kind].toString()} AS ${sqlIdentifier(c.name)}`,
+    );
+    await this.connection.run(
+      `COPY (SELECT ${columns.join(", ")} LIMIT 0) TO ${sqlString(path)} (${COPY_OPTIONS[this.format]})`,
+    );
+  }
+
+  /** Stops a running encoding (on a signal). */
   interrupt(): void {
-    if (!this.closed) this.connection.interrupt();
+    if (this.closed) return;
+    this.connection.interrupt();
+    this.copier.interrupt();
+  }
+
+  /** Waits for the queued encoding to end, its outcome ignored (the run failed or was stopped). */
+  async settle(): Promise<void> {
+    await this.pending.catch(() => {});
   }
 
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    for (const t of this.current?.values() ?? []) t.close();
+    this.current = null;
+    this.copier.closeSync();
     this.connection.closeSync();
     this.instance.closeSync();
   }

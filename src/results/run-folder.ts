@@ -78,10 +78,14 @@ async function runInProcess(
       if (opts.signal?.aborted) throw interrupted(opts.signal, folder);
       const files =
         store === null ? undefined : new RecordFiles(tablesFor(store.records), store.records === "requests");
-      if (files !== undefined) store?.attach(files);
+      if (store !== null && files !== undefined) {
+        await store.beginUnit();
+        store.attach(files);
+      }
       const hordeLog = opts.hordeLog && a === 0 && rep === 1 ? folder.path("horde.log") : undefined;
       const result = runFolderUnit(opts.scenario, opts.arms[a], opts.seed, rep, files, hordeLog);
       for (const batch of files?.batches() ?? []) batch.flush();
+      store?.endUnit();
       record({ arm: a, replication: rep }, result);
       opts.onProgress?.(++done, total, result.events);
     }
@@ -145,7 +149,12 @@ async function runPlan(
   const ordered = [...tables.values()].sort(
     (x, y) => x.task.arm - y.task.arm || x.task.replication - y.task.replication,
   );
-  for (const unit of ordered) for (const [name, contents] of unit.tables ?? []) store?.add(name, contents);
+  if (store === null) return;
+  for (const unit of ordered) {
+    await store.beginUnit();
+    for (const [name, contents] of unit.tables ?? []) store.add(name, contents);
+    store.endUnit();
+  }
 }
 
 /**
@@ -161,7 +170,12 @@ export async function runExperiment(opts: ExperimentOptions): Promise<RunSummary
   const onAbort = () => store?.interrupt();
   opts.signal?.addEventListener("abort", onAbort);
   try {
-    store = records === "none" ? null : await RecordStore.open(opts.format ?? "parquet", records);
+    const inProcess = opts.plan === undefined && (jobs === 1 || opts.arms.length * opts.replications === 1);
+    // in process, each unit's tables are encoded on one DuckDB thread while the next unit runs on the other core
+    store =
+      records === "none"
+        ? null
+        : await RecordStore.open(opts.format ?? "parquet", records, folder.path(".parts"), inProcess ? 1 : undefined);
     const stats: ReplicationStats[][] = opts.arms.map(() => []);
     const status: StatusAverages[][] = opts.arms.map(() => []);
     const paired = new PairedHitCollector(opts.arms.length);
@@ -170,7 +184,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<RunSummary
       status[task.arm][task.replication - 1] = result.status;
       if (result.arrivals !== undefined) paired.add(task.arm, task.replication, result.arrivals);
     };
-    if (opts.plan === undefined && (jobs === 1 || opts.arms.length * opts.replications === 1)) {
+    if (inProcess) {
       paired.expect(unitTasks([0], 1, opts.replications));
       await runInProcess(opts, folder, store, record);
     } else {
@@ -211,11 +225,13 @@ export async function runExperiment(opts: ExperimentOptions): Promise<RunSummary
     folder.commit();
     return full;
   } catch (err) {
+    await store?.settle();
     folder.abort();
     if (opts.signal?.aborted && !(err instanceof Interrupted)) throw interrupted(opts.signal, folder);
     throw diskError(err, folder.dir);
   } finally {
     opts.signal?.removeEventListener("abort", onAbort);
+    await store?.settle();
     store?.close();
   }
 }
