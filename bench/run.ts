@@ -350,7 +350,7 @@ function rest(): void {
 
   // (g) Results: `hordesim run` of the 3-arm day end to end (--no-charts), each in a fresh process, against the
   // same run writing no record tables (the model-only time of this run); then the default incident run.
-  const results = resultCases();
+  const results = resultCases(quick ? null : DAY_ARMS.reduce((t, a) => t + num(day[a], "wall_s"), 0));
 
   // ------------------------------------------------------------------------------------------- verdicts
 
@@ -402,7 +402,8 @@ function cliRun(label: string, args: string[], out: string): { wall: number; mb:
   return { wall: best, mb };
 }
 
-function resultCases(): { target: string; measured: string; met: boolean | null }[] {
+/** `modelAlone`: the day's three arms through the model alone in this run (section "horde day"); null in --quick. */
+function resultCases(modelAlone: number | null): { target: string; measured: string; met: boolean | null }[] {
   const tmp = mkdtempSync(join(os.tmpdir(), "hordesim-bench-"));
   try {
     const day = quick ? "test/cli/fixtures/small.yaml" : DAY;
@@ -442,10 +443,19 @@ function resultCases(): { target: string; measured: string; met: boolean | null 
     const dflt = measured[1];
     return [
       {
-        target: `day with default outputs ≤ ${TARGETS.resultsVsModel}× model only`,
+        target: `day with default outputs ≤ ${TARGETS.resultsVsModel}× the same run with --records none`,
         measured: `${(dflt.wall / model).toFixed(2)}× (${dflt.wall.toFixed(1)} s vs ${model.toFixed(1)} s)`,
         met: dflt.wall / model <= TARGETS.resultsVsModel,
       },
+      ...(modelAlone === null
+        ? []
+        : [
+            {
+              target: `day with default outputs ≤ ${TARGETS.resultsVsModel}× the model alone (its 3 arms in "horde day")`,
+              measured: `${(dflt.wall / modelAlone).toFixed(2)}× (${dflt.wall.toFixed(1)} s vs ${modelAlone.toFixed(1)} s)`,
+              met: dflt.wall / modelAlone <= TARGETS.resultsVsModel,
+            },
+          ]),
       {
         target: `day with default outputs ≤ ${TARGETS.resultsWall} s`,
         measured: `${dflt.wall.toFixed(1)} s`,
