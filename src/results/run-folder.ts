@@ -93,9 +93,11 @@ async function runInProcess(
 }
 
 /**
- * The plan's batches: each batch's units on `jobs` worker threads (or here, for a batch too small to be worth
- * starting threads), their records kept by unit and handed to the store in canonical order once the plan ends
- * (a later batch may add replications of an earlier arm).
+ * The plan's batches: each batch's units on `jobs` worker threads (or here, for a later plan's batch too small
+ * to be worth starting threads), their records handed to the store in canonical order. Under the fixed plan
+ * (one batch holding every unit in canonical order) a unit's tables go as soon as every unit before it has
+ * come back, so their encoding overlaps the units still running; under another plan they wait for its end (a
+ * later batch may add replications of an earlier arm).
  */
 async function runPlan(
   opts: ExperimentOptions,
@@ -116,44 +118,64 @@ async function runPlan(
     tables: store === null ? null : [...tablesFor(store.records)],
     wrongAttemptsOnly: store?.records === "requests",
   };
-  const tables = new Map<string, { task: UnitTask; tables: WorkerUnitResult["tables"] }>();
-  for (let tasks = plan.next(stats); tasks !== null; tasks = plan.next(stats)) {
-    beforeBatch(tasks);
-    opts.onBatch?.(tasks.length);
-    let done = 0;
-    const onResult = (index: number, result: WorkerUnitResult) => {
-      const task = tasks[index];
-      record(task, result);
-      tables.set(`${task.arm}/${task.replication}`, { task, tables: result.tables });
-      opts.onProgress?.(++done, tasks.length, result.events);
-    };
-    // Threads start afresh for every batch (~0.3 s each): a small batch (KN's rounds) runs here instead.
-    if (jobs === 1 || tasks.length < 2 * jobs) {
-      for (let i = 0; i < tasks.length; i++) {
-        await nextTurn();
+  const streaming = opts.plan === undefined;
+  let handing: Promise<void> = Promise.resolve();
+  const hand = (tables: WorkerUnitResult["tables"]) => {
+    if (store === null) return;
+    handing = handing.then(async () => {
+      await store.beginUnit();
+      for (const [name, contents] of tables ?? []) store.add(name, contents);
+      store.endUnit();
+    });
+    handing.catch(() => {}); // awaited below
+  };
+  try {
+    const kept = new Map<string, { task: UnitTask; tables: WorkerUnitResult["tables"] }>();
+    for (let tasks = plan.next(stats); tasks !== null; tasks = plan.next(stats)) {
+      beforeBatch(tasks);
+      opts.onBatch?.(tasks.length);
+      let done = 0;
+      const waiting = new Map<number, WorkerUnitResult["tables"]>();
+      let handed = 0;
+      const onResult = (index: number, result: WorkerUnitResult) => {
+        const task = tasks[index];
+        record(task, result);
+        if (streaming) {
+          waiting.set(index, result.tables);
+          for (; waiting.has(handed); handed++) {
+            hand(waiting.get(handed) ?? null);
+            waiting.delete(handed);
+          }
+        } else kept.set(`${task.arm}/${task.replication}`, { task, tables: result.tables });
+        opts.onProgress?.(++done, tasks.length, result.events);
+      };
+      // Threads start afresh for every batch (~0.3 s each): a small batch (KN's rounds) runs here instead.
+      if (jobs === 1 || (!streaming && tasks.length < 2 * jobs)) {
+        for (let i = 0; i < tasks.length; i++) {
+          await nextTurn();
+          if (opts.signal?.aborted) throw interrupted(opts.signal, folder);
+          onResult(i, runUnitInWorker(data, tasks[i]));
+        }
+      } else {
+        await runPool<UnitTask, WorkerUnitResult>({
+          worker: new URL("./run-worker.js", import.meta.url),
+          workerData: data,
+          tasks,
+          jobs,
+          signal: opts.signal,
+          onResult,
+        });
         if (opts.signal?.aborted) throw interrupted(opts.signal, folder);
-        onResult(i, runUnitInWorker(data, tasks[i]));
       }
-    } else {
-      await runPool<UnitTask, WorkerUnitResult>({
-        worker: new URL("./run-worker.js", import.meta.url),
-        workerData: data,
-        tasks,
-        jobs,
-        signal: opts.signal,
-        onResult,
-      });
-      if (opts.signal?.aborted) throw interrupted(opts.signal, folder);
     }
-  }
-  const ordered = [...tables.values()].sort(
-    (x, y) => x.task.arm - y.task.arm || x.task.replication - y.task.replication,
-  );
-  if (store === null) return;
-  for (const unit of ordered) {
-    await store.beginUnit();
-    for (const [name, contents] of unit.tables ?? []) store.add(name, contents);
-    store.endUnit();
+    const ordered = [...kept.values()].sort(
+      (x, y) => x.task.arm - y.task.arm || x.task.replication - y.task.replication,
+    );
+    for (const unit of ordered) hand(unit.tables);
+    await handing;
+  } finally {
+    // a failed or stopped run leaves the store only once nothing is being handed to it
+    await handing.catch(() => {});
   }
 }
 

@@ -83,7 +83,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
           choices: RECORDS_CHOICES,
           default: "requests" as RecordsChoice,
           describe:
-            "Record tables to write: requests (requests, users, workers, samples, and the jobs of requests that went wrong), all (every job too), none",
+            "Record tables to write: requests (requests, workers, samples, and the jobs of requests that went wrong), all (every job and the users table too), none",
         })
         .option("format", {
           type: "string",
