@@ -1,10 +1,10 @@
-// The record tables of a run on their way to the files, one unit (arm × replication) at a time: every chunk
-// is appended into the unit's in-memory DuckDB tables (text as integer codes into one dictionary per column
-// name, so `policy` has the same codes in every table); when the unit ends its tables are copied out as part
-// files (Parquet with zstd, or CSV) on DuckDB's own threads while the next unit runs, and write() joins each
-// table's parts into one file in unit order (parquet-concat.ts). DuckDB runs on the main thread only:
-// terminating a worker thread that holds a DuckDB instance aborts the whole process, so worker threads send
-// their chunks here instead (run-folder.ts).
+// The record tables of a run on their way to the files, in parts of consecutive units (arm × replication):
+// every chunk is appended into the part's in-memory DuckDB tables (text as integer codes into one dictionary
+// per column name, so `policy` has the same codes in every table); a full part is copied out as part files
+// (Parquet with zstd, or CSV) on DuckDB's own threads while the next units run, and write() joins each table's
+// parts into one file in order (parquet-concat.ts). DuckDB runs on the main thread only: terminating a worker
+// thread that holds a DuckDB instance aborts the whole process, so worker threads send their chunks here
+// instead (run-folder.ts).
 import { mkdirSync, rmSync } from "node:fs";
 import { join } from "node:path";
 import {
@@ -78,6 +78,13 @@ class Dictionary {
 }
 
 const GRID_STEPS = 1 / REAL_GRID;
+
+/**
+ * Rows (over every table) that close a part: a busy day's unit (a million requests) is a part of its own,
+ * encoded while the next unit runs; the small units of an idle day share a part, which saves the fixed cost
+ * of a table, an appender and a COPY per unit and per table (3–5 s on the incident's 100 units).
+ */
+const PART_ROWS = 1 << 18;
 
 // The conversions of a column into DuckDB's layout, one monomorphic loop each; each returns its NULL count,
 // clearing the row's bit in `validity` (DuckDB's bitmask: bit i of byte i >> 3) for every NULL.
@@ -187,15 +194,18 @@ class StoredTable {
 }
 
 /**
- * The run's record tables, one unit at a time: a unit's rows are appended into its own DuckDB tables, and when
- * the unit ends they are encoded into part files on a second connection (DuckDB's threads) while the next unit
- * runs; write() joins each table's parts, in unit order, into its file. Use: open(), then per unit in canonical
+ * The run's record tables, in parts of one or more consecutive units: a part's rows are appended into its own
+ * DuckDB tables, and once it holds PART_ROWS rows (at the end of a unit) they are encoded into part files on a
+ * second connection (DuckDB's threads) while the next units run; write() joins each table's parts, in order,
+ * into its file. Use: open(), then per unit in canonical
  * order beginUnit(), attach() its RecordFiles (in this thread) or add() its contents (from a worker thread),
  * endUnit(); then write(pathOf), and always settle() and close().
  */
 export class RecordStore {
   private closed = false;
-  private units = 0;
+  private partCount = 0;
+  private unitOpen = false;
+  /** The part being gathered: the tables of one or more consecutive units. */
   private current: Map<TableName, StoredTable> | null = null;
   /** The part files written so far, per table, in unit order. */
   private readonly parts = new Map<TableName, string[]>();
@@ -207,6 +217,7 @@ export class RecordStore {
     readonly format: RecordFormat,
     readonly records: RecordsChoice,
     private readonly partsDir: string,
+    private readonly partRows: number,
     private readonly instance: DuckDBInstance,
     private readonly connection: DuckDBConnection,
     private readonly copier: DuckDBConnection,
@@ -223,36 +234,48 @@ export class RecordStore {
   }
 
   /**
-   * `partsDir` is made when the first unit ends and holds the part files until write() joins them. `threads`
-   * caps DuckDB's threads (1 leaves the other core to a simulation running in this thread); default: every core.
+   * `partsDir` is made when the first part is full and holds the part files until write() joins them.
+   * `threads` caps DuckDB's threads (1 leaves the other core to a simulation running in this thread; default:
+   * every core); `partRows` is the rows that close a part (default PART_ROWS).
    */
   static async open(
     format: RecordFormat,
     records: RecordsChoice,
     partsDir: string,
-    threads?: number,
+    options: { threads?: number; partRows?: number } = {},
   ): Promise<RecordStore> {
     const instance = await DuckDBInstance.create(
       ":memory:",
-      threads === undefined ? undefined : { threads: String(threads) },
+      options.threads === undefined ? undefined : { threads: String(options.threads) },
     );
     try {
       const connection = await instance.connect();
       const copier = await instance.connect();
-      return new RecordStore(format, records, partsDir, instance, connection, copier, new Map());
+      return new RecordStore(
+        format,
+        records,
+        partsDir,
+        options.partRows ?? PART_ROWS,
+        instance,
+        connection,
+        copier,
+        new Map(),
+      );
     } catch (err) {
       instance.closeSync();
       throw err;
     }
   }
 
-  /** Opens the next unit's tables. */
+  /** Opens the next unit: into the part being gathered, or a new part's tables. */
   async beginUnit(): Promise<void> {
-    if (this.current !== null) throw new Error("beginUnit: the previous unit has not ended");
-    const unit = this.units++;
+    if (this.unitOpen) throw new Error("beginUnit: the previous unit has not ended");
+    this.unitOpen = true;
+    if (this.current !== null) return;
+    const part = this.partCount++;
     const tables = new Map<TableName, StoredTable>();
     for (const spec of this.wanted) {
-      const name = `${spec.name}_${unit}`;
+      const name = `${spec.name}_${part}`;
       const columns = spec.columns.map((c) => `${sqlIdentifier(c.name)} ${STORED_TYPE[c.kind].toString()}`);
       await this.connection.run(`CREATE TABLE ${sqlIdentifier(name)} (${columns.join(", ")})`);
       const dicts = spec.columns.map((c) => (c.kind === "text" ? (this.dictionaries.get(c.name) as Dictionary) : null));
@@ -261,21 +284,30 @@ export class RecordStore {
     this.current = tables;
   }
 
+  /** Ends the unit; once the part holds `partRows` rows it is closed and queued for encoding (endPart). */
+  endUnit(): void {
+    if (!this.unitOpen) throw new Error("endUnit: no unit is open");
+    this.unitOpen = false;
+    let rows = 0;
+    for (const t of this.current?.values() ?? []) rows += t.rows;
+    if (rows >= this.partRows) this.endPart();
+  }
+
   /**
-   * Closes the unit's tables and queues their encoding into part files. A failure shows at write() (or is
+   * Closes the part's tables and queues their encoding into part files. A failure shows at write() (or is
    * dropped by settle() when the run already failed).
    */
-  endUnit(): void {
+  private endPart(): void {
     const tables = this.current;
-    if (tables === null) throw new Error("endUnit: no unit is open");
+    if (tables === null) return;
     this.current = null;
-    const unit = this.units - 1;
+    const part = this.partCount - 1;
     const copies: { sql: string; path: string }[] = [];
     for (const [name, t] of tables) {
       t.close();
-      const path = join(this.partsDir, `${name}.${String(unit).padStart(6, "0")}.${this.format}`);
+      const path = join(this.partsDir, `${name}.${String(part).padStart(6, "0")}.${this.format}`);
       (this.parts.get(name) as string[]).push(path);
-      const source = sqlIdentifier(`${name}_${unit}`);
+      const source = sqlIdentifier(`${name}_${part}`);
       copies.push({
         sql: `COPY (SELECT ${this.decoded(t.spec, "t")} FROM ${source} t) TO ${sqlString(path)} (${COPY_OPTIONS[this.format]})`,
         path,
@@ -297,7 +329,7 @@ export class RecordStore {
   }
 
   private table(name: TableName): StoredTable {
-    const t = this.current?.get(name);
+    const t = this.unitOpen ? this.current?.get(name) : undefined;
     if (t === undefined) throw new Error(`no open record table ${name}`);
     return t;
   }
@@ -335,7 +367,8 @@ export class RecordStore {
 
   /** Joins each table's part files, in unit order, into `pathOf(name)`; returns the paths written. */
   async write(pathOf: (name: TableName, extension: string) => string): Promise<string[]> {
-    if (this.current !== null) throw new Error("write: a unit is still open");
+    if (this.unitOpen) throw new Error("write: a unit is still open");
+    this.endPart();
     await this.pending;
     const written: string[] = [];
     for (const spec of this.wanted) {

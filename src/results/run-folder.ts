@@ -197,7 +197,9 @@ export async function runExperiment(opts: ExperimentOptions): Promise<RunSummary
     store =
       records === "none"
         ? null
-        : await RecordStore.open(opts.format ?? "parquet", records, folder.path(".parts"), inProcess ? 1 : undefined);
+        : await RecordStore.open(opts.format ?? "parquet", records, folder.path(".parts"), {
+            threads: inProcess ? 1 : undefined,
+          });
     const stats: ReplicationStats[][] = opts.arms.map(() => []);
     const status: StatusAverages[][] = opts.arms.map(() => []);
     const paired = new PairedHitCollector(opts.arms.length);
