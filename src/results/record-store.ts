@@ -368,6 +368,9 @@ export class RecordStore {
   /** Joins each table's part files, in unit order, into `pathOf(name)`; returns the paths written. */
   async write(pathOf: (name: TableName, extension: string) => string): Promise<string[]> {
     if (this.unitOpen) throw new Error("write: a unit is still open");
+    // a run without units still writes every table, with no rows: one empty part
+    if (this.partCount === 0) await this.beginUnit();
+    this.unitOpen = false;
     this.endPart();
     await this.pending;
     const written: string[] = [];
@@ -375,8 +378,7 @@ export class RecordStore {
       const path = pathOf(spec.name, this.format);
       const parts = this.parts.get(spec.name) as string[];
       try {
-        if (parts.length === 0) await this.writeEmpty(spec, path);
-        else if (this.format === "parquet") concatParquet(parts, path);
+        if (this.format === "parquet") concatParquet(parts, path);
         else concatCsv(parts, path);
       } catch (err) {
         throw diskError(err, path);
@@ -385,16 +387,6 @@ export class RecordStore {
     }
     rmSync(this.partsDir, { recursive: true, force: true });
     return written;
-  }
-
-  /** A run without units still has every table, with no rows. */
-  private async writeEmpty(spec: TableSpec<object>, path: string): Promise<void> {
-    const columns = spec.columns.map(
-      (c) => `NULL::${c.kind === "text" ? "VARCHAR" : STORED_TYPE[c.kind].toString()} AS ${sqlIdentifier(c.name)}`,
-    );
-    await this.connection.run(
-      `COPY (SELECT ${columns.join(", ")} LIMIT 0) TO ${sqlString(path)} (${COPY_OPTIONS[this.format]})`,
-    );
   }
 
   /** Stops a running encoding (on a signal). */

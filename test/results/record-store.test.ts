@@ -73,6 +73,29 @@ describe("the record store's parts", () => {
     }
   });
 
+  it("writes every table, readable and empty, for a run without units", async () => {
+    const out = join(dir, "no-units");
+    const written = await writeUnits([], 1, out);
+    expect(written.map((p) => p.slice(out.length)).sort()).toEqual([
+      "/attempts.parquet",
+      "/requests.parquet",
+      "/samples.parquet",
+      "/users.parquet",
+      "/workers.parquet",
+    ]);
+    const instance = await DuckDBInstance.create(":memory:");
+    const db = await instance.connect();
+    try {
+      const r = await db.runAndReadAll(`SELECT count(*) FROM read_parquet('${join(out, "requests.parquet")}')`);
+      expect(Number(r.getRows()[0][0])).toBe(0);
+      const cols = await db.runAndReadAll(`DESCRIBE SELECT * FROM read_parquet('${join(out, "requests.parquet")}')`);
+      expect(cols.getRows().map((c) => c[0])).toContain("latency_s");
+    } finally {
+      db.closeSync();
+      instance.closeSync();
+    }
+  });
+
   it("is byte-identical when written twice with the same parts", async () => {
     await writeUnits([3000, 10, 4000], 2000, join(dir, "twice-a"));
     await writeUnits([3000, 10, 4000], 2000, join(dir, "twice-b"));
