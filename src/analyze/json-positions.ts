@@ -18,9 +18,16 @@ export interface ParsedJson {
   offsetOf(path: string): number | undefined;
 }
 
-/** A path below `path`: `.key` for an object's member, `[i]` for an array's element. */
+const PLAIN_KEY = /^[A-Za-z_$][\w$]*$/;
+
+/**
+ * A path below `path`, written as JavaScript would reach it: `.key` for a member whose key is a plain name,
+ * `["key"]` (the key as a JSON string) for any other key, `[i]` for an array's element. No two values of a
+ * document share a path: a plain name holds no `.`, `[` or `"`, and a quoted key ends at its closing quote.
+ */
 export function childPath(path: string, key: string | number): string {
   if (typeof key === "number") return `${path}[${key}]`;
+  if (!PLAIN_KEY.test(key)) return `${path}[${JSON.stringify(key)}]`;
   return path === "" ? key : `${path}.${key}`;
 }
 

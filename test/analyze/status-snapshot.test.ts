@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { JsonSyntaxError, lineCol, parseJsonWithPositions } from "../../src/analyze/json-positions.js";
+import { childPath, JsonSyntaxError, lineCol, parseJsonWithPositions } from "../../src/analyze/json-positions.js";
 import { readModelsSnapshot, readPerformanceSnapshot } from "../../src/analyze/status-snapshot.js";
 import { UserError } from "../../src/errors.js";
 
@@ -178,17 +178,61 @@ describe("JSON with positions", () => {
     expect(Object.keys(value)).toEqual(["", "__proto__"]);
   });
 
-  it("every member's offset is where its value's text starts", () => {
-    fc.assert(
-      fc.property(fc.dictionary(fc.string(), fc.jsonValue()), (obj) => {
-        const text = JSON.stringify(obj);
-        const parsed = parseJsonWithPositions(text);
-        for (const [key, value] of Object.entries(obj)) {
-          const at = parsed.offsetOf(key.length === 0 ? "" : key);
-          if (key === "" || key.includes(".") || key.includes("[")) continue;
-          expect(text.startsWith(JSON.stringify(value), at)).toBe(true);
-        }
-      }),
-    );
+  // keys that a joined path could confuse: empty, holding "." "[" "]" or a quote, or plain names that repeat
+  const key = fc.oneof(
+    fc.string(),
+    fc.string({ unit: fc.constantFrom(".", "[", "]", '"', "\\", "0", "Z", "_"), maxLength: 4 }),
+  );
+  const jsonWithAnyKeys = fc.letrec<{ value: unknown }>((tie) => ({
+    value: fc.oneof(
+      { depthSize: "small", withCrossShrink: true },
+      fc.oneof(fc.constant(null), fc.boolean(), fc.integer(), fc.string()),
+      fc.array(tie("value"), { maxLength: 4 }),
+      fc.dictionary(key, tie("value"), { maxKeys: 4 }),
+    ),
+  })).value;
+
+  /** Every value of `v` with its path, the document itself first. */
+  function* valuesByPath(v: unknown, path = ""): Generator<[string, unknown]> {
+    yield [path, v];
+    if (Array.isArray(v)) for (const [i, e] of v.entries()) yield* valuesByPath(e, childPath(path, i));
+    else if (typeof v === "object" && v !== null)
+      for (const [k, e] of Object.entries(v)) yield* valuesByPath(e, childPath(path, k));
+  }
+
+  function expectEveryOffsetAtItsValue(v: unknown): void {
+    const text = JSON.stringify(v);
+    const parsed = parseJsonWithPositions(text);
+    const paths = new Set<string>();
+    for (const [path, value] of valuesByPath(v)) {
+      paths.add(path);
+      const at = parsed.offsetOf(path);
+      expect(at, path).toBeDefined();
+      expect(text.startsWith(JSON.stringify(value), at), path).toBe(true);
+    }
+    expect(paths.size).toBe([...valuesByPath(v)].length);
+  }
+
+  it("every value's offset is where its text starts, whatever the keys (no two values share a path)", () => {
+    fc.assert(fc.property(jsonWithAnyKeys, expectEveryOffsetAtItsValue));
+    fc.assert(fc.property(fc.jsonValue(), expectEveryOffsetAtItsValue));
+  });
+
+  it("a member with the empty key does not take the document's path (fast-check's counterexample)", () => {
+    const v = { Z: "", "": { Z: [] } };
+    expectEveryOffsetAtItsValue(v);
+    const parsed = parseJsonWithPositions(JSON.stringify(v));
+    expect(parsed.offsetOf("")).toBe(0);
+    expect(parsed.offsetOf("Z")).toBe(5);
+    expect(parsed.offsetOf('[""]')).toBe(11);
+    expect(parsed.offsetOf('[""].Z')).toBe(16);
+  });
+
+  it("writes a plain key as a name and any other key as a JSON string", () => {
+    expect(childPath("", "count")).toBe("count");
+    expect(childPath("[3]", "count")).toBe("[3].count");
+    expect(childPath("a", "b.c")).toBe('a["b.c"]');
+    expect(childPath("", "")).toBe('[""]');
+    expect(childPath("", 'x"]')).toBe('["x\\"]"]');
   });
 });
