@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { EventQueue } from "../../src/engine/event-queue.js";
+import { runs } from "../helpers/fast-check-config.js";
 
 interface Ref {
   time: number;
@@ -64,7 +65,7 @@ describe("EventQueue", () => {
         while (ref.length > 0) check();
         expect(q.pop()).toBe(false);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 

@@ -2,6 +2,7 @@ import fc from "fast-check";
 import seedrandom from "seedrandom";
 import { describe, expect, it } from "vitest";
 import { Alea, RandomStreams, type Rng } from "../../src/engine/random.js";
+import { runs } from "../helpers/fast-check-config.js";
 
 const draw = (rng: Rng, n: number): number[] => Array.from({ length: n }, () => rng.next());
 
@@ -105,7 +106,7 @@ describe("Alea", () => {
         const [theirs, ours] = bothDraws(seed, n);
         expect(ours).toEqual(theirs);
       }),
-      { numRuns: 1000 },
+      { numRuns: runs(1000) },
     );
   });
 
@@ -119,7 +120,7 @@ describe("Alea", () => {
           expect(Object.is(exp ? ours.exponential() : ours.next(), expected)).toBe(true);
         }
       }),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
   });
 

@@ -3,6 +3,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { POLICY_ARMS, scenarioYaml, smallScenarioArb } from "../generators/scenarios.js";
+import { runs } from "../helpers/fast-check-config.js";
 import { simulate } from "../helpers/simulate.js";
 
 /** The scenario with a client that resubmits and every arm of the catalogue. */
@@ -35,7 +36,7 @@ describe("arrival_id", () => {
           else expect(firstSubmission).toEqual(reference);
         }
       }),
-      { numRuns: 15 },
+      { numRuns: runs(15) },
     );
   });
 });

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { scenarioYaml, smallScenarioArb } from "../generators/scenarios.js";
+import { runs } from "../helpers/fast-check-config.js";
 import { checkInvariants } from "../helpers/invariants.js";
 import { simulate } from "../helpers/simulate.js";
 
@@ -11,7 +12,7 @@ describe("scheduler invariants over random small scenarios, under every policy",
         const run = simulate(scenarioYaml(s), { seed });
         expect(checkInvariants(run)).toEqual([]);
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -33,7 +34,7 @@ describe("scheduler invariants over random small scenarios, under every policy",
           expect(reversed.attempts).toEqual(forward.attempts);
         },
       ),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 });

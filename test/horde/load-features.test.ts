@@ -4,6 +4,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { fleetCapacity, offeredLoad } from "../../src/horde/load-factor.js";
 import { parseScenario } from "../../src/scenario-file/load.js";
+import { runs } from "../helpers/fast-check-config.js";
 import { simulate } from "../helpers/simulate.js";
 
 const HOURLY = [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4];
@@ -178,7 +179,7 @@ describe("offered load ρ", () => {
         );
         expect(offeredLoad(sc.arrivals, sc.workers, sc.horizon)).toBeCloseTo(rho, 9);
       }),
-      { numRuns: 50 },
+      { numRuns: runs(50) },
     );
   });
 

@@ -6,6 +6,7 @@ import { createPolicy } from "../../src/policies/registry.js";
 import type { Scenario } from "../../src/scenario/types.js";
 import { loadScenarioFile, parseScenario } from "../../src/scenario-file/load.js";
 import { scenarioYaml, smallScenarioArb } from "../generators/scenarios.js";
+import { runs } from "../helpers/fast-check-config.js";
 
 // The model lets go of a request or job once it has ended and nothing can refer to it any more (issue 6,
 // item 5: a 1 M-request day otherwise keeps ~800 MB of ended entities). These tests check that it does, that
@@ -79,7 +80,7 @@ describe("ended requests and jobs are let go of during a run", () => {
         expect(held(freed.model)).toEqual({ requests: freed.model.liveRequests, jobs: freed.model.liveJobs });
         expect(held(kept.model)).toEqual({ requests: kept.model.requests.length, jobs: kept.model.jobs.length });
       }),
-      { numRuns: 150 },
+      { numRuns: runs(150) },
     );
   });
 

@@ -1,6 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { scenarioYaml, smallScenarioArb } from "../generators/scenarios.js";
+import { runs } from "../helpers/fast-check-config.js";
 import { simulate } from "../helpers/simulate.js";
 
 describe("lazy idle polling", () => {
@@ -14,7 +15,7 @@ describe("lazy idle polling", () => {
         expect(lazy.attempts).toEqual(naive.attempts);
         expect(lazy.events).toBeLessThanOrEqual(naive.events);
       }),
-      { numRuns: Number(process.env.POLLING_RUNS ?? 150) },
+      { numRuns: runs(150) },
     );
   });
 });

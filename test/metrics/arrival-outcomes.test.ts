@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { AttemptRecord, RequestRecord, UserRecord } from "../../src/horde/record-types.js";
 import { ArrivalOutcomeAccumulator } from "../../src/metrics/arrival-outcomes.js";
+import { runs } from "../helpers/fast-check-config.js";
 
 const request = (request_id: number, arrival_id: number, warmup = false) =>
   ({ request_id, arrival_id, warmup }) as RequestRecord;
@@ -62,7 +63,7 @@ describe("what each arrival got", () => {
       fc.property(fc.shuffledSubarray(DAY, { minLength: DAY.length, maxLength: DAY.length }), (order) => {
         expect(feed(order)).toEqual(expected);
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 

@@ -12,6 +12,7 @@ import {
   knObserve,
   knStart,
 } from "../../src/metrics/kn.js";
+import { runs } from "../helpers/fast-check-config.js";
 
 describe("KN's constants", () => {
   it("k = 10, n0 = 10, α = 0.05: η = ½[(0.1/9)^(−2/9) − 1] = 0.85908, h² = 18η = 15.4635", () => {
@@ -215,7 +216,7 @@ describe("KN invariants", () => {
         expect(s.eliminations.map((e) => e.arm)).not.toContain(step.selected);
         expect(new Set([...s.eliminations.map((e) => e.arm), ...s.alive]).size).toBe(k);
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 
@@ -229,7 +230,7 @@ describe("KN invariants", () => {
         expect(high.step).toEqual(low.step);
         expect(high.state.eliminations).toEqual(low.state.eliminations);
       }),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 });

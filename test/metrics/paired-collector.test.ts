@@ -2,6 +2,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { PairedHitCollector } from "../../src/metrics/paired-collector.js";
 import { pairedHitDifference, type RequestLatencies } from "../../src/metrics/paired-requests.js";
+import { runs } from "../helpers/fast-check-config.js";
 
 /** One replication of one arm over `n` arrivals: latencies (NaN = did not complete) and hit flags. */
 const outcomesArb = (n: number) =>
@@ -58,7 +59,7 @@ describe("the paired estimator over a run, unit by unit", () => {
           expect(got[a]).toEqual({ ...want, replication_numbers: units[0].map((_, r) => r + 1) });
         }
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 

@@ -15,6 +15,7 @@ import {
 import { replicationsNeeded } from "../../src/metrics/sample.js";
 import { tQuantile } from "../../src/metrics/student-t.js";
 import type { ArmInput } from "../../src/metrics/verdict.js";
+import { runs } from "../helpers/fast-check-config.js";
 
 function userError(fn: () => unknown): string {
   try {
@@ -220,7 +221,7 @@ describe("the sequential procedure run to its end", () => {
             }
         },
       ),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 
@@ -255,7 +256,7 @@ describe("replications needed", () => {
           if ((n as number) > from) expect(hw((n as number) - 1)).toBeGreaterThan(margin);
         },
       ),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 

@@ -3,6 +3,7 @@ import { max, mean, quantile } from "simple-statistics";
 import { describe, expect, it } from "vitest";
 import type { AttemptRecord, RequestOutcome, RequestRecord, UserRecord } from "../../src/horde/record-types.js";
 import { Float64List, latencyStats, ReplicationAccumulator } from "../../src/metrics/replication-stats.js";
+import { runs } from "../helpers/fast-check-config.js";
 
 function request(
   id: number,
@@ -203,7 +204,7 @@ describe("latency statistics", () => {
         // the sum is compensated (Kahan–Babuška): its order changes at most the last bits
         expect(Math.abs(s.mean - mean(sorted))).toBeLessThanOrEqual(1e-12 * Math.max(1, mean(sorted)));
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 

@@ -6,6 +6,7 @@ import { ReplicationAccumulator } from "../../src/metrics/replication-stats.js";
 import { summarize } from "../../src/metrics/summary.js";
 import { parseScenario } from "../../src/scenario-file/load.js";
 import { scenarioYaml, smallScenarioArb } from "../generators/scenarios.js";
+import { runs } from "../helpers/fast-check-config.js";
 import { simulate } from "../helpers/simulate.js";
 
 const withArm = (arm: string) =>
@@ -29,7 +30,7 @@ describe("reassignment rules (properties over random small scenarios)", () => {
           if (e.kind === "pop") expect(failed.get(e.a)?.has(e.c) ?? false).toBe(false);
         }
       }),
-      { numRuns: 80 },
+      { numRuns: runs(80) },
     );
   });
 
@@ -54,7 +55,7 @@ describe("reassignment rules (properties over random small scenarios)", () => {
         });
         expect(pops).toBeGreaterThanOrEqual(0);
       }),
-      { numRuns: 80 },
+      { numRuns: runs(80) },
     );
   });
 
@@ -73,7 +74,7 @@ describe("reassignment rules (properties over random small scenarios)", () => {
           }
         }
       }),
-      { numRuns: 80 },
+      { numRuns: runs(80) },
     );
   });
 });

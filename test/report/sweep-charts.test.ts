@@ -21,6 +21,7 @@ import {
   type SweepChart,
 } from "../../src/report/sweep-charts.js";
 import type { CellSummary, SweepSummary } from "../../src/results/sweep-results.js";
+import { runs } from "../helpers/fast-check-config.js";
 import { decodePng, pngSize } from "./png.js";
 import { SWEEP_GRIDS, sweepFixture, syntheticSweep } from "./sweep-fixture.js";
 
@@ -210,7 +211,7 @@ describe("paretoFront", () => {
         const key = (p: { x: number; y: number }) => `${p.x},${p.y}`;
         expect(paretoFront(shuffled).map((i) => key(shuffled[i]))).toEqual(front.map((i) => key(pts[i])));
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 });
@@ -571,7 +572,7 @@ describe("the Pareto chart", () => {
           }
         },
       ),
-      { numRuns: 60 },
+      { numRuns: runs(60) },
     );
   });
 
@@ -602,7 +603,7 @@ describe("the Pareto chart", () => {
             expect(labelled.has(`${r.arm}|${r.wasted_gpu_s}|${r.p99_s}`)).toBe(true);
         },
       ),
-      { numRuns: 25 },
+      { numRuns: runs(25) },
     );
   });
 });
@@ -795,7 +796,7 @@ describe("niceTicks and wrapWords", () => {
           expect(new Set(texts).size).toBe(texts.length);
         },
       ),
-      { numRuns: 500 },
+      { numRuns: runs(500) },
     );
     expect(niceTicks(50.634, 51.254, 3)).toEqual({ values: [50.8, 51, 51.2], decimals: 1 });
     expect(niceTicks(0, 0.0058, 5)).toEqual({ values: [0, 0.001, 0.002, 0.003, 0.004, 0.005], decimals: 3 });

@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { CsvWriter, formatField, formatNumber } from "../../src/results/csv.js";
 import { parseCsv, readCsv } from "../../src/results/csv-read.js";
+import { runs } from "../helpers/fast-check-config.js";
 
 const root = mkdtempSync(join(tmpdir(), "hordesim-csv-"));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -121,7 +122,7 @@ describe("CsvWriter", () => {
           });
         },
       ),
-      { numRuns: 100 },
+      { numRuns: runs(100) },
     );
   });
 

@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { concatCsv, concatParquet } from "../../src/results/parquet-concat.js";
 import { ThriftReader, ThriftWriter } from "../../src/results/thrift-compact.js";
+import { runs } from "../helpers/fast-check-config.js";
 
 let dir: string;
 let instance: DuckDBInstance;
@@ -86,7 +87,7 @@ describe("joining Parquet parts", () => {
           expect(stats).toEqual(statsExpected);
         },
       ),
-      { numRuns: 15 },
+      { numRuns: runs(15) },
     );
   });
 

@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { afterAll, describe, expect, it } from "vitest";
 import { RecordFiles } from "../../src/results/record-files.js";
 import { RecordStore } from "../../src/results/record-store.js";
+import { runs } from "../helpers/fast-check-config.js";
 import { requestRecord } from "../helpers/records.js";
 
 const dir = mkdtempSync(join(os.tmpdir(), "hordesim-store-"));
@@ -65,7 +66,7 @@ describe("the record store's parts", () => {
           const users = await db.runAndReadAll(`SELECT count(*) FROM read_parquet('${join(many, "users.parquet")}')`);
           expect(Number(users.getRows()[0][0])).toBe(0);
         }),
-        { numRuns: 8 },
+        { numRuns: runs(8) },
       );
     } finally {
       db.closeSync();

@@ -6,6 +6,7 @@ import { describe, expect, it } from "vitest";
 import { stringify } from "yaml";
 import { UserError } from "../../src/errors.js";
 import { loadScenarioFile, parseScenario, ScenarioError, scenarioSha256 } from "../../src/scenario-file/load.js";
+import { runs } from "../helpers/fast-check-config.js";
 
 const fixture = (name: string) => new URL(`./fixtures/${name}`, import.meta.url).pathname;
 
@@ -171,7 +172,7 @@ describe("robustness", () => {
           expect((e as ScenarioError).problems.length).toBeGreaterThan(0);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: runs(300) },
     );
   });
 
@@ -191,7 +192,7 @@ describe("robustness", () => {
           expect(p.col).toBeGreaterThan(0);
         }
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { ruleNames, ruleParamsSchema } from "../../src/policies/registry.js";
 import type { Scenario } from "../../src/scenario/types.js";
 import { parseScenario, ScenarioError } from "../../src/scenario-file/load.js";
+import { runs } from "../helpers/fast-check-config.js";
 
 /** A valid scenario with one field replaced: `over` is YAML spliced into the worker group, template, etc. */
 function scenario(opts: {
@@ -76,7 +77,7 @@ describe("durations", () => {
           n * factor[unit],
         );
       }),
-      { numRuns: 50 },
+      { numRuns: runs(50) },
     );
   });
 });

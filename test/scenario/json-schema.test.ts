@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { parseDuration, parseRate } from "../../src/scenario/units.js";
 import { DURATION_PATTERN, RATE_PATTERN, scenarioJsonSchemaText } from "../../src/scenario-file/json-schema.js";
 import { loadScenarioFile } from "../../src/scenario-file/load.js";
+import { runs } from "../helpers/fast-check-config.js";
 
 const root = new URL("../../", import.meta.url).pathname;
 
@@ -71,7 +72,7 @@ describe("schema/scenario.schema.json", () => {
           expect(rate.test(text)).toBe(!Number.isNaN(parseRate(text)));
         },
       ),
-      { numRuns: 2000 },
+      { numRuns: runs(2000) },
     );
   });
 });

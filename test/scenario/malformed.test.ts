@@ -6,6 +6,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { parseScenario, ScenarioError } from "../../src/scenario-file/load.js";
+import { runs } from "../helpers/fast-check-config.js";
 
 const VALID = readFileSync(join(import.meta.dirname, "..", "cli", "fixtures", "small.yaml"), "utf8");
 
@@ -83,7 +84,7 @@ describe("malformed scenario files", () => {
           expect(e.message).toMatch(/^m\.yaml(:\d+:\d+)?: /);
         }
       }),
-      { numRuns: 3000 },
+      { numRuns: runs(3000) },
     );
   });
 

@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { FIGURE_NAMES } from "../../src/metrics/figures.js";
 import { parseScenario, ScenarioError } from "../../src/scenario-file/load.js";
 import { parseFigureValue } from "../../src/scenario-file/objectives.js";
+import { runs } from "../helpers/fast-check-config.js";
 
 const MINIMAL = readFileSync(new URL("./fixtures/minimal.yaml", import.meta.url), "utf8");
 
@@ -74,7 +75,7 @@ describe("the objectives block", () => {
         expect(parseFigureValue("count", `${n}%`)).toBeNaN();
         expect(parseFigureValue("fraction", `${n}s`)).toBeNaN();
       }),
-      { numRuns: 200 },
+      { numRuns: runs(200) },
     );
   });
 });
