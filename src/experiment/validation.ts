@@ -185,7 +185,7 @@ export function sampleReplication(sc: Scenario, replication: number): Replicatio
 
 export interface ValidationOptions {
   dir: string;
-  /** Overrides every case's replications (at least 25 for the claims in the README). */
+  /** Overrides every case's replications (at least 25 for the claims in docs/validation.md). */
   replications?: number;
   /** Multiplies every case's horizon and warm-up (smaller for the test suite). */
   horizonScale?: number;

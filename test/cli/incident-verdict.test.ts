@@ -1,5 +1,5 @@
 // Acceptance on the incident day: the default verdict names heartbeat+exclude. The scenario's own run (10 arms
-// × 10 replications, README "Deciding") takes about 1.5 min here, too long for npm test; this runs the
+// × 10 replications, docs/statistics.md "Deciding") takes about 1.5 min here, too long for npm test; this runs the
 // baseline, the arm closest to the best and the best over 3 replications of the same day.
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";

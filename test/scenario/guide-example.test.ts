@@ -1,24 +1,24 @@
-// The README's example scenario is a valid file, and its fixed-TTL arms behave as the README says: with the
-// default sweep detector a hung job is aborted at the first sweep after pop + TTL, with detector: timer exactly then.
+// The scenario guide's (docs/scenarios.md) example scenario is a valid file, and its fixed-TTL arms behave as the
+// guide says: with the default sweep detector a hung job is aborted at the first sweep after pop + TTL, with detector: timer exactly then.
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parseScenario } from "../../src/scenario-file/load.js";
 import { simulate } from "../helpers/simulate.js";
 
-const readme = readFileSync(join(import.meta.dirname, "..", "..", "README.md"), "utf8");
+const guide = readFileSync(join(import.meta.dirname, "..", "..", "docs", "scenarios.md"), "utf8");
 
-describe("README: the example scenario", () => {
-  const section = readme.slice(readme.indexOf("## Scenario files"));
+describe("docs/scenarios.md: the example scenario", () => {
+  const section = guide.slice(guide.indexOf("```yaml\nname: example"));
   const block = /```yaml\n([\s\S]*?)```/.exec(section)?.[1] ?? "";
 
   it("is a valid scenario", () => {
     expect(block).toMatch(/^name: example/);
-    expect(() => parseScenario(block, "README.md")).not.toThrow();
+    expect(() => parseScenario(block, "docs/scenarios.md")).not.toThrow();
   });
 
   it("a fixed-TTL arm keeps the sweep detector unless it names detector: timer", () => {
-    const arms = new Map(parseScenario(block, "README.md").policies.map((p) => [p.name, p]));
+    const arms = new Map(parseScenario(block, "docs/scenarios.md").policies.map((p) => [p.name, p]));
     expect(arms.get("fixed-150")).toMatchObject({ timeout: { rule: "fixed", ttl: 150 }, detector: { rule: "sweep" } });
     expect(arms.get("fixed-150-timer")).toMatchObject({
       timeout: { rule: "fixed", ttl: 150 },
@@ -27,7 +27,7 @@ describe("README: the example scenario", () => {
   });
 });
 
-describe("README: a fixed TTL with the sweep detector and with the timer", () => {
+describe("docs/scenarios.md: a fixed TTL with the sweep detector and with the timer", () => {
   const yaml = `name: fixed-ttl
 horizon: 2h
 arrivals:
