@@ -38,7 +38,7 @@ def grp(name, ms, carry_share, threads=1, extra=None, count=None):
     if extra: s += extra
     lines.append(s); return c*threads*per_worker
 total = 0
-flaky = "    failures:\n      # A tenth of the group's workers accept 4 % of their jobs and never return them (forgotten after 5 s, so\n      # they keep polling): below the 20 aborts an hour that would put them in maintenance (horde-model §4.6).\n      - { mode: hang, probability: 0.04, hold: 5s, share: 0.1 }\n"
+flaky = "    failures:\n      # A tenth of the group's workers accept 4 % of their jobs and never return them (forgotten after 5 s, so\n      # they keep polling): below the 20 aborts an hour that would put them in maintenance (docs/model.md §4.6).\n      - { mode: hang, probability: 0.04, hold: 5s, share: 0.1 }\n"
 total += grp("deliberate", bundles[0][1], share["Deliberate"], extra=flaky)
 total += grp("classic", bundles[1][1], sum(share[m] for m in bundles[1][2]), extra=flaky)
 total += grp("anime", bundles[2][1], sum(share[m] for m in bundles[2][2]), threads=2, extra=flaky)
@@ -67,7 +67,7 @@ out = f"""# A busy day of the AI Horde at its March 2023 volume and model mix.
 #   Hentai Diffusion 4.1 %, Realistic Vision 3.0 %, Counterfeit 2.7 %, URPM 2.6 %, Project Unreal Engine 5
 #   2.5 %, waifu_diffusion 1.8 %, Abyss OrangeMix 1.8 %. The other 33.2 % go here to 30 stand-in tail models
 #   (tail-model-01..30, shares falling geometrically by 0.9).
-# - the incident report (../shared/incident-report-2025-09-29.md): normal requests take 1-2 minutes.
+# - the incident of 2025-09-29 (../docs/model.md §8): normal requests take 1-2 minutes.
 # Assumptions (not published; chosen so the figures above hold):
 # - 1.6 images per request (n = 1: 70 %, 2: 15 %, 4: 15 %), so {req_day:,.0f} requests a day; sizes 512x512,
 #   512x768, 768x768 at weights 6/3/1 and 30 or 36 steps (80/20), k_euler_a: a mean of 10.4 MPS per image.
@@ -76,7 +76,7 @@ out = f"""# A busy day of the AI Horde at its March 2023 volume and model mix.
 #   {demand/total:.2f} over the day).
 # - kudos classes: anonymous users (35 %, kudos 0), registered users (55 %, kudos lognormal with median
 #   3,000) and high-kudos users (10 %, median 200,000); kudos is the request's initial priority, and every
-#   waiting request ages by +50 every 10 s (horde-model §1.2, §2.1).
+#   waiting request ages by +50 every 10 s (docs/model.md §1.2, §2.1).
 # - {nworkers} workers, speeds lognormal (median {speed_median} MPS/s, sigma {sigma}), {overhead:g} s overhead per job, each
 #   bundle of models sized to carry its models' share; a tenth of the three big bundles' workers hang on 4 % of
 #   their jobs, and one black-hole worker hangs on every 768x768 job (the incident's failure modes).

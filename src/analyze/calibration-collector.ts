@@ -7,7 +7,7 @@ import type { AnalyzerHooks, OpenJob, WpState } from "./analyzer.js";
 import { configKey, type DeliverEvent, type JobConfig } from "./events.js";
 import { ServiceSamples } from "./service-fit.js";
 
-/** Slots a worker holds at once: reGen's default queue_size 1 + max_threads 1 (horde-model.md §5.1). */
+/** Slots a worker holds at once: reGen's default queue_size 1 + max_threads 1 (docs/model.md §5.1). */
 export const ASSUMED_SLOTS = 2;
 const HOUR = 3600_000;
 const MAX_PAIRS = 10_000;

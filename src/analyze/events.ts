@@ -1,4 +1,4 @@
-// The scheduling events the log reader recognizes (horde-model.md §10). Times are milliseconds since the
+// The scheduling events the log reader recognizes (docs/model.md §10). Times are milliseconds since the
 // epoch, reading the log's wall-clock time as UTC (loguru writes no zone).
 
 /** An image request's shape, as the abort line "(WxHxSTEPS@SAMPLER)" or the faulted payload shows it. */

@@ -1,4 +1,4 @@
-// The scheduling messages of horde-model.md §10, parsed into events. A message that starts like one of them
+// The scheduling messages of docs/model.md §10, parsed into events. A message that starts like one of them
 // but does not match it whole is reported as malformed rather than ignored.
 import type { JobConfig, LogEvent } from "./events.js";
 

@@ -84,7 +84,7 @@ export function renderAnalysisMd(a: Analyzer, stats: ReadStats, files: readonly 
 
   out.push("## Timeouts or reported faults", "");
   out.push(
-    `A worker-reported fault is logged as "Aborted Stale Generation" too. The time from the job's pop to its abort tells them apart: a stale timeout comes at least the job's TTL after the pop (the real formula, horde-model.md §3.2: max(${HORDE_TTL.floor}, ${HORDE_TTL.base} + accurate steps × ${HORDE_TTL.per_step} × pixels / 512²)), a reported fault usually sooner. The log shows neither the model, ControlNet nor extra_slow_worker, so their multipliers are left out; an abort line without the size is judged against the ${HORDE_TTL.floor} s floor.`,
+    `A worker-reported fault is logged as "Aborted Stale Generation" too. The time from the job's pop to its abort tells them apart: a stale timeout comes at least the job's TTL after the pop (the real formula, docs/model.md §3.2: max(${HORDE_TTL.floor}, ${HORDE_TTL.base} + accurate steps × ${HORDE_TTL.per_step} × pixels / 512²)), a reported fault usually sooner. The log shows neither the model, ControlNet nor extra_slow_worker, so their multipliers are left out; an abort line without the size is judged against the ${HORDE_TTL.floor} s floor.`,
     "",
   );
   if (totalAborts > 0) {

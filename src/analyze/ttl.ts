@@ -6,7 +6,7 @@ import type { TtlConfig } from "../scenario/types.js";
 import { DEFAULT_TTL } from "../scenario-file/schema.js";
 import type { JobConfig } from "./events.js";
 
-/** The real server's constants (horde-model.md §3.2): a scenario's defaults. */
+/** The real server's constants (docs/model.md §3.2): a scenario's defaults. */
 export const HORDE_TTL: TtlConfig = DEFAULT_TTL;
 
 export function ttlOf(config: JobConfig): number {

@@ -1,6 +1,6 @@
 // The users' side: requests arriving, the client checking on them, and resubmitting a failed one.
 //
-// Rules (shared/horde-model.md, DESIGN §5):
+// Rules (docs/model.md):
 // - §1.1 a request (POST /v2/generate/async) asks for n images of one template; it arrives on a stream, a
 //   piecewise-constant Poisson process (repeated every period for a daily profile) or given times, its
 //   template drawn from the stream's mix by weight, then (when the stream names them) its user class and its

@@ -1,7 +1,7 @@
 // The fleet: the workers of every group, each with its own speed, poll phase and random streams, and the
 // fleet's median measured speed.
 //
-// Rules (shared/horde-model.md):
+// Rules (docs/model.md):
 // - §4.1 speed: the server's measure of a worker is the mean of its last 20 pop-to-submit samples
 //   (horde/database/threads.py: refresh_worker_speeds), the baseline 1 MPS/s without samples
 //   (WorkerTemplate._baseline_speed); Worker.measuredSpeed / recordSpeed hold the ring of samples.

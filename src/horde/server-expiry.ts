@@ -1,6 +1,6 @@
 // Expiry and maintenance: the request's own time to live, and the worker's penalty for dropping jobs.
 //
-// Rules (shared/horde-model.md):
+// Rules (docs/model.md):
 // - §1.3 a request expires 20 min after submission, refreshed to max(expiry, now + 20 min) at every pop and
 //   delivery (60 min, unconditionally, at a pop by an extra-slow worker); the sweep deletes every request with
 //   expiry < now (check_waiting_prompts step 1), its open jobs with it (FK cascade).

@@ -1,7 +1,7 @@
 // The server's queue and pop: which requests wait, in which order, which worker may take which, and what a
 // pop does to the request.
 //
-// Rules (shared/horde-model.md):
+// Rules (docs/model.md):
 // - §1.2 aging: +50 every 10 s to every waiting request with n > 0 (horde/database/threads.py:
 //   increment_extra_priority), kept as a static key per waiting spell (waiting-queue.ts).
 // - §2.3 order and filters (horde/database/functions.py: get_sorted_wp_filtered_to_worker): extra_priority

@@ -1,6 +1,6 @@
 // A job's end reaching the server: a result submitted, a fault reported, and the request's completion.
 //
-// Rules (shared/horde-model.md):
+// Rules (docs/model.md):
 // - §3.6 a result for a job already aborted (or deleted with its request, or cancelled) is refused
 //   (set_generation's compare-and-set; AbortedGen); a late one counts as discarded.
 // - §4.1 a delivery records a speed sample: MPS / (submit − pop) (stats.py: record_fulfilment), and refreshes

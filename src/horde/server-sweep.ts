@@ -1,6 +1,6 @@
 // The stale sweep and the 3 strikes: how the server notices a lost job, and when it gives up on a request.
 //
-// Rules (shared/horde-model.md):
+// Rules (docs/model.md):
 // - §3.3 the stale checker (horde/database/threads.py: check_waiting_prompts) runs every 60 s plus its run
 //   time, on no fixed grid; in order: delete expired requests (server-expiry.ts), abort every open job with
 //   now − pop > ttl (strict >, §3.1: ProcessingGeneration.is_stale), fault requests with > 2 faulted jobs.

@@ -10,7 +10,7 @@ export interface TtlInput {
   controlnet: boolean;
 }
 
-/** ImageProcessingGeneration.set_job_ttl (horde-model.md §3.2). */
+/** ImageProcessingGeneration.set_job_ttl (docs/model.md §3.2). */
 export function hordeTtl(job: TtlInput, extraSlowWorker: boolean, cfg: TtlConfig): number {
   const m = (job.width * job.height) / cfg.reference_pixels;
   let ttl = cfg.base + accurateSteps(job.steps, job.sampler) * cfg.per_step * m;

@@ -1,7 +1,7 @@
 // A worker running the jobs it popped: its threads, how long a job takes, and the failure mode that strikes
 // it (drawn at pop from the worker's own stream, so every arm sees the same worker behaviour).
 //
-// Rules (shared/horde-model.md, DESIGN §3):
+// Rules (docs/model.md):
 // - §5.1 a worker holds up to `slots` jobs and runs up to `threads` of them at once, in pop order (reGen
 //   jobs_pending_inference; queue_size + max_threads).
 // - §4.1 a job takes MPS / speed × jitter × slow-down, plus overhead and a model load when the model changes

@@ -1,7 +1,7 @@
 // A worker going away and coming back: a crash (a failure mode drawn for a job, worker-jobs.ts) or a
 // flapping schedule (periodic outages).
 //
-// Rules (shared/horde-model.md):
+// Rules (docs/model.md):
 // - §4.4 liveness: the server learns nothing when a worker vanishes; its jobs stay open until the detector
 //   notices them (the stale sweep at the TTL, §3.3; or an arm's timer or missed heartbeats).
 // - §5.4 a killed worker process loses every job it holds without telling the server.

@@ -1,7 +1,7 @@
 // A worker's polls: when it asks the server for a job, and what the answer does. Idle polling costs no event:
 // an idle worker whose poll found nothing sleeps until something it could take appears (sleepers.ts).
 //
-// Rules (shared/horde-model.md):
+// Rules (docs/model.md):
 // - §5.2 pop cadence (reGen _default_job_pop_frequency / _error_job_pop_frequency): a poll every
 //   poll_interval on the worker's own grid, every error_poll_interval after an error, such as the 403 of a
 //   worker in maintenance that found nothing it may take (§2.7, WorkerMaintenance).

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { hordeTtl } from "../horde/ttl.js";
 import { defineRule } from "./rule-module.js";
 
-/** The real server's formula (horde-model.md §3.2). */
+/** The real server's formula (docs/model.md §3.2). */
 export const hordeTimeout = defineRule({
   kind: "timeout",
   name: "horde",

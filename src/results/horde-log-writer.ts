@@ -1,4 +1,4 @@
-// Writes the simulated server's horde.log in the real server's loguru line formats (horde-model.md §10),
+// Writes the simulated server's horde.log in the real server's loguru line formats (docs/model.md §10),
 // so that the same analysis reads a real log and a simulated one.
 import { createHash } from "node:crypto";
 import { closeSync, openSync, writeSync } from "node:fs";

@@ -1,4 +1,4 @@
-// Log lines in the real server's formats (horde-model.md §10), written by hand for the tests.
+// Log lines in the real server's formats (docs/model.md §10), written by hand for the tests.
 
 const WHERE = {
   pop: "horde.classes.base.waiting_prompt:start_generation:288",

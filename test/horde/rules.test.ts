@@ -33,7 +33,7 @@ ${worker}
 
 const ALWAYS_HANGS = "    failures: [{ mode: hang, probability: 1, hold: 5s }]";
 
-describe("the incident: three stale aborts, then the request is faulted (horde-model §8)", () => {
+describe("the incident: three stale aborts, then the request is faulted (docs/model.md §8)", () => {
   const run = simulate(scenario(ALWAYS_HANGS, { times: [10] }));
   const attempts = run.attempts.filter((a) => a.request_id === 0).sort((a, b) => a.attempt - b.attempt);
 
@@ -106,7 +106,7 @@ describe("request expiry (20 min, refreshed on pop)", () => {
   });
 });
 
-describe("a fault reported by the worker (horde-model §3.5)", () => {
+describe("a fault reported by the worker (docs/model.md §3.5)", () => {
   it("re-queues only while finished < jobs: an n = 1 request gets exactly two attempts", () => {
     const run = simulate(scenario("    failures: [{ mode: fault, probability: 1, delay: 5s }]", { times: [10] }));
     expect(run.attempts.map((a) => a.end)).toEqual(["reported_fault", "reported_fault"]);

@@ -3,7 +3,7 @@ import { accurateSteps, megapixelSteps } from "../../src/horde/request.js";
 import { hordeTtl } from "../../src/horde/ttl.js";
 import type { TtlConfig } from "../../src/scenario/types.js";
 
-// The real server's constants (horde-model.md §3.2), written out here rather than read from the loader.
+// The real server's constants (docs/model.md §3.2), written out here rather than read from the loader.
 const REAL: TtlConfig = {
   floor: 150,
   base: 30,
@@ -45,7 +45,7 @@ describe("accurate steps (ImageWaitingPrompt.get_accurate_steps)", () => {
   });
 });
 
-describe("job TTL: the table of horde-model.md §3.2", () => {
+describe("job TTL: the table of docs/model.md §3.2", () => {
   const table: [string, ReturnType<typeof job>, boolean, number][] = [
     ["512×512×30 k_euler_a", job(512, 512, 30, "k_euler_a"), false, 150],
     ["1024×1024×4 k_euler (the incident)", job(1024, 1024, 4, "k_euler"), false, 150],

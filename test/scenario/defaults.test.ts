@@ -5,7 +5,7 @@ import { parseScenario } from "../../src/scenario-file/load.js";
 
 const MINIMAL = readFileSync(new URL("./fixtures/minimal.yaml", import.meta.url), "utf8");
 
-/** The real AI Horde's constants (horde-model.md §1–§5, §9) and the documented assumptions. */
+/** The real AI Horde's constants (docs/model.md §1–§5, §9) and the documented assumptions. */
 const EXPECTED: Scenario = {
   name: "minimal",
   description: "",
