@@ -10,7 +10,10 @@ import { defineRule } from "./rule-module.js";
 export const heartbeatDetector = defineRule({
   kind: "detector",
   name: "heartbeat",
-  params: z.strictObject({ interval: positiveDuration.default(10), missed: positiveInt.default(3) }),
+  params: z.strictObject({
+    interval: positiveDuration.prefault(10).describe("Seconds between a worker's beats for each job (default 10 s)"),
+    missed: positiveInt.default(3).describe("Beats missed in a row before the job counts as lost (default 3)"),
+  }),
   create: (p) => ({
     periodic: false,
     deadline: (job) => job.popped + job.ttl,

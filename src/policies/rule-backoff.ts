@@ -12,10 +12,17 @@ export const backoffRule = defineRule({
   kind: "reassignment",
   name: "backoff",
   params: z.strictObject({
-    base: positiveDuration.default(30),
-    cap: positiveDuration.default(900),
+    base: positiveDuration
+      .prefault(30)
+      .describe(
+        "Seconds: the first failure's cooldown ceiling, doubled per failure in a row (default 30 s; AWS backoff)",
+      ),
+    cap: positiveDuration.prefault(900).describe("Seconds: the largest cooldown ceiling (default 900 s = 15 min)"),
     /** "full": uniform in [0, ceiling] (AWS "full jitter"); "none": the ceiling itself. */
-    jitter: z.enum(["full", "none"]).default("full"),
+    jitter: z
+      .enum(["full", "none"])
+      .default("full")
+      .describe('full (default): a cooldown uniform in [0, ceiling], AWS "full jitter"; none: the ceiling itself'),
   }),
   create: (p, ctx) => {
     const rng = ctx.stream("backoff");

@@ -15,9 +15,18 @@ export const hedgeRule = defineRule({
   kind: "reassignment",
   name: "hedge",
   params: z.strictObject({
-    percentile: z.number().gt(0).lt(1).default(0.95),
-    cap: probability.default(0.05),
-    min_delay: duration.default(10),
+    percentile: z
+      .number()
+      .gt(0)
+      .lt(1)
+      .default(0.95)
+      .describe(
+        "Fraction: hedge a job that has run past this percentile of delivered jobs' time per MPS (default 0.95)",
+      ),
+    cap: probability
+      .default(0.05)
+      .describe("Fraction: copies are at most this share of the jobs popped (default 0.05)"),
+    min_delay: duration.prefault(10).describe("Seconds: never hedge a job younger than this (default 10 s)"),
   }),
   create: (p) => {
     const z = probit(p.percentile);

@@ -44,19 +44,21 @@ export const adaptiveTimeout = defineRule({
   kind: "timeout",
   name: "adaptive",
   params: z.strictObject({
-    floor: duration.default(30),
-    ceiling: duration.default(900),
+    floor: duration.prefault(30).describe("Seconds: the shortest TTL (default 30 s)"),
+    ceiling: duration.prefault(900).describe("Seconds: the longest TTL (default 900 s)"),
     alpha: z
       .number()
       .positive()
       .max(1)
-      .default(1 / 8),
+      .default(1 / 8)
+      .describe("Gain of the smoothed time per MPS, SRTT (default 1/8, RFC 6298)"),
     beta: z
       .number()
       .positive()
       .max(1)
-      .default(1 / 4),
-    k: z.number().positive().default(4),
+      .default(1 / 4)
+      .describe("Gain of its variation, RTTVAR (default 1/4, RFC 6298)"),
+    k: z.number().positive().default(4).describe("RTO = SRTT + k·RTTVAR (default 4, RFC 6298)"),
   }),
   create: (p, ctx) => {
     const estimators = new Map<number, RttEstimator>();

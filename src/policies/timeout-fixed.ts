@@ -6,6 +6,8 @@ import { defineRule } from "./rule-module.js";
 export const fixedTimeout = defineRule({
   kind: "timeout",
   name: "fixed",
-  params: z.strictObject({ ttl: duration.default(150) }),
+  params: z.strictObject({
+    ttl: duration.prefault(150).describe("Seconds every job may run (default 150 s, the Horde's TTL floor)"),
+  }),
   create: (params) => ({ ttl: () => params.ttl }),
 });

@@ -11,10 +11,10 @@ export const progressiveTimeout = defineRule({
   kind: "timeout",
   name: "progressive",
   params: z.strictObject({
-    k: z.number().positive().default(3),
-    slack: duration.default(15),
-    floor: duration.default(30),
-    ceiling: duration.default(450),
+    k: z.number().positive().default(3).describe("Multiplier of the expected time MPS / measured speed (default 3)"),
+    slack: duration.prefault(15).describe("Seconds added to k × the expected time (default 15 s)"),
+    floor: duration.prefault(30).describe("Seconds: the shortest TTL (default 30 s)"),
+    ceiling: duration.prefault(450).describe("Seconds: the longest TTL (default 450 s)"),
   }),
   create: (p, ctx) => ({
     ttl(request, worker, now) {

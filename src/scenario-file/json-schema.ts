@@ -57,7 +57,10 @@ function ruleJson(kind: RuleKind): Json {
     return {
       ...p,
       type: "object",
-      properties: { rule: { const: name }, ...((p.properties as Json | undefined) ?? {}) },
+      properties: {
+        rule: { const: name, description: `The ${kind} rule (docs/policies.md)` },
+        ...((p.properties as Json | undefined) ?? {}),
+      },
       required: ["rule", ...((p.required as string[] | undefined) ?? [])],
       additionalProperties: p.additionalProperties ?? false,
     };

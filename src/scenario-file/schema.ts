@@ -1,5 +1,5 @@
 // The scenario file as users write it. Parsing it fills every default (the real AI Horde's, see
-// shared/horde-model.md §9) and converts durations to seconds and rates to events per second, giving a `Scenario`.
+// docs/model.md) and converts durations to seconds and rates to events per second, giving a `Scenario`.
 import { z } from "zod";
 import { offeredLoad, scaleRates } from "../horde/load-factor.js";
 import { type RuleKind, ruleNames, ruleParamsSchema } from "../policies/registry.js";
@@ -60,16 +60,32 @@ function distributionSchema(unit: Unit) {
   const scale = isTime ? positiveDuration : z.number().positive();
   const spread = isTime ? duration : z.number().nonnegative();
   const minimum = isTime ? duration : z.number().nonnegative();
+  const u = isTime ? "seconds" : "the quantity's unit (MPS/s for a speed, kudos for kudos)";
+  const dist = <T extends string>(name: T) =>
+    z.literal(name).describe("The distribution: exponential, uniform, lognormal, normal or choice");
   const object = z.discriminatedUnion("dist", [
-    strict({ dist: z.literal("exponential"), mean: scale }),
-    strict({ dist: z.literal("uniform"), min: value, max: value }).refine((d) => d.max >= d.min, {
+    strict({ dist: dist("exponential"), mean: scale.describe(`Mean, in ${u}`) }),
+    strict({
+      dist: dist("uniform"),
+      min: value.describe(`Smallest value, in ${u}`),
+      max: value.describe(`Largest value, in ${u}`),
+    }).refine((d) => d.max >= d.min, {
       path: ["max"],
       message: "must be at least min",
       ...whenClean("min", "max"),
     }),
-    strict({ dist: z.literal("lognormal"), median: scale, sigma: z.number().nonnegative() }),
-    strict({ dist: z.literal("normal"), mean: isTime ? duration : scale, sd: spread, min: minimum.prefault(0) }),
-    strict({ dist: z.literal("choice"), values: z.array(value).min(1) }),
+    strict({
+      dist: dist("lognormal"),
+      median: scale.describe(`Median, in ${u}`),
+      sigma: z.number().nonnegative().describe("Standard deviation of the logarithm (no unit)"),
+    }),
+    strict({
+      dist: dist("normal"),
+      mean: (isTime ? duration : scale).describe(`Mean, in ${u}`),
+      sd: spread.describe(`Standard deviation, in ${u}`),
+      min: minimum.prefault(0).describe(`Draws below this are raised to it, in ${u} (default 0)`),
+    }),
+    strict({ dist: dist("choice"), values: z.array(value).min(1).describe(`Equally likely values, in ${u}`) }),
   ]);
   const example = isTime ? "a duration such as 2s" : "a number such as 1.5";
   return z
@@ -183,17 +199,33 @@ const dimension = z.number().int().positive().multipleOf(64).max(8192);
 
 const requestTemplate = strict({
   weight: z.number().positive().default(1).describe("Relative frequency of this template in its stream's mix"),
-  width: dimension.default(512),
-  height: dimension.default(512),
+  width: dimension.default(512).describe("Pixels, a multiple of 64 (default 512, the server's default)"),
+  height: dimension.default(512).describe("Pixels, a multiple of 64 (default 512, the server's default)"),
   steps: positiveInt.max(500).optional().describe("Default 30, or 20 with controlnet (the server's defaults)"),
-  sampler: z.string().min(1).default("k_euler_a"),
+  sampler: z
+    .string()
+    .min(1)
+    .default("k_euler_a")
+    .describe(
+      "Sampler name (default k_euler_a); k_dpm_adaptive counts 40 steps, second-order samplers twice (AI-Horde get_accurate_steps)",
+    ),
   model: z.string().min(1).nullable().default(null).describe("Model named by the request; null: any model"),
   n: z.number().int().min(1).max(20).default(1).describe("Images requested (1..20)"),
   kudos: z.number().default(0).describe("The requester's kudos: the request's initial priority"),
-  user: z.string().min(1).default("anon"),
-  slow_workers: z.boolean().default(true),
-  extra_slow_workers: z.boolean().default(false),
-  controlnet: z.boolean().default(false),
+  user: z
+    .string()
+    .min(1)
+    .default("anon")
+    .describe("The requester's name (default anon); a worker's owner pops its own requests first"),
+  slow_workers: z
+    .boolean()
+    .default(true)
+    .describe("Allow workers slower than server.speed.slow_gate (default true, the server's default)"),
+  extra_slow_workers: z
+    .boolean()
+    .default(false)
+    .describe("Allow extra-slow workers (default false: the user must opt in, the server's default)"),
+  controlnet: z.boolean().default(false).describe("Uses ControlNet: TTL ×2, 20 steps by default (default false)"),
   job_time: durationDistribution
     .nullable()
     .prefault(null)
@@ -216,7 +248,10 @@ const requestTemplate = strict({
   }),
 );
 
-const rateSegment = strict({ from: duration, rate });
+const rateSegment = strict({
+  from: duration.describe("Start of this segment, a duration from simulated time 0 (the first segment starts at 0)"),
+  rate: rate.describe("Poisson rate from then on: 400/h, 2/min, or a number per second"),
+});
 
 const piecewiseRate = z
   .array(rateSegment)
@@ -283,19 +318,19 @@ const kudosValue = z
   .describe("Kudos: a number (any sign) or a distribution of positive values, drawn per arrival");
 
 const userClass = strict({
-  name: z.string().min(1),
+  name: z.string().min(1).describe("Name of this user class (unique in the stream), e.g. anonymous"),
   weight: z.number().positive().default(1).describe("Relative frequency of this class among the stream's arrivals"),
   kudos: kudosValue.prefault(0),
   user: z.string().min(1).optional().describe("The requester's name; default: the template's user"),
 }).transform((c): UserClass => ({ name: c.name, weight: c.weight, kudos: c.kudos, user: c.user ?? null }));
 
 const modelShare = strict({
-  name: z.string().min(1),
+  name: z.string().min(1).describe("Model name, as the workers declare it"),
   weight: z.number().positive().describe("Relative frequency of this model among the stream's arrivals"),
 });
 
 const arrivalStream = strict({
-  name: z.string().min(1),
+  name: z.string().min(1).describe("Name of this arrival stream (unique)"),
   rate: rateField.optional(),
   times: z
     .array(duration)
@@ -350,20 +385,23 @@ const arrivalStream = strict({
 // Workers
 
 const jobFilter = strict({
-  width: dimension.optional(),
-  height: dimension.optional(),
-  steps: positiveInt.optional(),
-  sampler: z.string().min(1).optional(),
-  models: z.array(z.string().min(1)).optional(),
-  min_mps: z.number().nonnegative().optional(),
-  max_mps: z.number().nonnegative().optional(),
+  width: dimension.optional().describe("Only jobs of this width, in pixels (default: any)"),
+  height: dimension.optional().describe("Only jobs of this height, in pixels (default: any)"),
+  steps: positiveInt.optional().describe("Only jobs with this many steps, as requested (default: any)"),
+  sampler: z.string().min(1).optional().describe("Only jobs with this sampler (default: any)"),
+  models: z.array(z.string().min(1)).optional().describe("Only jobs of one of these models (default: any)"),
+  min_mps: z.number().nonnegative().optional().describe("Only jobs of at least this many MPS (default: any)"),
+  max_mps: z.number().nonnegative().optional().describe("Only jobs of at most this many MPS (default: any)"),
 }).refine((f) => f.min_mps === undefined || f.max_mps === undefined || f.max_mps >= f.min_mps, {
   path: ["max_mps"],
   message: "must be at least min_mps",
   ...whenClean("min_mps", "max_mps"),
 });
 
-const timeWindow = strict({ from: duration, to: duration }).refine((w) => w.to > w.from, {
+const timeWindow = strict({
+  from: duration.describe("Start of the window, a duration from simulated time 0"),
+  to: duration.describe("End of the window (excluded), a duration from simulated time 0"),
+}).refine((w) => w.to > w.from, {
   path: ["to"],
   message: "must be after from",
   ...whenClean("from", "to"),
@@ -378,30 +416,46 @@ const failureBase = {
   active: z.array(timeWindow).optional().describe("Only jobs popped inside one of these windows [from, to)"),
 };
 
+const modeDoc =
+  "hang: accepts and never returns; crash: stops polling and loses its jobs; slow: takes multiplier × longer; fault: reports a fault after delay; late: returns delay after the TTL";
 const failureMode = z.discriminatedUnion("mode", [
   strict({
-    mode: z.literal("hang"),
+    mode: z.literal("hang").describe(modeDoc),
     ...failureBase,
     hold: duration
       .prefault("320s")
       .describe(
-        "Seconds the slot stays taken: reGen's process_timeout 300 s + 20 s before the purge (horde-model §5.3)",
+        "Seconds the slot stays taken (default 320 s: reGen's process_timeout 300 s + 20 s before _purge_jobs; docs/model.md §5.3)",
       ),
   }),
-  strict({ mode: z.literal("crash"), ...failureBase, downtime: durationDistribution.prefault("5m") }),
   strict({
-    mode: z.literal("slow"),
+    mode: z.literal("crash").describe(modeDoc),
     ...failureBase,
-    multiplier: z.number().gt(1).default(3).describe("The job takes this many times longer"),
+    downtime: durationDistribution.prefault("5m").describe("Seconds until the worker is back (default 5 min)"),
   }),
-  strict({ mode: z.literal("fault"), ...failureBase, delay: durationDistribution.prefault("20s") }),
-  strict({ mode: z.literal("late"), ...failureBase, delay: durationDistribution.prefault("30s") }),
+  strict({
+    mode: z.literal("slow").describe(modeDoc),
+    ...failureBase,
+    multiplier: z.number().gt(1).default(3).describe("The job takes this many times longer (default 3)"),
+  }),
+  strict({
+    mode: z.literal("fault").describe(modeDoc),
+    ...failureBase,
+    delay: durationDistribution
+      .prefault("20s")
+      .describe("Seconds from the job's start to the reported fault (default 20 s)"),
+  }),
+  strict({
+    mode: z.literal("late").describe(modeDoc),
+    ...failureBase,
+    delay: durationDistribution.prefault("30s").describe("Seconds past the job's TTL when it returns (default 30 s)"),
+  }),
 ]);
 
 const flapping = strict({
-  period: positiveDuration,
-  down: positiveDuration,
-  phase: duration.prefault(0),
+  period: positiveDuration.describe("Seconds from one outage to the next"),
+  down: positiveDuration.describe("Seconds each outage lasts (less than period)"),
+  phase: duration.prefault(0).describe("Seconds from time 0 to the first outage (default 0)"),
 })
   .refine((f) => f.down < f.period, {
     path: ["down"],
@@ -411,27 +465,53 @@ const flapping = strict({
   .transform((f): Flapping => ({ period: f.period, down: f.down, phase: f.phase }));
 
 const workerGroup = strict({
-  name: z.string().min(1),
-  count: positiveInt.max(100_000).default(1),
+  name: z.string().min(1).describe("Name of this worker group (unique); a group of one worker is named so"),
+  count: positiveInt.max(100_000).default(1).describe("Workers in the group (default 1)"),
   models: z
     .array(z.string().min(1))
     .default([])
     .describe("Models the worker declares; [] serves only requests that name no model"),
-  max_pixels: positiveInt.default(1048576),
-  slots: positiveInt.max(1000).default(2).describe("Jobs held at once (reGen: queue_size 1 + max_threads 1)"),
-  threads: positiveInt.max(1000).default(1).describe("Jobs inferred at once (reGen max_threads); at most slots"),
+  max_pixels: positiveInt
+    .default(1048576)
+    .describe("Largest width × height the worker takes, in pixels (default 1048576 = 1024²; AI-Horde pop filter)"),
+  slots: positiveInt
+    .max(1000)
+    .default(2)
+    .describe("Jobs held at once (default 2: reGen api_job_pop, queue_size 1 + max_threads 1)"),
+  threads: positiveInt
+    .max(1000)
+    .default(1)
+    .describe("Jobs inferred at once (default 1: reGen max_threads); at most slots"),
   speed: speedDistribution
     .prefault({ dist: "lognormal", median: 1.5, sigma: 0.3 })
     .describe("MPS/s, drawn once per worker (default lognormal, median 1.5, sigma 0.3: an assumption)"),
-  jitter: z.number().nonnegative().default(0.1).describe("Lognormal sigma of the per-job speed variation"),
-  overhead: durationDistribution.prefault("2s").describe("Seconds per job besides sampling (upload, safety, HTTP)"),
-  model_load: durationDistribution.prefault(0).describe("Seconds to switch model"),
-  extra_slow_worker: z.boolean().default(false),
-  poll_interval: duration.prefault("1s").describe("reGen: 1 s"),
-  error_poll_interval: duration.prefault("5s").describe("reGen: 5 s after an API error such as maintenance"),
-  owner: z.string().min(1).optional().describe("Default: the group name"),
-  failures: z.array(failureMode).prefault([]),
-  flapping: flapping.nullable().prefault(null).describe("Periodic outages {period, down, phase}"),
+  jitter: z
+    .number()
+    .nonnegative()
+    .default(0.1)
+    .describe("Lognormal sigma of the per-job speed variation, no unit (default 0.1: an assumption)"),
+  overhead: durationDistribution
+    .prefault("2s")
+    .describe("Seconds per job besides sampling: upload, safety check, HTTP (default 2 s: an assumption)"),
+  model_load: durationDistribution.prefault(0).describe("Seconds to switch model (default 0)"),
+  extra_slow_worker: z
+    .boolean()
+    .default(false)
+    .describe("Declares itself extra slow: only opted-in requests, TTL ×3, expiry 60 min (default false)"),
+  poll_interval: duration
+    .prefault("1s")
+    .describe("Seconds between pops (default 1 s: reGen _default_job_pop_frequency)"),
+  error_poll_interval: duration
+    .prefault("5s")
+    .describe(
+      "Seconds between pops after an API error such as maintenance (default 5 s: reGen _error_job_pop_frequency)",
+    ),
+  owner: z.string().min(1).optional().describe("The owner's user name (default: the group name)"),
+  failures: z
+    .array(failureMode)
+    .prefault([])
+    .describe("How the group's workers fail, per job; exclusive, probabilities sum to at most 1 (default none)"),
+  flapping: flapping.nullable().prefault(null).describe("Periodic outages {period, down, phase} (default null: none)"),
 })
   .superRefine(
     (g, ctx) => {
@@ -477,15 +557,39 @@ const workerGroup = strict({
 // ---------------------------------------------------------------------------------------------------------------
 // Server and client
 
+const TTL_SOURCE = "AI-Horde horde/classes/stable/processing_generation.py: set_job_ttl";
 const ttlConfig = strict({
-  floor: duration.prefault("150s"),
-  base: duration.prefault("30s"),
-  per_step: duration.prefault("2s").describe("Seconds per accurate step at reference_pixels"),
-  reference_pixels: positiveInt.default(262144),
-  controlnet_multiplier: z.number().positive().default(2),
-  heavy_model_multiplier: z.number().positive().default(3),
-  heavy_models: z.array(z.string().min(1)).default(["flux_1", "qwen_image", "z_image_turbo"]),
-  extra_slow_multiplier: z.number().positive().default(3).describe("Applied after the floor"),
+  floor: duration.prefault("150s").describe(`Seconds: the shortest TTL (default 150 s; ${TTL_SOURCE})`),
+  base: duration.prefault("30s").describe(`Seconds every job gets before its steps (default 30 s; ${TTL_SOURCE})`),
+  per_step: duration
+    .prefault("2s")
+    .describe(`Seconds per accurate step at reference_pixels (default 2 s; ${TTL_SOURCE})`),
+  reference_pixels: positiveInt
+    .default(262144)
+    .describe(`Pixels the per-step time is for (default 262144 = 512²; ${TTL_SOURCE})`),
+  controlnet_multiplier: z
+    .number()
+    .positive()
+    .default(2)
+    .describe(`TTL multiplier for ControlNet requests, before the floor (default 2; ${TTL_SOURCE})`),
+  heavy_model_multiplier: z
+    .number()
+    .positive()
+    .default(3)
+    .describe(
+      `TTL multiplier when a requested model has a heavy baseline, before the floor (default 3; ${TTL_SOURCE})`,
+    ),
+  heavy_models: z
+    .array(z.string().min(1))
+    .default(["flux_1", "qwen_image", "z_image_turbo"])
+    .describe(
+      `Model names (or baselines) that get heavy_model_multiplier (default flux_1, qwen_image, z_image_turbo; ${TTL_SOURCE})`,
+    ),
+  extra_slow_multiplier: z
+    .number()
+    .positive()
+    .default(3)
+    .describe(`TTL multiplier for extra-slow workers, after the floor (default 3; ${TTL_SOURCE})`),
 });
 
 /** The real server's TTL constants: the defaults of a scenario's server.ttl. */
@@ -494,36 +598,106 @@ export const DEFAULT_TTL = ttlConfig.parse({}) as Scenario["server"]["ttl"];
 const serverConfig = strict({
   ttl: ttlConfig
     .prefault({})
-    .describe("job_ttl = max(floor, (base + steps·per_step·pixels/reference_pixels)·multipliers)"),
+    .describe(
+      "The job TTL: max(floor, (base + steps·per_step·pixels/reference_pixels)·multipliers), ×extra_slow_multiplier (AI-Horde set_job_ttl; docs/model.md §3.2)",
+    ),
   sweep: strict({
-    period: positiveDuration.prefault("60s").describe("Sleep after each run of the stale checker"),
+    period: positiveDuration
+      .prefault("60s")
+      .describe(
+        "Seconds the stale checker sleeps after each run (default 60 s; AI-Horde horde/database/__init__.py: PrimaryTimedFunction(60, check_waiting_prompts))",
+      ),
     run_time: durationDistribution
       .prefault("0.5s")
-      .describe("Duration of one run (assumption: not measured; the period is sleep + run time)"),
+      .describe("Seconds one run takes (default 0.5 s: an assumption, not measured; the period is sleep + run time)"),
     phase: duration
       .nullable()
       .default(null)
-      .describe("Time of the first run (default: drawn uniformly in the first period, per replication)"),
-  }).prefault({}),
+      .describe(
+        "Seconds from time 0 to the first run (default null: drawn uniformly in the first period, per replication)",
+      ),
+  })
+    .prefault({})
+    .describe(
+      "The stale checker, which aborts jobs past their TTL (AI-Horde horde/database/threads.py: check_waiting_prompts)",
+    ),
   aging: strict({
-    interval: positiveDuration.prefault("10s"),
-    increment: z.number().nonnegative().default(50),
-  }).prefault({}),
-  expiry: strict({ normal: positiveDuration.prefault("20m"), extra_slow: positiveDuration.prefault("60m") }).prefault(
-    {},
-  ),
-  max_faulted_jobs: nonNegativeInt.default(2).describe("A request is faulted with more than this many faulted jobs"),
+    interval: positiveDuration
+      .prefault("10s")
+      .describe(
+        "Seconds between priority raises (default 10 s; AI-Horde PrimaryTimedFunction(10, increment_extra_priority))",
+      ),
+    increment: z
+      .number()
+      .nonnegative()
+      .default(50)
+      .describe(
+        "Priority added to each waiting request at every raise (default 50; AI-Horde increment_extra_priority)",
+      ),
+  })
+    .prefault({})
+    .describe("Priority aging of waiting requests (n > 0)"),
+  expiry: strict({
+    normal: positiveDuration
+      .prefault("20m")
+      .describe(
+        "Seconds a request lives after submission, each pop and each delivery (default 20 min; AI-Horde horde/utils.py: get_expiry_date)",
+      ),
+    extra_slow: positiveDuration
+      .prefault("60m")
+      .describe("Seconds after a pop by an extra-slow worker (default 60 min; AI-Horde get_extra_slow_expiry_date)"),
+  })
+    .prefault({})
+    .describe("A request's own time to live (AI-Horde WaitingPrompt.refresh)"),
+  max_faulted_jobs: nonNegativeInt
+    .default(2)
+    .describe(
+      "A request is faulted with more than this many faulted jobs (default 2: 3 strikes; AI-Horde check_waiting_prompts)",
+    ),
   maintenance: strict({
-    enabled: z.boolean().default(true),
-    abort_threshold: nonNegativeInt.default(20).describe("Maintenance on the abort after this many in one window"),
-    window: positiveDuration.prefault("1h").describe("Tumbling window"),
-  }).prefault({}),
+    enabled: z
+      .boolean()
+      .default(true)
+      .describe("Whether dropping too many jobs puts a worker in maintenance (default true)"),
+    abort_threshold: nonNegativeInt
+      .default(20)
+      .describe(
+        "Maintenance on the abort after this many in one window (default 20; AI-Horde WorkerTemplate.log_aborted_job)",
+      ),
+    window: positiveDuration
+      .prefault("1h")
+      .describe("Seconds of the tumbling window opened by the first abort (default 1 h; AI-Horde log_aborted_job)"),
+  })
+    .prefault({})
+    .describe("The worker's penalty for dropping jobs (AI-Horde WorkerTemplate.log_aborted_job)"),
   speed: strict({
-    samples: positiveInt.default(20),
-    baseline: z.number().positive().default(1).describe("MPS/s of a worker with no samples"),
-    slow_gate: z.number().nonnegative().default(0.5).describe("MPS/s below which slow_workers: false requests skip"),
-  }).prefault({}),
-  online_timeout: positiveDuration.prefault("300s"),
+    samples: positiveInt
+      .default(20)
+      .describe(
+        "Delivery samples a worker's measured speed is the mean of (default 20; AI-Horde refresh_worker_speeds)",
+      ),
+    baseline: z
+      .number()
+      .positive()
+      .default(1)
+      .describe("MPS/s of a worker with no samples (default 1; AI-Horde WorkerTemplate._baseline_speed)"),
+    slow_gate: z
+      .number()
+      .nonnegative()
+      .default(0.5)
+      .describe(
+        "MPS/s below which slow_workers: false requests skip a worker (default 0.5; AI-Horde get_sorted_wp_filtered_to_worker)",
+      ),
+  })
+    .prefault({})
+    .describe(
+      "The worker speed the server measures, pop to submit (AI-Horde horde/classes/base/stats.py: record_fulfilment)",
+    ),
+  online_timeout: positiveDuration
+    .prefault("300s")
+    .describe(
+      "Seconds without a pop before the server shows a worker offline (default 300 s; AI-Horde WorkerTemplate.is_stale); not read by the model",
+    ),
 });
 
 const clientConfig = strict({
@@ -531,8 +705,10 @@ const clientConfig = strict({
     .prefault(0)
     .describe("Seconds between the user's status checks; 0 (default): the user sees the result at once"),
   resubmit: strict({
-    max: nonNegativeInt.default(0),
-    delay: durationDistribution.prefault("30s"),
+    max: nonNegativeInt.default(0).describe("Resubmissions per request at most (default 0: the user gives up)"),
+    delay: durationDistribution
+      .prefault("30s")
+      .describe("Seconds from seeing the failure to resubmitting (default 30 s: an assumption)"),
   })
     .prefault({})
     .describe("After a failed request the user submits it again at most max times"),
@@ -598,8 +774,8 @@ export const targetsSchema = strict({
   .describe("A /status/performance snapshot's figures: `hordesim run` prints the run's time-averages beside them");
 
 export const scenarioSchema = strict({
-  name: z.string().min(1),
-  description: z.string().default(""),
+  name: z.string().min(1).describe("The scenario's name: the default result folder is results/NAME"),
+  description: z.string().default("").describe("Free text: what the scenario is and where its figures come from"),
   horizon: positiveDuration
     .refine((h) => h <= 366 * 86400, { message: "must be at most 366 days" })
     .describe("Simulated time to run, e.g. 24h"),
@@ -609,15 +785,25 @@ export const scenarioSchema = strict({
     .refine(isDateText, { message: "expected an ISO 8601 date such as 2025-09-29T00:00:00Z" })
     .default("2025-09-29T00:00:00Z")
     .describe("Wall-clock time of simulated second 0 (for horde.log)"),
-  seed: nonNegativeInt.default(1),
-  replications: positiveInt.max(10_000).default(5),
+  seed: nonNegativeInt
+    .default(1)
+    .describe("Seed of replication 1; replication r uses the same seed in every arm (default 1; --seed overrides)"),
+  replications: positiveInt
+    .max(10_000)
+    .default(5)
+    .describe("Replications per arm (default 5; --replications overrides)"),
   sample_interval: duration
     .prefault("60s")
     .describe("Seconds between samples of the queue and jobs in flight; 0: none"),
   server: serverConfig.prefault({}).describe("The server's constants; defaults are the real AI Horde's"),
-  client: clientConfig.prefault({}),
-  arrivals: z.array(arrivalStream).min(1),
-  workers: z.array(workerGroup).min(1),
+  client: clientConfig
+    .prefault({})
+    .describe("The users' side: how often they check a request and whether they resubmit"),
+  arrivals: z.array(arrivalStream).min(1).describe("Streams of requests, each with its rate and request mix"),
+  workers: z
+    .array(workerGroup)
+    .min(1)
+    .describe("Groups of workers, each with its models, size limit, speed and failures"),
   policies: z
     .array(policyArm)
     .min(1)

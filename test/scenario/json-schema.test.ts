@@ -41,6 +41,50 @@ describe("schema/scenario.schema.json", () => {
     expect(fixed?.additionalProperties).toBe(false);
   });
 
+  it("describes nearly every property, each policy constant with its default (at most 10 without a description)", () => {
+    const undescribed: string[] = [];
+    let count = 0;
+    const walk = (node: unknown, path: string): void => {
+      if (Array.isArray(node)) {
+        for (const item of node) walk(item, path);
+        return;
+      }
+      if (node === null || typeof node !== "object") return;
+      for (const [key, value] of Object.entries(node as Json)) {
+        if (key !== "properties") walk(value, key === "items" ? `${path}[]` : path);
+        else
+          for (const [name, property] of Object.entries(value as Json)) {
+            count++;
+            const description = (property as Json).description;
+            if (typeof description !== "string" || description.trim() === "") undescribed.push(`${path}.${name}`);
+            walk(property, `${path}.${name}`);
+          }
+      }
+    };
+    walk(schema, "");
+    expect(count).toBeGreaterThan(300);
+    expect(undescribed.length, undescribed.join("\n")).toBeLessThanOrEqual(10);
+    const arm = (props(schema).policies as Json).items;
+    const constants = (kind: string, rule: string) =>
+      props(((props(arm)[kind] as Json).anyOf as Json[]).find((v) => (props(v)?.rule as Json)?.const === rule));
+    const progressive = constants("timeout", "progressive");
+    for (const name of ["k", "slack", "floor", "ceiling"])
+      expect((progressive[name] as Json).description, name).toMatch(/default/);
+    expect((progressive.slack as Json).default).toBe(15);
+    const backoff = (props(arm).reassignment as Json).items as Json;
+    const backoffConstants = props(
+      (backoff.anyOf as Json[]).find((v) => (props(v)?.rule as Json)?.const === "backoff"),
+    );
+    expect((backoffConstants.base as Json).description).toMatch(/default 30 s/);
+    expect((backoffConstants.cap as Json).default).toBe(900);
+    const reputation = props((backoff.anyOf as Json[]).find((v) => (props(v)?.rule as Json)?.const === "reputation"));
+    expect((reputation.open_for as Json).description).toMatch(/default 600 s/);
+    const heartbeat = constants("detector", "heartbeat");
+    expect((heartbeat.interval as Json).description).toMatch(/default 10 s/);
+    const ttl = props(props(props(schema).server).ttl);
+    expect((ttl.floor as Json).description).toMatch(/set_job_ttl/);
+  });
+
   it("its duration and rate patterns accept exactly what the loader parses", () => {
     const duration = new RegExp(DURATION_PATTERN);
     const rate = new RegExp(RATE_PATTERN);
