@@ -64,12 +64,21 @@ export function renderAnalysisMd(a: Analyzer, stats: ReadStats, files: readonly 
   out.push(
     `- **${num(totalAborts)} stale aborts** ("Aborted Stale Generation"): ${num(timeouts)} timeouts, ${num(faults)} reported faults${unknown > 0 ? `, ${num(unknown)} whose pop is before the log` : ""}.`,
   );
-  if (workers.length > 0) {
-    const top = workers[0];
-    out.push(
-      `- Worker **${top.worker}** is responsible for ${pct(top.share)} of all aborts (${top.aborts} of ${totalAborts}).`,
+  const topBy = (pick: (w: (typeof workers)[number]) => number) =>
+    workers.reduce<(typeof workers)[number] | null>(
+      (best, w) => (pick(w) > (best === null ? 0 : pick(best)) ? w : best),
+      null,
     );
-  }
+  const topTimeouts = topBy((w) => w.timeouts);
+  if (topTimeouts !== null)
+    out.push(
+      `- Worker **${topTimeouts.worker}** is responsible for ${pct(topTimeouts.timeouts / timeouts)} of the timeouts (${topTimeouts.timeouts} of ${timeouts}).`,
+    );
+  const topFaults = topBy((w) => w.reported_faults);
+  if (topFaults !== null)
+    out.push(
+      `- Reported faults: ${num(faults)}, the most by **${topFaults.worker}** (${topFaults.reported_faults} of ${faults}).`,
+    );
   if (configs.length === 1)
     out.push(`- All aborts are of one configuration: **${configs[0].config}** (TTL ${configs[0].ttl_s} s).`);
   else if (configs.length > 1)
@@ -81,6 +90,11 @@ export function renderAnalysisMd(a: Analyzer, stats: ReadStats, files: readonly 
     `- ${num(delivered)} deliveries by ${deliveries.filter((d) => d.deliveries > 0).length} workers.`,
     "",
   );
+  if (totalAborts > 0)
+    out.push(
+      "**Next step**: fit a scenario to this log (`hordesim calibrate LOG… --out day.yaml --replay`), then replay the day under other timeout, detection and reassignment policies (`hordesim run day.yaml`) to see which would have spared the users these failures (docs/calibration.md).",
+      "",
+    );
 
   out.push("## Timeouts or reported faults", "");
   out.push(

@@ -60,7 +60,7 @@ describe("the incident report's timeline of WP 6745ea8c…", async () => {
       expect(md).toContain(heading);
     expect(md).toContain("**All 3 aborts are timeouts**");
     expect(md).toContain(
-      "Worker **ameli0x.AdD3DPyBpd2pgoAQD59EwZLniVwmC6Gfj9** is responsible for 67 % of all aborts (2 of 3).",
+      "Worker **ameli0x.AdD3DPyBpd2pgoAQD59EwZLniVwmC6Gfj9** is responsible for 67 % of the timeouts (2 of 3).",
     );
     expect(md).toContain("All aborts are of one configuration: **1024x1024x4@k_euler** (TTL 150 s).");
   });

@@ -1,11 +1,11 @@
 import type { CommandModule } from "yargs";
 import { analyzeLogs } from "../../analyze/analyze-logs.js";
-import { summaryText } from "../../analyze/summary-text.js";
+import { summaryDocument, summaryText } from "../../analyze/summary-text.js";
 import { writeAnalysis } from "../../analyze/write-analysis.js";
 import { OutputFolder } from "../../results/output-folder.js";
-import { Output, type QuietArgs, quietOption } from "../output.js";
+import { Output, type OutputArgs, outputOptions } from "../output.js";
 
-interface AnalyzeArgs extends QuietArgs {
+interface AnalyzeArgs extends OutputArgs {
   logs: string[];
   out?: string;
   force: boolean;
@@ -17,7 +17,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
   describe:
     "Read horde.log files (plain, .bz2 or .gz, merged in time order): stale aborts per worker and configuration, timelines, faulted requests, deliveries",
   builder: (y) =>
-    quietOption(
+    outputOptions(
       y
         .positional("logs", { type: "string", array: true, demandOption: true, describe: "horde.log files" })
         .option("out", {
@@ -33,11 +33,12 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
     const folder = argv.out === undefined ? null : OutputFolder.open(argv.out, { force: argv.force });
     try {
       const analysis = await analyzeLogs(argv.logs);
-      output.result(summaryText(analysis).replace(/\n$/, ""));
+      output.result(summaryText(analysis, argv.logs).replace(/\n$/, ""));
       if (folder !== null) {
         const files = await writeAnalysis(analysis, folder, argv.charts);
         output.result(`wrote ${files.length} files in ${argv.out}`);
       }
+      output.document({ ...summaryDocument(analysis, argv.logs), out: argv.out ?? null });
     } finally {
       folder?.abort();
     }
