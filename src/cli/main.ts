@@ -11,6 +11,7 @@ import { runCommand } from "./commands/run.js";
 import { schemaCommand } from "./commands/schema.js";
 import { sweepCommand } from "./commands/sweep.js";
 import { validateCommand } from "./commands/validate.js";
+import { suggestOptions } from "./suggest.js";
 
 const debug = process.argv.includes("--debug");
 
@@ -37,7 +38,8 @@ process.stdout.on("error", (err: NodeJS.ErrnoException) => {
 });
 
 try {
-  await yargs(hideBin(process.argv))
+  const cli = yargs(hideBin(process.argv));
+  await cli
     .scriptName("hordesim")
     .usage("$0 <command> [options]\n\nA discrete-event simulator of the AI Horde's job scheduling.")
     .command(runCommand)
@@ -50,15 +52,31 @@ try {
     .command(mergeCommand)
     .command(queryCommand)
     .option("debug", { type: "boolean", default: false, describe: "Print stack traces of internal errors" })
+    .group(["help", "version", "debug"], "General:")
     .demandCommand(1, "Name a command: run, sweep, merge, query, validate, schema, report, analyze or calibrate.")
     .strict()
+    .recommendCommands()
+    .example(
+      "$0 run scenarios/incident-2025-09-29.yaml",
+      "compare the incident day's ten policy arms (about half a minute)",
+    )
+    .example("$0 validate my-horde.yaml", "check a scenario: problems, requests no worker takes, the offered load")
+    .example(
+      '$0 query results/incident-2025-09-29 "SELECT policy, count(*) FROM requests GROUP BY ALL"',
+      "SQL over a run's records",
+    )
+    .example("$0 analyze horde.log --out analysis", "the incident report, from the server's log")
+    .epilogue("Every command and option: docs/commands.md. Writing a scenario: docs/scenarios.md.")
     .help()
     .alias("h", "help")
     .version(HORDESIM_VERSION)
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((msg, err) => {
       if (err) fail(err);
-      process.stderr.write(`hordesim: ${msg}\nRun "hordesim --help" for usage.\n`);
+      // the options of the command being parsed: yargs fills the one instance with them
+      // getOptions is public in yargs but missing from its typings
+      const known = Object.keys((cli as unknown as { getOptions(): { key: object } }).getOptions().key);
+      process.stderr.write(`hordesim: ${msg}${suggestOptions(msg, known)}\nRun "hordesim --help" for usage.\n`);
       process.exit(2);
     })
     .parseAsync();

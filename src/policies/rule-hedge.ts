@@ -24,7 +24,7 @@ export const hedgeRule = defineRule({
         "Fraction: hedge a job that has run past this percentile of delivered jobs' time per MPS (default 0.95)",
       ),
     cap: probability
-      .default(0.05)
+      .prefault(0.05)
       .describe("Fraction: copies are at most this share of the jobs popped (default 0.05)"),
     min_delay: duration.prefault(10).describe("Seconds: never hedge a job younger than this (default 10 s)"),
   }),

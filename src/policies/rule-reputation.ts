@@ -104,14 +104,14 @@ export const reputationRule = defineRule({
       .default(20)
       .describe("Jobs: the last this many of the worker make its failure rate (default 20)"),
     max_failure_rate: probability
-      .default(0.5)
+      .prefault(0.5)
       .describe("Fraction: a failure rate over the window above this opens the breaker (default 0.5)"),
     min_samples: positiveInt.default(5).describe("Jobs in the window before its failure rate counts (default 5)"),
     open_for: positiveDuration
       .prefault(600)
       .describe("Seconds an open breaker keeps the worker out before one probe job (default 600 s)"),
     reissue_min_success: probability
-      .default(0.8)
+      .prefault(0.8)
       .describe(
         "Fraction: a re-issued request goes only to closed workers with at least this success rate (default 0.8)",
       ),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { type RuleKind, ruleNames, ruleParamsSchema } from "../policies/registry.js";
-import { duration, rate } from "../scenario/units.js";
+import { duration, probability, rate } from "../scenario/units.js";
 import { ruleSchemas, scenarioSchema } from "./schema.js";
 
 type Json = Record<string, unknown>;
@@ -13,6 +13,13 @@ const durationJson: Json = {
   anyOf: [
     { type: "number", minimum: 0, description: "seconds" },
     { type: "string", pattern: DURATION_PATTERN, description: "e.g. 250ms, 150s, 20m, 1.5h, 2d" },
+  ],
+};
+export const PERCENT_PATTERN = "^\\s*(\\d+(\\.\\d+)?|\\.\\d+)\\s*%\\s*$";
+const probabilityJson: Json = {
+  anyOf: [
+    { type: "number", minimum: 0, maximum: 1, description: "a fraction from 0 to 1" },
+    { type: "string", pattern: PERCENT_PATTERN, description: "a percentage, e.g. 20%" },
   ],
 };
 const rateJson: Json = {
@@ -41,6 +48,7 @@ function replacing(replacements: Map<unknown, Json>): Override {
 const unitReplacements = new Map<unknown, Json>([
   [duration.in, durationJson],
   [rate.in, rateJson],
+  [probability.in, probabilityJson],
 ]);
 
 function toJson(schema: z.ZodType, override: Override): Json {

@@ -1,6 +1,6 @@
 // Plain-language messages for zod issues, shared by the scenario schema and the loader.
 import type { z } from "zod";
-import { duration, rate } from "../scenario/units.js";
+import { duration, probability, rate } from "../scenario/units.js";
 
 /** Edit distance with adjacent transpositions (optimal string alignment). */
 export function editDistance(a: string, b: string): number {
@@ -110,6 +110,8 @@ export const errorMap: z.core.$ZodErrorMap = (iss) => {
       if (iss.input === undefined) return "required";
       if (iss.inst === duration.in)
         return `expected a duration such as 150s, 20m or 6h (or a number of seconds), got ${describe(iss.input)}`;
+      if (iss.inst === probability.in)
+        return `expected a probability from 0 to 1 such as 0.2 or 20%, got ${describe(iss.input)}`;
       if (iss.inst === rate.in)
         return `expected a rate such as 120/h, 2/min or 0.5/s (or a number per second), got ${describe(iss.input)}`;
       return undefined;

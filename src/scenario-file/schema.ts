@@ -408,9 +408,9 @@ const timeWindow = strict({
 });
 
 const failureBase = {
-  probability: probability.default(1).describe("Probability per job (default 1: every job)"),
+  probability: probability.prefault(1).describe("Probability per job (default 1: every job)"),
   share: probability
-    .default(1)
+    .prefault(1)
     .describe("Share of the group's workers with this mode: the first round(share × count) (default 1: all)"),
   when: jobFilter.optional().describe("Only jobs that match every field given"),
   active: z.array(timeWindow).optional().describe("Only jobs popped inside one of these windows [from, to)"),

@@ -55,7 +55,26 @@ export const rate = z.union([z.number(), z.string()]).transform((value, ctx) => 
   return perSecond;
 });
 
-export const probability = z.number().min(0).max(1);
+const PERCENT = /^\s*(\d+(?:\.\d+)?|\.\d+)\s*%\s*$/;
+
+/** "20%", "0.5 %": a share written as a percentage. Returns NaN when it is not one. */
+export function parsePercent(text: string): number {
+  const m = PERCENT.exec(text);
+  return m ? Number(m[1]) / 100 : Number.NaN;
+}
+
+/** A probability from 0 to 1, written as a number (0.2) or a percentage ("20%"), as objectives' bounds are. */
+export const probability = z.union([z.number(), z.string()]).transform((value, ctx) => {
+  const p = typeof value === "number" ? value : parsePercent(value);
+  if (!(p >= 0 && p <= 1)) {
+    ctx.addIssue({
+      code: "custom",
+      message: `expected a probability from 0 to 1 such as 0.2 or 20%, got ${JSON.stringify(value)}`,
+    });
+    return z.NEVER;
+  }
+  return p;
+});
 export const positiveInt = z.number().int().positive();
 export const nonNegativeInt = z.number().int().nonnegative();
 

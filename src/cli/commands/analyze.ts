@@ -27,6 +27,9 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
         })
         .option("force", { type: "boolean", default: false, describe: "Replace an existing --out folder" })
         .option("charts", { type: "boolean", default: true, describe: "Render the chart (--no-charts to skip)" }),
+    ).example(
+      "$0 analyze horde.log horde.log.2025-09-29.bz2 --out analysis",
+      "timeouts and reported faults per worker, timelines, analysis.md",
     ),
   handler: async (argv) => {
     const output = new Output(argv);

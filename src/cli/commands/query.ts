@@ -43,7 +43,11 @@ export const queryCommand: CommandModule<object, QueryArgs> = {
       .positional("dir", { type: "string", demandOption: true, describe: "A run's result folder" })
       .positional("sql", { type: "string", demandOption: true, describe: "The SQL statement" })
       .option("json", { type: "boolean", default: false, describe: "Print the rows as a JSON array of objects" })
-      .option("csv", { type: "boolean", default: false, describe: "Print the rows as CSV with a header row" }),
+      .option("csv", { type: "boolean", default: false, describe: "Print the rows as CSV with a header row" })
+      .example(
+        "$0 query results/incident-2025-09-29 \"SELECT policy, count(*) FROM requests WHERE outcome <> 'completed' GROUP BY ALL\"",
+        "failed requests per arm",
+      ),
   handler: async (argv) => {
     if (argv.json && argv.csv) throw new UserError("--json and --csv contradict each other: choose one");
     const result = await (await import("../../results/query.js")).queryFolder(argv.dir, argv.sql);

@@ -57,46 +57,56 @@ export const runCommand: CommandModule<object, RunArgs> = {
     "Run a scenario: every policy arm over the same replications; print the comparison and write a result folder",
   builder: (y) =>
     outputOptions(
-      sequentialOptions(y)
-        .positional("scenario", { type: "string", demandOption: true, describe: "Scenario YAML file" })
-        .option("seed", { type: "number", describe: "Base seed (default: the scenario's)" })
-        .option("replications", {
-          alias: "r",
-          type: "number",
-          describe: "Replications per arm (default: the scenario's)",
-        })
-        .option("out", { alias: "o", type: "string", describe: "Result folder (default: results/NAME, never reused)" })
-        .option("force", { type: "boolean", default: false, describe: "Replace an existing --out folder" })
-        .option("horde-log", {
-          type: "boolean",
-          default: false,
-          describe: "Also write horde.log in the server's format",
-        })
-        .option("policy", { alias: "p", type: "string", array: true, describe: "Run only this arm (repeatable)" })
-        .option("charts", {
-          type: "boolean",
-          default: true,
-          describe: "Render charts and report.html (--no-charts to skip)",
-        })
-        .option("records", {
-          type: "string",
-          choices: RECORDS_CHOICES,
-          default: "requests" as RecordsChoice,
-          describe:
-            "Record tables to write: requests (requests, workers, samples, and the jobs of requests that went wrong), all (every job and the users table too), none",
-        })
-        .option("format", {
-          type: "string",
-          choices: RECORD_FORMATS,
-          default: "parquet" as RecordFormat,
-          describe: "Format of the record tables: parquet (zstd) or csv",
-        })
-        .option("jobs", {
-          alias: "j",
-          type: "string",
-          describe: `Worker threads running the replications, 1 to ${MAX_JOBS} (default 1; the result folder is the same for any value)`,
-        }),
-    ),
+      sequentialOptions(
+        y
+          .positional("scenario", { type: "string", demandOption: true, describe: "Scenario YAML file" })
+          .option("seed", { type: "number", describe: "Base seed (default: the scenario's)" })
+          .option("replications", {
+            alias: "r",
+            type: "number",
+            describe: "Replications per arm (default: the scenario's)",
+          })
+          .option("out", {
+            alias: "o",
+            type: "string",
+            describe: "Result folder (default: results/NAME, never reused)",
+          })
+          .option("force", { type: "boolean", default: false, describe: "Replace an existing --out folder" })
+          .option("horde-log", {
+            type: "boolean",
+            default: false,
+            describe: "Also write horde.log in the server's format",
+          })
+          .option("policy", { alias: "p", type: "string", array: true, describe: "Run only this arm (repeatable)" })
+          .option("charts", {
+            type: "boolean",
+            default: true,
+            describe: "Render charts and report.html (--no-charts to skip)",
+          })
+          .option("records", {
+            type: "string",
+            choices: RECORDS_CHOICES,
+            default: "requests" as RecordsChoice,
+            describe:
+              "Record tables to write: requests (requests, workers, samples, and the jobs of requests that went wrong), all (every job and the users table too), none",
+          })
+          .option("format", {
+            type: "string",
+            choices: RECORD_FORMATS,
+            default: "parquet" as RecordFormat,
+            describe: "Format of the record tables: parquet (zstd) or csv",
+          })
+          .option("jobs", {
+            alias: "j",
+            type: "string",
+            describe: `Worker threads running the replications, 1 to ${MAX_JOBS} (default 1; the result folder is the same for any value)`,
+          }),
+      ),
+    )
+      .example("$0 run scenarios/incident-2025-09-29.yaml", "every arm, the scenario's replications; results/NAME")
+      .example("$0 run my.yaml --replications 20 --seed 7 --jobs 2", "more replications, another seed, two threads")
+      .example("$0 run my.yaml --policy horde --policy heartbeat+exclude", "only these two arms")
+      .example("$0 run my.yaml --precision 5% --max-replications 50", "replicate until every interval is within 5 %"),
   handler: async (argv) => {
     const scenario = loadScenarioFile(argv.scenario);
     const text = readFileSync(argv.scenario, "utf8");

@@ -108,7 +108,9 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
           describe: "Worker threads (default 1); results are identical for every value",
         })
         .option("charts", { type: "boolean", default: true, describe: "Render the charts (--no-charts to skip)" }),
-    ),
+    )
+      .example("$0 sweep scenarios/sweep-ttl.yaml --out /tmp/sw", "the scenario's sweep: grids")
+      .example("$0 sweep my.yaml --set server.ttl.floor=60s,150s,300s --jobs 2", "one setting over three values"),
   handler: async (argv) => {
     const text = readScenarioText(argv.scenario);
     const yaml = readScenarioYaml(text, argv.scenario);
