@@ -172,7 +172,9 @@ export function fleetFit(sc: Scenario): FleetFit {
     if (mine.length === 0) continue;
     const images = mine.reduce((sum, s) => sum + s.mean, 0);
     const meanOffered = mine.reduce((sum, s) => sum + s.mean * s.mps, 0);
-    const capacity = fleetCapacity(groups, meanOffered / images);
+    // at the offered mean job size (the kinds' plain mean when nothing is offered at the mean rate)
+    const jobMps = images > 0 ? meanOffered / images : mine.reduce((sum, s) => sum + s.mps, 0) / mine.length;
+    const capacity = fleetCapacity(groups, jobMps);
     const hours = Math.max(...mine.map((s) => s.hourly.length));
     let peakHour = 0;
     let peakOffered = -1;

@@ -49,12 +49,19 @@ export const PAGE_SCRIPT = `
     const shared = Array.isArray(view.layer) ? view.layer.filter((l) => l.data === undefined) : [];
     return shared.length > 0 && shared.every((l) => onlyHidden(l, off));
   };
+  // a scale's domain entry for a hidden arm: its name, or a label that starts with it ("horde (fail 0.1 %)")
+  const hiddenEntry = (d, off) => typeof d === "string" && (off.has(d) || [...off].some((a) => d.startsWith(a + " (")));
   const without = (v, off) => {
     if (Array.isArray(v)) return v.map((x) => without(x, off));
     if (v === null || typeof v !== "object") return v;
     const out = {};
     for (const [k, x] of Object.entries(v)) {
       if (k === "values" && Array.isArray(x)) out[k] = x.filter((r) => !(r && typeof r === "object" && off.has(r.policy)));
+      else if (k === "scale" && x && Array.isArray(x.domain) && Array.isArray(x.range) && x.domain.length === x.range.length) {
+        // hidden arms leave the legend; the others keep their colours and dashes
+        const keep = x.domain.map((d) => !hiddenEntry(d, off));
+        out[k] = { ...x, domain: x.domain.filter((_, i) => keep[i]), range: x.range.filter((_, i) => keep[i]) };
+      }
       else if ((k === "vconcat" || k === "hconcat") && Array.isArray(x)) {
         const kept = x.filter((view) => !onlyHidden(view, off));
         out[k] = without(kept.length > 0 ? kept : x.slice(0, 1), off);
@@ -73,6 +80,10 @@ export const PAGE_SCRIPT = `
     const previous = views.get(name);
     if (previous) previous.finalize();
     const result = await vegaEmbed(el, without(specs[name], hidden()), options);
+    // the chart fills its column on a wide screen and keeps its drawn size (readable text) on a narrow one,
+    // where its box scrolls sideways
+    const svg = el.querySelector("svg.marks");
+    if (svg) svg.style.minWidth = svg.getAttribute("width") + "px";
     views.set(name, result);
     el.dataset.drawn = String(Number(el.dataset.drawn || 0) + 1);
   }

@@ -233,8 +233,10 @@ td.better { background: #e8f5e9; }
 td.worse { background: #fdecea; }
 .charts { display: grid; grid-template-columns: repeat(auto-fill, minmax(min(100%, 980px), 1fr)); gap: 0 32px; }
 figure { margin: 1rem 0 2rem; min-width: 0; scroll-margin-top: 5rem; }
-figure svg { max-width: 100%; height: auto; display: block; }
+figure svg { height: auto; display: block; }
 .chart { overflow-x: auto; }
+.chart.vega-embed { display: block; width: 100%; }
+.chart svg.marks { width: 100%; }
 .arms { position: sticky; top: 0; z-index: 2; background: rgba(255,255,255,.96); border-bottom: 1px solid #ddd; padding: .5rem 0; display: flex; flex-wrap: wrap; gap: .3rem 1rem; align-items: center; font-size: .88rem; }
 .arms label { display: inline-flex; align-items: center; gap: .3rem; cursor: pointer; }
 .arms .swatch { width: .9em; height: .9em; border-radius: 2px; display: inline-block; }
@@ -249,6 +251,13 @@ figcaption a { color: #2b5d8a; }
 pre { background: #f6f6f6; border: 1px solid #e2e2e2; padding: 12px; overflow-x: auto; font-size: .8rem; }
 .note { color: #555; }
 ul.notes { color: #8a4b00; font-size: .9rem; }
+tbody th[scope=row] { position: sticky; left: 0; background: #fff; z-index: 1; }
+@media (max-width: 640px) {
+  body { padding: 12px; }
+  th, td { white-space: normal; padding: .25rem .4rem; }
+  th[scope=row] { min-width: 6em; }
+  caption { max-width: calc(100vw - 24px); }
+}
 `;
 
 /** A checkbox per arm, in its chart colour: unticking one leaves it out of every chart. */

@@ -17,6 +17,8 @@ export interface Page {
   waitFor(expression: string, timeoutMs?: number): Promise<void>;
   mouseMove(x: number, y: number): Promise<void>;
   click(x: number, y: number): Promise<void>;
+  /** Resizes the viewport (CSS pixels), as a phone or a wide screen would show the page. */
+  setViewport(width: number, height: number): Promise<void>;
   /** A PNG of a region of the document (CSS pixels from the document's top left), at one device pixel per CSS pixel. */
   screenshot(clip: { x: number; y: number; width: number; height: number }): Promise<Buffer>;
   /** Console errors, uncaught exceptions and error log entries so far. */
@@ -216,6 +218,9 @@ export async function withPage<T>(file: string, use: (page: Page) => Promise<T>,
           }
         },
         mouseMove: (x, y) => mouse("mouseMoved", x, y),
+        async setViewport(width, height) {
+          await send("Emulation.setDeviceMetricsOverride", { width, height, deviceScaleFactor: 1, mobile: false });
+        },
         async click(x, y) {
           await mouse("mouseMoved", x, y);
           await mouse("mousePressed", x, y);

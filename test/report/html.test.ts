@@ -253,3 +253,82 @@ describe("report.html in headless Chromium", () => {
     });
   }, 120_000);
 });
+
+describe("report.html at a phone's width and on a wide screen", () => {
+  it("has no chart tooltip that would show a field id: every errorbar layer names its fields", () => {
+    const specs = JSON.parse(
+      /<script type="application\/json" id="chart-specs">(.*?)<\/script>/s.exec(html)?.[1] ?? "{}",
+    );
+    const errorbars: { chart: string; tooltip: unknown }[] = [];
+    const walk = (chart: string, v: unknown): void => {
+      if (Array.isArray(v)) for (const x of v) walk(chart, x);
+      else if (v !== null && typeof v === "object") {
+        const o = v as { mark?: { type?: string }; encoding?: { tooltip?: unknown } };
+        if (o.mark?.type === "errorbar") errorbars.push({ chart, tooltip: o.encoding?.tooltip });
+        for (const x of Object.values(v)) walk(chart, x);
+      }
+    };
+    for (const [name, spec] of Object.entries(specs)) walk(name, spec);
+    expect([...new Set(errorbars.map((e) => e.chart))].sort()).toEqual(["forest", "latency-quantiles"]);
+    for (const e of errorbars) {
+      const fields = e.tooltip as { field: string; title?: string }[];
+      expect(Array.isArray(fields), e.chart).toBe(true);
+      for (const f of fields.filter((x) => /^(lo|hi)/.test(x.field))) expect(f.title, e.chart).toMatch(/95 % CI/);
+    }
+  });
+
+  it("leaves out the note about the users table on a default run (written only with --records all)", async () => {
+    const copy = mkdtempSync(join(tmpdir(), "hordesim-html-nousers-"));
+    writeFixture(copy);
+    rmSync(join(copy, "users.csv"));
+    const data = await readResultFolder(copy);
+    expect(data.notes.filter((n) => n.startsWith("users"))).toEqual([]);
+    rmSync(join(copy, "requests.csv"));
+    expect((await readResultFolder(copy)).notes.some((n) => n.startsWith("users: missing"))).toBe(true);
+    rmSync(copy, { recursive: true, force: true });
+  });
+
+  it("at 400 px: no page overflow, tables scroll in their box with the verdict column in view, chart text readable; at 1400 px the charts fill the column; a hidden arm leaves the legend", async () => {
+    await withPage(join(dir, "report.html"), async (page) => {
+      await page.setViewport(400, 900);
+      await page.waitFor(`document.body.dataset.charts === "ready"`);
+      const narrow = await page.evaluate<{
+        scrollWidth: number;
+        wraps: { right: number; scrolls: boolean }[];
+        verdictRight: number;
+        text: { chart: string; height: number }[];
+      }>(`(() => ({
+        scrollWidth: document.documentElement.scrollWidth,
+        wraps: [...document.querySelectorAll(".table-wrap")].map((w) => ({
+          right: w.getBoundingClientRect().right, scrolls: w.scrollWidth > w.clientWidth })),
+        verdictRight: document.querySelector("#verdict thead th:nth-child(2)").getBoundingClientRect().right,
+        text: [...document.querySelectorAll(".chart")].map((c) => ({ chart: c.id,
+          height: Math.min(...[...c.querySelectorAll("svg.marks text")].filter((t) => t.textContent.trim() !== "")
+            .map((t) => t.getBoundingClientRect().height)) })),
+      }))()`);
+      expect(narrow.scrollWidth).toBeLessThanOrEqual(400);
+      expect(narrow.wraps.length).toBeGreaterThan(3);
+      for (const w of narrow.wraps) expect(w.right).toBeLessThanOrEqual(400);
+      expect(narrow.wraps.some((w) => w.scrolls)).toBe(true); // wide tables scroll instead of being cut off
+      expect(narrow.verdictRight).toBeLessThanOrEqual(400);
+      expect(narrow.text).toHaveLength(CHART_NAMES.length);
+      for (const t of narrow.text) expect(t.height, t.chart).toBeGreaterThanOrEqual(9); // was about 4 px
+      await page.setViewport(1400, 900);
+      const wide = await page.evaluate<{ chart: string; svg: number; box: number }[]>(`
+        [...document.querySelectorAll(".chart")].map((c) => ({ chart: c.id,
+          svg: c.querySelector("svg.marks").getBoundingClientRect().width, box: c.clientWidth }))`);
+      for (const c of wide) expect(c.svg, c.chart).toBeGreaterThanOrEqual(c.box - 40); // less vega-embed's menu
+      for (const c of wide) expect(c.box, c.chart).toBeGreaterThan(1250);
+
+      const legend = `[...document.querySelectorAll("#view-latency-tail g.mark-text.role-legend-label text")].map((t) => t.textContent)`;
+      expect((await page.evaluate<string[]>(legend)).some((t) => t.startsWith("progressive ("))).toBe(true);
+      await page.evaluate(`document.querySelector('input[data-arm="progressive"]').click()`);
+      await page.waitFor(`document.getElementById("view-latency-tail").dataset.drawn === "2"`);
+      await page.waitFor(`document.body.dataset.charts === "ready"`);
+      const after = await page.evaluate<string[]>(legend);
+      expect(after.some((t) => t.startsWith("progressive ("))).toBe(false);
+      expect(after.some((t) => t.startsWith("horde ("))).toBe(true);
+      expect(page.errors).toEqual([]);
+    });
+  }, 180_000);
+});

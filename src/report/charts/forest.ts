@@ -125,6 +125,12 @@ export function forestSpec(data: ReportData): Spec {
                   x: { field: "lo", type: "quantitative" as const, title: axisTitle, scale },
                   x2: { field: "hi" },
                   color,
+                  // named fields: the errorbar's own tooltip would show the second field's id (hi)
+                  tooltip: [
+                    { field: "policy", type: "nominal" as const },
+                    { field: "lo", type: "quantitative" as const, title: "95 % CI low", format: ".3~f" },
+                    { field: "hi", type: "quantitative" as const, title: "95 % CI high", format: ".3~f" },
+                  ],
                 },
               },
             ]

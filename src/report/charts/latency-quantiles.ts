@@ -85,6 +85,13 @@ export function latencyQuantilesSpec(data: ReportData): Spec {
                   x: { field: "lo_s", type: "quantitative" as const, title: "latency (s)" },
                   x2: { field: "hi_s" },
                   color,
+                  // named fields: the errorbar's own tooltip would show the second field's id (hi_s)
+                  tooltip: [
+                    { field: "policy", type: "nominal" as const },
+                    { field: "quantile", type: "nominal" as const },
+                    { field: "lo_s", type: "quantitative" as const, title: "95 % CI low (s)", format: ".1f" },
+                    { field: "hi_s", type: "quantitative" as const, title: "95 % CI high (s)", format: ".1f" },
+                  ],
                 },
               },
             ]

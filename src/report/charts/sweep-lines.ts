@@ -225,7 +225,17 @@ export function sweepLineSpec(summary: SweepSummary, path: string): Spec {
                   {
                     transform: [{ filter: "isValid(datum.lo) && isValid(datum.hi)" }],
                     mark: { type: "errorbar" as const, ticks: { size: 6 }, thickness: 1.3 },
-                    encoding: { x, y: y("lo"), y2: { field: "hi" }, color },
+                    encoding: {
+                      x,
+                      y: y("lo"),
+                      y2: { field: "hi" },
+                      color,
+                      tooltip: [
+                        { field: "cell", type: "nominal" as const },
+                        { field: "lo", type: "quantitative" as const, title: "95 % CI low" },
+                        { field: "hi", type: "quantitative" as const, title: "95 % CI high" },
+                      ],
+                    },
                   },
                 ]
               : []),
