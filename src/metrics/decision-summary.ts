@@ -5,6 +5,7 @@ import type { Objective } from "../scenario/types.js";
 import { type ArmReplications, chosenFigures, decideAll, formatDecisions } from "./decisions.js";
 import { type Dominance, dominantReplication } from "./dominance.js";
 import { FIGURES, type FigureName } from "./figures.js";
+import { type Headlines, headlines } from "./headlines.js";
 import type { ArmPairedEstimate } from "./paired-collector.js";
 import type { Verdict } from "./verdict.js";
 
@@ -34,6 +35,8 @@ export interface ReplicationTable {
 }
 
 export interface DecisionSections {
+  /** The first objective's recommendation and every arm's changes against the baseline, in words. */
+  headlines: Headlines | null;
   decisions: Verdict[];
   paired_hit: PairedHitSummary | null;
   /** One table per figure some objective names. */
@@ -64,18 +67,47 @@ function table(figure: FigureName, arms: readonly ArmReplications[]): Replicatio
   };
 }
 
+/**
+ * Each arm's replications with `hit_latency_change_s` set from the paired estimator: the arm's mean paired
+ * difference from the baseline in that replication, 0 for the baseline, NaN where the arm has none.
+ */
+export function withHitLatencyChange(
+  arms: readonly ArmReplications[],
+  paired: readonly (ArmPairedEstimate | null)[],
+): ArmReplications[] {
+  if (!paired.some((e) => e !== null && e !== undefined)) return [...arms];
+  return arms.map((a, i) => {
+    const byReplication = new Map<number, number>();
+    const e = paired[i];
+    if (e !== null && e !== undefined)
+      e.replication_numbers.forEach((r, k) => {
+        byReplication.set(r, e.replications[k].mean_difference);
+      });
+    return {
+      policy: a.policy,
+      reps: a.reps.map((rep, r) => ({
+        ...rep,
+        hit_latency_change_s: i === 0 ? 0 : (byReplication.get(r + 1) ?? Number.NaN),
+      })),
+    };
+  });
+}
+
 /** `paired[a]` is arm a's estimate against arm 0 (null for arm 0 and for arms with none). */
 export function decisionSections(
   objectives: readonly Objective[],
-  arms: readonly ArmReplications[],
+  measured: readonly ArmReplications[],
   paired: readonly (ArmPairedEstimate | null)[],
 ): DecisionSections {
+  const arms = withHitLatencyChange(measured, paired);
   const pairedArms = arms.flatMap((a, i) => {
     const e = paired[i];
     return e === null || e === undefined ? [] : [{ name: a.policy, ...e }];
   });
+  const decisions = decideAll(objectives, arms);
   return {
-    decisions: decideAll(objectives, arms),
+    headlines: decisions.length === 0 || arms.length === 0 ? null : headlines(decisions[0], arms, paired),
+    decisions,
     paired_hit: arms.length < 2 ? null : { baseline: arms[0].policy, method: PAIRED_METHOD, arms: pairedArms },
     per_replication: chosenFigures(objectives).map((f) => table(f, arms)),
   };

@@ -33,12 +33,21 @@ export interface ReplicationStats {
   affected: number;
   /** Mean submit-to-end seconds of the affected requests that ended. */
   affected_latency_s: number;
+  /** Users whose final outcome is known (completed, faulted or expired), and those of them who finally failed. */
+  users: number;
+  users_failed: number;
   /** Users whose final outcome is completed, of those whose final outcome is known. */
   user_success_rate: number;
   /** What users finally waited for their images, across resubmissions. */
   user_latency: LatencyStats;
   /** Mean seconds until a user's request chain finally failed (faulted or expired). */
   user_failure_latency_s: number;
+  /**
+   * Over the requests a failed job hit in the baseline's replication of the same seed, the mean of this arm's
+   * latency minus the baseline's (0 for the baseline): set once both are known (metrics/decision-summary.ts
+   * from the paired estimator), absent before; a replication alone cannot know it.
+   */
+  hit_latency_change_s?: number;
   /** Queue wait vs processing, MPS/s delivered and wasted, who waits (absent where a run did not measure it). */
   load?: LoadStats;
 }
@@ -235,6 +244,8 @@ export class ReplicationAccumulator {
       hedges,
       affected,
       affected_latency_s: affectedEnded === 0 ? Number.NaN : affectedLatencySum / affectedEnded,
+      users: this.usersEnded,
+      users_failed: this.userFailures,
       user_success_rate: this.usersEnded === 0 ? Number.NaN : this.usersCompleted / this.usersEnded,
       user_latency: latencyStats(this.userLatencies.view()),
       user_failure_latency_s: this.userFailures === 0 ? Number.NaN : this.userFailureTimeSum / this.userFailures,

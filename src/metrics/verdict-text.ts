@@ -14,15 +14,17 @@ function needs(n: ReplicationsNeeded | null): string {
   return `; ~${n.total} replications in all ${to}`;
 }
 
-function comparison(v: ArmVerdict, figure: FigureName, bound: "upper" | "lower" | "both"): string {
+function comparison(v: ArmVerdict, first: FigureName, bound: "upper" | "lower" | "both"): string {
   const c = v.vs_recommended;
   if (c === null || c.mean === null) return `${v.name} (no replication in common)`;
+  const figure = v.on;
+  const on = figure === first ? "" : ` ${FIGURES[figure].label}`;
   const diff = formatFigureValue(figure, c.mean, true);
-  if (c.lower === null || c.upper === null) return `${v.name} ${diff} (one pair: no interval)`;
+  if (c.lower === null || c.upper === null) return `${v.name}${on} ${diff} (one pair: no interval)`;
   const lo = formatFigureValue(figure, c.lower, true);
   const hi = formatFigureValue(figure, c.upper, true);
   const range = bound === "upper" ? `up to ${hi}` : bound === "lower" ? `at least ${lo}` : `${lo} to ${hi}`;
-  return `${v.name} ${diff} (${range}${needs(v.replications_needed)})`;
+  return `${v.name}${on} ${diff} (${range}${needs(v.replications_needed)})`;
 }
 
 /** A worse arm against the recommended one; when that pair's bound does not show it, the arm it was shown worse than. */
@@ -34,7 +36,7 @@ function worse(v: ArmVerdict, figure: FigureName): string {
 }
 
 function check(c: ConstraintCheck): string {
-  const label = FIGURES[c.figure].label;
+  const label = c.relative ? `${FIGURES[c.figure].label} minus the baseline's` : FIGURES[c.figure].label;
   const bound = formatFigureValue(c.figure, c.max);
   if (c.status === "no-value") return `${label}: no value in any replication (${FIGURES[c.figure].undefinedWhen})`;
   const mean = formatFigureValue(c.figure, c.mean);
@@ -66,20 +68,31 @@ const GROUPS: { status: ArmStatus; title: string; render: (v: ArmVerdict, f: Fig
   },
 ];
 
+/** "users whose request finally failed ≤ baseline + 0.0100 %", "user p99 latency ≤ 60.0 s". */
+export function boundText(c: { figure: FigureName; max: number; relative?: boolean }): string {
+  const label = FIGURES[c.figure].label;
+  if (c.relative !== true) return `${label} ≤ ${formatFigureValue(c.figure, c.max)}`;
+  return `${label} ≤ the baseline's${c.max > 0 ? ` + ${formatFigureValue(c.figure, c.max)}` : ""}`;
+}
+
 /** A few lines: the objective, the recommendation, the arms by status, how it was judged. */
 export function formatVerdict(v: Verdict): string {
   const o = v.objective;
   const f = o.minimise;
-  const bounds = o.subject_to.map((c) => `${FIGURES[c.figure].label} ≤ ${formatFigureValue(c.figure, c.max)}`);
+  const bounds = o.subject_to.map(boundText);
+  const then = (o.next ?? []).map(
+    (t) =>
+      `${FIGURES[t.minimise].label}${t.indifference > 0 ? ` (δ ${formatFigureValue(t.minimise, t.indifference)})` : ""}`,
+  );
   const lines = [
     `${o.name}: minimise ${FIGURES[f].label}${bounds.length > 0 ? ` subject to ${bounds.join(", ")}` : ""}; δ ${
       o.indifference > 0 ? formatFigureValue(f, o.indifference) : "not given"
-    }; ${v.replications} replication${v.replications === 1 ? "" : "s"}`,
+    }${then.length > 0 ? `; then ${then.join(", then ")}` : ""}; ${v.replications} replication${v.replications === 1 ? "" : "s"}`,
   ];
   const rec = v.arms.find((a) => a.status === "recommended");
   lines.push(
     rec === undefined
-      ? "  no recommendation: no arm is shown to meet every bound"
+      ? `  no recommendation: ${noRecommendation(v)}`
       : `  recommended: ${rec.name} (${formatFigureValue(f, rec.objective.mean)})`,
   );
   for (const g of GROUPS) {
@@ -89,8 +102,36 @@ export function formatVerdict(v: Verdict): string {
   if (v.replications_to_decide !== null && v.replications_to_decide > v.replications)
     lines.push(`  ~${v.replications_to_decide} replications in all would settle every open comparison`);
   lines.push(
-    `  how: feasible = every bound met by its one-sided ${Math.round(v.level * 100)} % confidence bound; worse = shown worse than another feasible arm by paired differences (Bonferroni subset selection, Nelson et al. 2001)`,
+    `  how: feasible = every bound met by its one-sided ${Math.round(v.level * 100)} % confidence bound; worse = shown worse than another feasible arm by paired differences (Bonferroni subset selection, Nelson et al. 2001)${
+      then.length > 0 ? ", and not within δ of it; each effect judges only the arms the ones before it kept" : ""
+    }`,
   );
   for (const n of v.notes) lines.push(`  note: ${n}`);
   return lines.join("\n");
+}
+
+/**
+ * Why no arm is recommended, in one sentence: the bound no arm meets and the arm closest to it, or that no
+ * arm has a value.
+ */
+export function noRecommendation(v: Verdict): string {
+  const checks = v.arms.flatMap((a) => a.constraints.map((c) => ({ arm: a.name, c })));
+  const unmetFigures = v.objective.subject_to.filter((b) =>
+    checks.every(({ c }) => c.figure !== b.figure || c.status !== "met"),
+  );
+  const bound = unmetFigures[0];
+  if (bound === undefined) {
+    if (v.arms.some((a) => a.status === "not-shown-feasible")) return "no arm is shown to meet every bound at once";
+    return `no arm has a value of ${FIGURES[v.objective.minimise].label} (${FIGURES[v.objective.minimise].undefinedWhen})`;
+  }
+  const closest = checks
+    .filter(({ c }) => c.figure === bound.figure && c.mean !== null)
+    .reduce<{ arm: string; c: ConstraintCheck } | null>(
+      (best, x) => (best === null || (x.c.mean as number) < (best.c.mean as number) ? x : best),
+      null,
+    );
+  const head = `no arm is shown to meet ${boundText(bound)}`;
+  if (closest === null) return `${head}: no arm has a value of it`;
+  const mean = formatFigureValue(bound.figure, closest.c.mean, bound.relative === true);
+  return `${head}; the closest is ${closest.arm} (${mean}${bound.relative === true ? " against the baseline" : ""})`;
 }

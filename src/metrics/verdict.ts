@@ -30,6 +30,8 @@ export type ConstraintStatus = "met" | "violated" | "not-shown" | "no-value";
 export interface ConstraintCheck {
   figure: FigureName;
   max: number;
+  /** The bound is on the arm's figure minus the baseline's, paired by replication (mean, lower, upper too). */
+  relative: boolean;
   /** Replications with a value. */
   n: number;
   mean: number | null;
@@ -76,13 +78,30 @@ export interface ReplicationsNeeded {
 export interface ArmVerdict {
   name: string;
   status: ArmStatus;
+  /** The objective's first figure (`minimise`). */
   objective: { n: number; mean: number | null };
   constraints: ConstraintCheck[];
+  /** The figure `vs_recommended` and the status are about: where it was shown worse, or still open. */
+  on: FigureName;
   vs_recommended: Comparison | null;
   /** The ranked arm it was shown worse than (the recommended one when it is among them). */
   worse_than: string | null;
   /** For "not-separated" arms (to separate from the recommended one) and "not-shown-feasible" ones. */
   replications_needed: ReplicationsNeeded | null;
+}
+
+/** One effect judged, in the objective's order, among the arms the effects before it kept. */
+export interface VerdictStep {
+  figure: FigureName;
+  indifference: number;
+  /** The arms judged on it (in the scenario's order); empty when it was skipped. */
+  ranked: string[];
+  /** The lowest mean among them not shown worse than another. */
+  best: string | null;
+  /** Shown worse, by more than δ (or not shown within δ), than another arm judged here: no further. */
+  dropped: string[];
+  /** Why no arm was judged on it, when none was. */
+  skipped: string | null;
 }
 
 export interface Verdict {
@@ -98,6 +117,8 @@ export interface Verdict {
    */
   replications_to_decide: number | null;
   method: { feasibility: string; ranking: string; replications_needed: string };
+  /** The objective's effects in order: `minimise`, then each of `next`. */
+  steps: VerdictStep[];
   arms: ArmVerdict[];
   notes: string[];
 }
@@ -110,22 +131,26 @@ function valuesOf(arm: ArmInput, figure: FigureName): readonly number[] {
   return v;
 }
 
-function checkConstraint(values: readonly number[], figure: FigureName, max: number, level: number): ConstraintCheck {
+function checkConstraint(
+  values: readonly number[],
+  c: { figure: FigureName; max: number; relative: boolean },
+  level: number,
+): ConstraintCheck {
   const s = sampleStats(values);
-  const base = { figure, max, n: s.n, mean: num(s.mean), lower: null, upper: null, replications_needed: null };
+  const base = { ...c, n: s.n, mean: num(s.mean), lower: null, upper: null, replications_needed: null };
   if (s.n === 0) return { ...base, status: "no-value" };
   const hw = halfWidth(s, level);
-  if (hw === null) return { ...base, status: s.mean <= max ? "met" : "violated" };
+  if (hw === null) return { ...base, status: s.mean <= c.max ? "met" : "violated" };
   const lower = s.mean - hw;
   const upper = s.mean + hw;
-  const status: ConstraintStatus = upper <= max ? "met" : lower > max ? "violated" : "not-shown";
+  const status: ConstraintStatus = upper <= c.max ? "met" : lower > c.max ? "violated" : "not-shown";
   return {
     ...base,
     lower,
     upper,
     status,
     replications_needed:
-      status === "not-shown" ? replicationsNeeded(s.sd, Math.abs(max - s.mean), level, s.n + 1) : null,
+      status === "not-shown" ? replicationsNeeded(s.sd, Math.abs(c.max - s.mean), level, s.n + 1) : null,
   };
 }
 
@@ -141,38 +166,18 @@ interface Ranked {
   own: SampleStats;
 }
 
-/** The verdict for one objective. `arms` in the scenario's order (the baseline first). */
-export function decide(objective: Objective, arms: readonly ArmInput[], level = 0.95): Verdict {
-  const alpha = 1 - level;
-  const notes: string[] = [];
-  const { minimise, indifference: delta } = objective;
-  const replications = Math.max(0, ...arms.map((a) => valuesOf(a, minimise).length));
-  const out: ArmVerdict[] = arms.map((arm) => {
-    const own = sampleStats(valuesOf(arm, minimise));
-    const constraints = objective.subject_to.map((c) =>
-      checkConstraint(valuesOf(arm, c.figure), c.figure, c.max, level),
-    );
-    const status = feasibility(constraints) ?? (own.n === 0 ? "no-value" : "not-separated");
-    return {
-      name: arm.name,
-      status,
-      objective: { n: own.n, mean: num(own.mean) },
-      constraints,
-      vs_recommended: null,
-      worse_than: null,
-      replications_needed: null,
-    };
-  });
+/** The objective's effects in order. */
+export function objectiveSteps(o: Objective): { figure: FigureName; indifference: number }[] {
+  return [
+    { figure: o.minimise, indifference: o.indifference },
+    ...(o.next ?? []).map((t) => ({ figure: t.minimise, indifference: t.indifference })),
+  ];
+}
 
-  const ranked: Ranked[] = [];
-  arms.forEach((arm, index) => {
-    if (out[index].status !== "not-separated") return;
-    const x = valuesOf(arm, minimise);
-    ranked.push({ index, x, own: sampleStats(x) });
-  });
+/** Bonferroni subset selection among `ranked` (at least one): who is shown worse than whom, and the best. */
+function screen(ranked: readonly Ranked[], alpha: number, level: number) {
   const m = ranked.length - 1;
   const screenLevel = m > 0 ? 1 - alpha / m : level;
-
   // worse[i] = the ranked arms arm i is shown worse than.
   const worse = new Map<number, number[]>();
   let missingPairs = false;
@@ -182,54 +187,182 @@ export function decide(objective: Objective, arms: readonly ArmInput[], level = 
       const s = sampleStats(pairedDifferences(a.x, b.x));
       const w = halfWidth(s, screenLevel);
       if (w === null) {
-        missingPairs ||= replications > 1;
+        missingPairs = true;
         continue;
       }
       if (s.mean > w) worse.set(a.index, [...(worse.get(a.index) ?? []), b.index]);
     }
   }
-  const lowest = (cands: Ranked[]) =>
-    cands.reduce<Ranked | null>((best, c) => (best === null || c.own.mean < best.own.mean ? c : best), null);
-  const survivors = ranked.filter((r) => !worse.has(r.index));
-  let rec = lowest(survivors);
-  if (rec === null && ranked.length > 0) {
-    rec = lowest(ranked);
+  let rec = lowest(ranked.filter((r) => !worse.has(r.index)));
+  const inconsistent = rec === null;
+  if (rec === null) rec = lowest(ranked) as Ranked;
+  return { rec, worse, screenLevel, missingPairs, inconsistent };
+}
+
+const lowest = (cands: readonly Ranked[]) =>
+  cands.reduce<Ranked | null>((best, c) => (best === null || c.own.mean < best.own.mean ? c : best), null);
+
+/** Arm r against `rec` on one figure: its comparison and how it stands, δ and the level given. */
+function compare(r: Ranked, rec: Ranked, delta: number, screenLevel: number) {
+  const d = sampleStats(pairedDifferences(r.x, rec.x));
+  const w = halfWidth(d, screenLevel);
+  const comparison: Comparison = {
+    n: d.n,
+    mean: num(d.mean),
+    sd: num(d.sd),
+    lower: w === null ? null : d.mean - w,
+    upper: w === null ? null : d.mean + w,
+  };
+  const stand: "identical" | "within-indifference" | "open" =
+    w !== null && d.sd === 0 && d.mean === 0
+      ? "identical"
+      : w !== null && delta > 0 && d.mean - w > -delta && d.mean + w < delta
+        ? "within-indifference"
+        : "open";
+  return { d, comparison, stand };
+}
+
+/**
+ * The verdict for one objective. `arms` in the scenario's order (the baseline first). With `next`, the effects
+ * are judged in order: each keeps the arms not shown worse on it (or shown within its δ of its best), and the
+ * next judges only those; the recommendation is the kept arm with the lowest mean on the first effect.
+ */
+export function decide(objective: Objective, arms: readonly ArmInput[], level = 0.95): Verdict {
+  const alpha = 1 - level;
+  const notes: string[] = [];
+  const { minimise } = objective;
+  const steps = objectiveSteps(objective);
+  const replications = Math.max(0, ...arms.map((a) => valuesOf(a, minimise).length));
+  const baseline = arms[0];
+  const out: ArmVerdict[] = arms.map((arm) => {
+    const own = sampleStats(valuesOf(arm, minimise));
+    const constraints = objective.subject_to.map((c) => {
+      const relative = c.relative === true;
+      const values = valuesOf(arm, c.figure);
+      return checkConstraint(
+        relative ? pairedDifferences(values, valuesOf(baseline, c.figure)) : values,
+        { figure: c.figure, max: c.max, relative },
+        level,
+      );
+    });
+    const status = feasibility(constraints) ?? "not-separated";
+    return {
+      name: arm.name,
+      status,
+      objective: { n: own.n, mean: num(own.mean) },
+      constraints,
+      on: minimise,
+      vs_recommended: null,
+      worse_than: null,
+      replications_needed: null,
+    };
+  });
+
+  let kept = arms.map((_, i) => i).filter((i) => out[i].status === "not-separated");
+  const judged: VerdictStep[] = [];
+  let missingPairs = false;
+  let inconsistent = false;
+  /** Per step: the ranked arms' values and the level their comparisons use. */
+  const stepData: { ranked: Map<number, Ranked>; screenLevel: number }[] = [];
+  steps.forEach((step, k) => {
+    const ranked: Ranked[] = [];
+    for (const index of kept) {
+      const x = valuesOf(arms[index], step.figure);
+      const own = sampleStats(x);
+      if (own.n > 0) ranked.push({ index, x, own });
+    }
+    const info: VerdictStep = { ...step, ranked: [], best: null, dropped: [], skipped: null };
+    judged.push(info);
+    stepData.push({ ranked: new Map(ranked.map((r) => [r.index, r])), screenLevel: level });
+    if (ranked.length === 0) {
+      info.skipped = kept.length === 0 ? "no arm left to judge" : "no arm has a value";
+      return;
+    }
+    if (k === 0) {
+      // an arm without a value of the first effect cannot be ranked on it while others can
+      for (const i of kept) if (!stepData[0].ranked.has(i)) out[i].status = "no-value";
+      kept = ranked.map((r) => r.index);
+    }
+    if (ranked.length === 1 && k > 0) {
+      info.ranked = [arms[ranked[0].index].name];
+      info.best = info.ranked[0];
+      return;
+    }
+    const s = screen(ranked, alpha, level);
+    missingPairs ||= s.missingPairs && replications > 1;
+    inconsistent ||= s.inconsistent;
+    stepData[k].screenLevel = s.screenLevel;
+    info.ranked = ranked.map((r) => arms[r.index].name);
+    info.best = arms[s.rec.index].name;
+    const drop = new Set<number>();
+    for (const r of ranked) {
+      if (r === s.rec) continue;
+      const by = s.worse.get(r.index);
+      const { comparison, stand } = compare(r, s.rec, step.indifference, s.screenLevel);
+      if (by === undefined || stand !== "open") continue;
+      drop.add(r.index);
+      const v = out[r.index];
+      v.status = "worse";
+      v.on = step.figure;
+      v.vs_recommended = comparison;
+      v.worse_than = arms[by.includes(s.rec.index) ? s.rec.index : by[0]].name;
+    }
+    info.dropped = [...drop].map((i) => arms[i].name);
+    kept = kept.filter((i) => !drop.has(i));
+  });
+  if (inconsistent)
     notes.push(
       "every ranked arm is shown worse than another on the replications both have a value: missing values make the comparisons inconsistent",
     );
+
+  const first = stepData.find((d) => d.ranked.size > 0)?.ranked ?? new Map<number, Ranked>();
+  const rec = lowest(kept.map((i) => first.get(i)).filter((r): r is Ranked => r !== undefined));
+  if (rec === null) for (const i of kept) out[i].status = "no-value";
+  if (rec !== null) {
+    out[rec.index].status = "recommended";
+    for (const i of kept) {
+      if (i === rec.index) continue;
+      settle(out[i], i, rec.index);
+    }
   }
 
-  if (rec !== null) {
-    const recIndex = rec.index;
-    out[recIndex].status = "recommended";
-    for (const r of ranked) {
-      if (r.index === recIndex) continue;
-      const v = out[r.index];
-      const d = sampleStats(pairedDifferences(r.x, rec.x));
-      const w = halfWidth(d, screenLevel);
-      v.vs_recommended = {
-        n: d.n,
-        mean: num(d.mean),
-        sd: num(d.sd),
-        lower: w === null ? null : d.mean - w,
-        upper: w === null ? null : d.mean + w,
-      };
-      const by = worse.get(r.index);
-      if (w !== null && d.sd === 0 && d.mean === 0) v.status = "identical";
-      else if (w !== null && delta > 0 && d.mean - w > -delta && d.mean + w < delta) v.status = "within-indifference";
-      else if (by !== undefined) {
-        v.status = "worse";
-        v.worse_than = arms[by.includes(recIndex) ? recIndex : by[0]].name;
-      } else {
-        v.status = "not-separated";
-        v.replications_needed = pairNeeds(d, delta, screenLevel);
+  /** A kept arm against the recommended one: identical or within δ on every effect judged, else open on the first that is not. */
+  function settle(v: ArmVerdict, i: number, recIndex: number): void {
+    let status: ArmStatus = "identical";
+    let shown: { on: FigureName; comparison: Comparison } | null = null;
+    for (let k = 0; k < steps.length; k++) {
+      const a = stepData[k].ranked.get(i);
+      const b = stepData[k].ranked.get(recIndex);
+      if (a === undefined || b === undefined) continue;
+      const { d, comparison, stand } = compare(a, b, steps[k].indifference, stepData[k].screenLevel);
+      shown ??= { on: steps[k].figure, comparison };
+      if (stand === "identical") continue;
+      if (stand === "within-indifference") {
+        if (status === "identical") {
+          status = "within-indifference";
+          shown = { on: steps[k].figure, comparison };
+        }
+        continue;
       }
+      v.status = "not-separated";
+      v.on = steps[k].figure;
+      v.vs_recommended = comparison;
+      v.replications_needed = pairNeeds(d, steps[k].indifference, stepData[k].screenLevel);
+      return;
+    }
+    v.status = status;
+    if (shown !== null) {
+      v.on = shown.on;
+      v.vs_recommended = shown.comparison;
     }
   }
 
   if (replications === 1) notes.push("one replication: no intervals, every figure is judged on its single value");
   if (missingPairs)
     notes.push("some pairs of arms have fewer than two replications where both have a value: they are not compared");
+  for (const step of judged)
+    if (step.skipped !== null && kept.length > 0)
+      notes.push(`${FIGURES[step.figure].label}: not judged (${step.skipped})`);
   const recMean = rec === null ? Number.POSITIVE_INFINITY : rec.own.mean;
   for (const v of out) {
     if (v.status === "not-shown-feasible") v.replications_needed = boundsNeeds(v.constraints);
@@ -249,11 +382,12 @@ export function decide(objective: Objective, arms: readonly ArmInput[], level = 
     replications_to_decide:
       open.length === 0 ? replications : open.some((n) => n === null) ? null : Math.max(...(open as number[])),
     method: {
-      feasibility: `a bound is met when the one-sided ${pct(level)} upper confidence bound of the mean is at most the bound, violated when the lower one is above it; only arms shown to meet every bound are ranked`,
-      ranking: `an arm is worse when its mean paired difference from another ranked arm exceeds t(1 − ${fmtAlpha(alpha)}/m, n − 1) · S/√n, m = ranked arms − 1 (Bonferroni subset selection, Nelson et al. 2001): the truly best arm is kept with probability ≥ ${pct(level)}; ties go to the arm listed first`,
+      feasibility: `a bound is met when the one-sided ${pct(level)} upper confidence bound of the mean is at most the bound, violated when the lower one is above it; a bound relative to the baseline is on the paired differences arm − baseline (a non-inferiority test with the bound's margin); only arms shown to meet every bound are ranked`,
+      ranking: `an arm is worse when its mean paired difference from another ranked arm exceeds t(1 − ${fmtAlpha(alpha)}/m, n − 1) · S/√n, m = ranked arms − 1 (Bonferroni subset selection, Nelson et al. 2001): the truly best arm is kept with probability ≥ ${pct(level)}; equivalent (not worse) when that interval of its difference from the best lies inside ±δ; with several effects, each judges only the arms the ones before it kept; ties go to the arm listed first`,
       replications_needed:
         "the smallest N with t(p, N − 1) · S/√N below the margin (≈ (t·S/margin)²), margin = |mean difference| to separate, δ − mean difference to show it within δ, |bound − mean| to settle a bound; S as estimated so far",
     },
+    steps: judged,
     arms: out,
     notes,
   };
@@ -296,7 +430,9 @@ const fmtAlpha = (alpha: number) => String(Number(alpha.toFixed(6)));
 
 /** The per-replication values `decide` needs from each arm, read by figure name. */
 export function objectiveFigures(objective: Objective): FigureName[] {
-  return [objective.minimise, ...objective.subject_to.map((c) => c.figure).filter((f) => f !== objective.minimise)];
+  return [
+    ...new Set([...objectiveSteps(objective).map((s) => s.figure), ...objective.subject_to.map((c) => c.figure)]),
+  ];
 }
 
 /** Words for a figure, e.g. for the verdict's text. */

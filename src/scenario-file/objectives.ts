@@ -34,12 +34,18 @@ function valueIssue(name: FigureName, value: number): string | null {
 }
 
 const BOUND = /^\s*(<=|≤)\s*(.*)$/;
+/** After the `<=`: `baseline` or `baseline + VALUE`, a bound relative to the first arm. */
+const RELATIVE = /^\s*baseline\s*(?:\+\s*(.*))?$/;
 /** For editors: the start of what BOUND accepts (the value after it is checked against the figure's unit). */
 export const BOUND_PATTERN = "^\\s*(<=|≤)\\s*\\S";
 
-/** `"<= 0.1%"`, `"<= 60s"`, `"<= 1000"`: the figure's upper bound in its own unit. */
+/**
+ * `"<= 0.1%"`, `"<= 60s"`, `"<= 1000"`: the figure's upper bound in its own unit; `"<= baseline"`,
+ * `"<= baseline + 0.01%"`: at most the baseline's (the first arm's) plus a margin, paired by replication.
+ */
 function boundSchema(name: FigureName) {
-  const form = `an upper bound such as "<= ${FIGURES[name].unit === "fraction" ? "0.1%" : FIGURES[name].unit === "seconds" ? "60s" : "1000"}"`;
+  const example = FIGURES[name].unit === "fraction" ? "0.1%" : FIGURES[name].unit === "seconds" ? "60s" : "1000";
+  const form = `an upper bound such as "<= ${example}" or "<= baseline + ${example}"`;
   return z
     .string({ error: (iss) => `expected ${form}, got ${describe(iss.input)}` })
     .transform((raw, ctx) => {
@@ -54,18 +60,27 @@ function boundSchema(name: FigureName) {
         });
         return z.NEVER;
       }
-      const max = parseFigureValue(FIGURES[name].unit, m[2]);
+      const relative = RELATIVE.exec(m[2]);
+      const max = relative === null ? parseFigureValue(FIGURES[name].unit, m[2]) : relativeMargin(name, relative[1]);
       const issue = valueIssue(name, max);
       if (issue !== null) {
-        ctx.addIssue({ code: "custom", message: `${issue} after <=, got ${describe(raw)}` });
+        ctx.addIssue({
+          code: "custom",
+          message: `${issue} after ${relative === null ? "<=" : "<= baseline +"}, got ${describe(raw)}`,
+        });
         return z.NEVER;
       }
-      return max;
+      return { max, relative: relative !== null };
     })
     .meta({
-      description: `${FIGURES[name].label}: "<= BOUND", BOUND ${EXAMPLE[FIGURES[name].unit]}`,
+      description: `${FIGURES[name].label}: "<= BOUND" or "<= baseline + MARGIN", each ${EXAMPLE[FIGURES[name].unit]}`,
       pattern: BOUND_PATTERN,
     });
+}
+
+/** The margin after `baseline +` (0 when there is none). */
+function relativeMargin(name: FigureName, margin: string | undefined): number {
+  return margin === undefined ? 0 : parseFigureValue(FIGURES[name].unit, margin);
 }
 
 const subjectTo = strict(
@@ -75,48 +90,84 @@ const subjectTo = strict(
   >,
 ).describe('Upper bounds on figures, {FIGURE: "<= BOUND"}; an arm is feasible when it is shown to meet every one');
 
+const minimise = z.enum(FIGURE_NAMES).describe("The figure to minimise (every figure is better when lower)");
+const indifferenceValue = z
+  .union([z.number(), z.string()])
+  .optional()
+  .describe(
+    "δ, in the minimised figure's unit (2s, 0.01%, 5): differences smaller than this do not matter (default 0: none given)",
+  );
+
+/** δ in `figure`'s unit (0 when not given), or an issue at `path` and NaN. */
+function indifferenceOf(
+  figure: FigureName,
+  raw: number | string | undefined,
+  ctx: z.RefinementCtx,
+  path: (string | number)[],
+): number {
+  if (raw === undefined) return 0;
+  const value = parseFigureValue(FIGURES[figure].unit, raw);
+  const issue = valueIssue(figure, value);
+  if (issue === null) return value;
+  ctx.addIssue({ code: "custom", path, message: `${issue} (the unit of ${figure}), got ${describe(raw)}` });
+  return Number.NaN;
+}
+
+const step = strict({ minimise, indifference: indifferenceValue }).describe(
+  "A further effect, judged only among the arms the ones before it could not tell apart",
+);
+
 const objective = strict({
   name: z.string().min(1).describe("Name of the objective, for the verdict"),
-  minimise: z.enum(FIGURE_NAMES).describe("The figure to minimise (every figure is better when lower)"),
+  minimise,
   subject_to: subjectTo.prefault({}),
-  indifference: z
-    .union([z.number(), z.string()])
+  indifference: indifferenceValue,
+  next: z
+    .array(step)
     .optional()
-    .describe(
-      "δ, in the minimised figure's unit (2s, 0.01%, 5): differences smaller than this do not matter (default 0: none given)",
-    ),
+    .describe("Further effects in order of importance, each judged among the arms the ones before it kept"),
 }).transform((o, ctx): Objective => {
-  let indifference = 0;
-  if (o.indifference !== undefined) {
-    indifference = parseFigureValue(FIGURES[o.minimise].unit, o.indifference);
-    const issue = valueIssue(o.minimise, indifference);
-    if (issue !== null) {
-      ctx.addIssue({
-        code: "custom",
-        path: ["indifference"],
-        message: `${issue} (the unit of ${o.minimise}), got ${describe(o.indifference)}`,
-      });
-      return z.NEVER;
-    }
-  }
+  const indifference = indifferenceOf(o.minimise, o.indifference, ctx, ["indifference"]);
+  const then = (o.next ?? []).map((t, i) => ({
+    minimise: t.minimise,
+    indifference: indifferenceOf(t.minimise, t.indifference, ctx, ["next", i, "indifference"]),
+  }));
+  if (Number.isNaN(indifference) || then.some((t) => Number.isNaN(t.indifference))) return z.NEVER;
   const constraints: ObjectiveConstraint[] = [];
   for (const figure of FIGURE_NAMES) {
-    const max = o.subject_to[figure];
-    if (max !== undefined) constraints.push({ figure, max });
+    const bound = o.subject_to[figure];
+    if (bound !== undefined)
+      constraints.push(bound.relative ? { figure, max: bound.max, relative: true } : { figure, max: bound.max });
   }
-  return { name: o.name, minimise: o.minimise, subject_to: constraints, indifference };
+  return {
+    name: o.name,
+    minimise: o.minimise,
+    subject_to: constraints,
+    indifference,
+    ...(then.length > 0 ? { next: then } : {}),
+  };
 });
 
 /**
- * The objective when a scenario names none: the mean latency users see, with at most 0.1 % of users failing.
- * The mean counts every second every user waits, so it moves when a policy shortens the waits of the few
- * requests a failure hits, which p50 and p90 never see and p99 sees noisily; its per-replication values are
- * means of thousands of requests, close to normal, as the intervals and the KN procedure assume. The bound
- * stops an arm from looking fast by failing the slow requests (a failed request has no latency to count);
- * 0.1 % is the common "three nines" availability target, far above what any shipped arm fails.
+ * The objective when a scenario names none: what users feel, most important first (docs/decisions.md §1).
+ * An arm must not make more users finally fail than the baseline does (beyond one in 10,000); then the
+ * latency of the requests a failed job hits (the ones a policy is for), the users' tail and mean latency,
+ * the failed submissions users see before a resubmission recovers them, and the extra GPU time. Each δ is a
+ * difference nobody would notice: an arm within it of the best is equivalent, not worse.
  */
 export const DEFAULT_OBJECTIVES: z.input<typeof objective>[] = [
-  { name: "user-latency", minimise: "user_latency_mean_s", subject_to: { user_failure_rate: "<= 0.1%" } },
+  {
+    name: "what-users-feel",
+    subject_to: { user_failure_rate: "<= baseline + 0.01%" },
+    minimise: "hit_latency_change_s",
+    indifference: "10s",
+    next: [
+      { minimise: "user_latency_p99_s", indifference: "2s" },
+      { minimise: "user_latency_mean_s", indifference: "0.5s" },
+      { minimise: "failure_rate", indifference: "0.01%" },
+      { minimise: "wasted_gpu_s", indifference: "600s" },
+    ],
+  },
 ];
 
 export const objectivesSchema = z

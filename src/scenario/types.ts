@@ -184,10 +184,21 @@ export interface PolicyConfig {
   maintenance: boolean;
 }
 
-/** An upper bound on a figure: the arm is feasible when it is shown that figure ≤ max. */
+/**
+ * An upper bound on a figure: the arm is feasible when it is shown that figure ≤ max, or, for a bound relative
+ * to the baseline (the first arm), that the arm's figure minus the baseline's (paired by replication) ≤ max.
+ */
 export interface ObjectiveConstraint {
   figure: FigureName;
   max: number;
+  relative?: boolean;
+}
+
+/** A further effect an objective judges, in order, among the arms the effects before it could not tell apart. */
+export interface ObjectiveStep {
+  minimise: FigureName;
+  /** δ in the unit of `minimise`; 0 when none is given. */
+  indifference: number;
 }
 
 /** What the best arm is: the lowest `minimise` among arms that meet every constraint. */
@@ -198,6 +209,8 @@ export interface Objective {
   subject_to: ObjectiveConstraint[];
   /** δ in the unit of `minimise`: differences smaller than this do not matter; 0 when none is given. */
   indifference: number;
+  /** Further effects, most important first (absent or empty: `minimise` alone decides). */
+  next?: ObjectiveStep[];
 }
 
 /** Figures of a /status/performance snapshot to compare a run with (`hordesim run` prints simulated vs snapshot). */

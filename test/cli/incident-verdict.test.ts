@@ -30,10 +30,21 @@ describe("the incident day's verdict", () => {
   it("recommends heartbeat+exclude and shows the Horde's rules worse", () => {
     expect(r.code, r.stderr).toBe(0);
     const v = s.decisions[0];
-    expect(v.objective.name).toBe("user-latency");
+    expect(v.objective.name).toBe("what-users-feel");
     expect(v.recommended).toBe("heartbeat+exclude");
     expect(v.arms.find((a: { name: string }) => a.name === "horde").status).toBe("worse");
-    expect(r.stdout).toMatch(/\n {2}recommended: heartbeat\+exclude \(\d+\.\d s\)\n/);
+    expect(r.stdout).toMatch(/\n {2}recommended: heartbeat\+exclude \(-\d+ s\)\n/);
+  });
+
+  it("says so in its first lines, with the hit requests' saving, and heartbeat's extra failed requests", () => {
+    const first = r.stdout.split("\n").slice(0, 20);
+    expect(first[0]).toMatch(/^recommended: heartbeat\+exclude \(objective what-users-feel, 3 replications/);
+    expect(first[2]).toMatch(
+      /^ {2}heartbeat\+exclude +recommended: −\d+ s \[.*\] for the 0\.\d+ % of requests a failed job hits/,
+    );
+    const heartbeat = first.find((l) => l.startsWith("  heartbeat "));
+    expect(heartbeat).toMatch(/failed requests \d+ → \d+/);
+    expect(s.headlines.recommended).toBe("heartbeat+exclude");
   });
 
   it("pairs the requests a failure hit under the Horde's rules: heartbeat+exclude serves them minutes sooner", () => {

@@ -52,7 +52,9 @@ describe("hordesim run: stdout and stderr", () => {
       `  charts: ${join(at("text"), "charts")}/ (${pngs.length} charts, each as .png, .svg and .vl.json)`,
     ]);
     expect(existsSync(join(at("text"), "report.html"))).toBe(true);
-    expect(text.stdout).toMatch(/^small: 2 arm\(s\) × 1 replication\(s\)/);
+    // the headlines first, then the full comparison table
+    expect(text.stdout).toMatch(/^recommended: \S+ \(objective what-users-feel, 1 replication;/);
+    expect(text.stdout).toMatch(/\n\nsmall: 2 arm\(s\) × 1 replication\(s\)/);
   });
 
   it("a log (stderr not a terminal) gets one summary line and no progress bar", () => {

@@ -9,6 +9,8 @@ import { cli, snapshot } from "../helpers/cli.js";
 
 const fixture = (name: string) => join(import.meta.dirname, "fixtures", name);
 const small = fixture("small.yaml");
+/** small.yaml with the users' mean latency as its one objective, no δ. */
+const smallMean = fixture("small-mean.yaml");
 const identical = fixture("identical-arms.yaml");
 const select = fixture("select.yaml");
 
@@ -61,13 +63,17 @@ describe("two arms with the same policy under two names", () => {
     expect(at("user mean latency (s) per replication")).toBeGreaterThan(at("Δ user latency p99 s"));
     expect(at("requests hit by a failed job in horde, paired")).toBeGreaterThan(at("per replication"));
     expect(at("user-latency: minimise user mean latency")).toBeGreaterThan(at("paired:"));
+    // the headlines come first: the recommendation on the first line
+    expect(r.stdout.split("\n")[0]).toBe(
+      "recommended: horde (objective user-latency, 3 replications; docs/decisions.md)",
+    );
     expect(r.stdout.trimEnd().split("\n").at(-1)).toBe(`results in ${r.out}`);
   });
 });
 
 describe("--precision", () => {
   const target = { relative: 0.4, share: 0.05 };
-  const p = run("precision", small, "--precision", "40%,0.05");
+  const p = run("precision", smallMean, "--precision", "40%,0.05");
   const said = /precision 40%,0\.05 reached after (\d+) replications: every chosen interval is within its target/.exec(
     p.stdout,
   );
@@ -101,8 +107,8 @@ describe("--precision", () => {
   });
 
   it("writes the folder a fixed --replications run of the final count writes, with any --jobs, and says so in --json", () => {
-    const fixed = run("precision-fixed", small, "--replications", String(n));
-    const parallel = run("precision-j2", small, "--precision", "40%,0.05", "--jobs", "2", "--json");
+    const fixed = run("precision-fixed", smallMean, "--replications", String(n));
+    const parallel = run("precision-j2", smallMean, "--precision", "40%,0.05", "--jobs", "2", "--json");
     expect(fixed.code, fixed.stderr).toBe(0);
     expect(parallel.code, parallel.stderr).toBe(0);
     expect(snapshot(p.out)).toEqual(snapshot(fixed.out));
@@ -113,7 +119,7 @@ describe("--precision", () => {
   });
 
   it("says what is still wide at the cap", () => {
-    const c = run("precision-cap", small, "--precision", "1%,0.0001", "--max-replications", "4");
+    const c = run("precision-cap", smallMean, "--precision", "1%,0.0001", "--max-replications", "4");
     expect(c.code, c.stderr).toBe(0);
     expect(c.stdout).toContain("precision 1%,0.0001 not reached: stopped at the cap of 4 replications; still wide:");
     expect(summaryOf(c.out).replications).toBe(4);
@@ -157,13 +163,13 @@ describe("option mistakes: one line, exit 2, nothing written", () => {
   const cases: [string, string, string[], RegExp][] = [
     [
       "a precision without a target for a share",
-      small,
+      smallMean,
       ["--precision", "2s"],
       /^hordesim: --precision 2s gives no target for user_failure_rate/,
     ],
     [
       "KN without δ",
-      small,
+      smallMean,
       ["--select", "kn"],
       /--select kn needs an indifference δ: objective user-latency gives none/,
     ],

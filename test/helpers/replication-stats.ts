@@ -18,6 +18,8 @@ export function userStats(userMean: number, userSuccess = 1): ReplicationStats {
     hedges: 0,
     affected: 0,
     affected_latency_s: Number.NaN,
+    users: 100,
+    users_failed: Math.round(100 * (1 - userSuccess)),
     user_success_rate: userSuccess,
     user_latency: lat(userMean),
     user_failure_latency_s: Number.NaN,

@@ -5,10 +5,20 @@ import {
   formatReplicationTable,
   PRINTED_REPLICATIONS,
 } from "../../src/metrics/decision-summary.js";
-import { DEFAULT_OBJECTIVE_LIST } from "../../src/scenario-file/objectives.js";
+import type { Objective } from "../../src/scenario/types.js";
 import { userStats } from "../helpers/replication-stats.js";
 
 const rep = userStats;
+
+/** The users' mean latency with at most 0.1 % of them failing: one figure to table, one bound. */
+const OBJECTIVES: Objective[] = [
+  {
+    name: "user-latency",
+    minimise: "user_latency_mean_s",
+    subject_to: [{ figure: "user_failure_rate", max: 0.001 }],
+    indifference: 0,
+  },
+];
 
 describe("the decision sections of summary.json", () => {
   // The arm's differences from the baseline: 0, 0, 0, 0, 0, 0, 0, 0, 0, 30 — one replication holds all the spread.
@@ -17,10 +27,10 @@ describe("the decision sections of summary.json", () => {
     { policy: "base", reps: base.map((x) => rep(x)) },
     { policy: "arm", reps: base.map((x, r) => rep(r === 9 ? x + 30 : x)) },
   ];
-  const s = decisionSections(DEFAULT_OBJECTIVE_LIST, arms, [null, null]);
+  const s = decisionSections(OBJECTIVES, arms, [null, null]);
 
   it("holds one verdict per objective and a per-replication table of every figure they name", () => {
-    expect(s.decisions.map((d) => d.objective.name)).toEqual(DEFAULT_OBJECTIVE_LIST.map((o) => o.name));
+    expect(s.decisions.map((d) => d.objective.name)).toEqual(OBJECTIVES.map((o) => o.name));
     expect(s.per_replication.map((t) => t.figure)).toEqual(["user_latency_mean_s", "user_failure_rate"]);
     const latency = s.per_replication[0];
     expect(latency.arms[0]).toEqual({ name: "base", values: base, vs_baseline: null });
@@ -41,7 +51,7 @@ describe("the decision sections of summary.json", () => {
   it("prints a range instead of every value beyond the printed replications", () => {
     const n = PRINTED_REPLICATIONS + 1;
     const many = decisionSections(
-      DEFAULT_OBJECTIVE_LIST,
+      OBJECTIVES,
       [
         { policy: "base", reps: Array.from({ length: n }, (_, r) => rep(10 + r)) },
         { policy: "arm", reps: Array.from({ length: n }, (_, r) => rep(10 + r - (r === 4 ? 5 : 1))) },
@@ -55,7 +65,7 @@ describe("the decision sections of summary.json", () => {
   });
 
   it("has no paired section with one arm, and the printout ends with the verdict", () => {
-    const one = decisionSections(DEFAULT_OBJECTIVE_LIST, [arms[0]], [null]);
+    const one = decisionSections(OBJECTIVES, [arms[0]], [null]);
     expect(one.paired_hit).toBeNull();
     const text = formatDecisionSections(one, "procedure line");
     expect(text.indexOf("procedure line")).toBeLessThan(text.indexOf("recommended: base"));

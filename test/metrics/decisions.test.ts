@@ -24,9 +24,12 @@ function rep(over: Partial<ReplicationStats> = {}): ReplicationStats {
     hedges: 3,
     affected: 20,
     affected_latency_s: 200,
+    users: 2000,
+    users_failed: 1,
     user_success_rate: 0.9995,
     user_latency: lat(20),
     user_failure_latency_s: 600,
+    hit_latency_change_s: -150,
     ...over,
   };
 }
@@ -51,6 +54,7 @@ describe("figures", () => {
       time_to_failure_s: 300,
       affected: 20,
       affected_latency_s: 200,
+      hit_latency_change_s: -150,
       attempts_per_request: 1.02,
       wasted_gpu_s: 120,
       hedges: 3,
@@ -72,26 +76,54 @@ describe("every objective's verdict from the replications run keeps", () => {
     indifference: 0,
   };
 
-  it("the default objective refuses the arm that is fast by failing users", () => {
-    const [v] = decideAll(DEFAULT_OBJECTIVE_LIST, arms);
+  it("the default objective refuses the arm that is fast by failing more users than the baseline", () => {
+    // no paired hit-latency values (as in a sweep): that effect is skipped (and said), the users' p99 decides
+    const unpaired = arms.map((a) => ({
+      ...a,
+      reps: a.reps.map((r) => ({ ...r, hit_latency_change_s: Number.NaN })),
+    }));
+    const [v] = decideAll(DEFAULT_OBJECTIVE_LIST, unpaired);
     expect(v.recommended).toBe("better");
-    expect(v.arms.map((a) => [a.name, a.status])).toEqual([
-      ["horde", "worse"],
-      ["fast-fail", "infeasible"],
-      ["better", "recommended"],
+    expect(v.arms.map((a) => [a.name, a.status, a.on])).toEqual([
+      ["horde", "worse", "user_latency_p99_s"],
+      ["fast-fail", "infeasible", "hit_latency_change_s"],
+      ["better", "recommended", "hit_latency_change_s"],
     ]);
+    expect(v.steps.map((s) => [s.figure, s.skipped, s.dropped])).toEqual([
+      ["hit_latency_change_s", "no arm has a value", []],
+      ["user_latency_p99_s", null, ["horde"]],
+      ["user_latency_mean_s", null, []],
+      ["failure_rate", null, []],
+      ["wasted_gpu_s", null, []],
+    ]);
+    expect(v.notes).toContain(
+      "latency of the requests a failed job hits, minus the baseline's: not judged (no arm has a value)",
+    );
+    // the bound is on the paired difference from the baseline: 0.0005 → 0.01, +0.95 pp in every replication
+    const bound = v.arms[1].constraints[0];
+    expect([bound.relative, bound.status, bound.mean]).toEqual([true, "violated", expect.closeTo(0.0095, 12)]);
+  });
+
+  it("with a bound relative to the baseline, the baseline always meets it: a calibrated day always gets an answer", () => {
+    // every arm fails 0.45 % of its users, far above an absolute 0.1 %: the relative bound still ranks them
+    const failing = arms.map((a) => ({ ...a, reps: a.reps.map((r) => ({ ...r, user_success_rate: 0.9955 })) }));
+    const [v] = decideAll(DEFAULT_OBJECTIVE_LIST, failing);
+    expect(v.recommended).not.toBeNull();
+    expect(v.arms.every((a) => a.constraints[0].status === "met")).toBe(true);
   });
 
   it("one verdict per objective, in order; the figures to watch are named once", () => {
     const vs = decideAll([...DEFAULT_OBJECTIVE_LIST, fewestWaste], arms);
-    expect(vs.map((v) => v.objective.name)).toEqual(["user-latency", "waste"]);
+    expect(vs.map((v) => v.objective.name)).toEqual(["what-users-feel", "waste"]);
     // Every arm wastes 120 GPU-s in every replication: they all tie, and the first is recommended.
     expect(vs[1].arms.map((a) => a.status)).toEqual(["recommended", "identical", "identical"]);
     expect(chosenFigures([...DEFAULT_OBJECTIVE_LIST, fewestWaste, DEFAULT_OBJECTIVE_LIST[0]])).toEqual([
-      "user_latency_mean_s",
-      "user_failure_rate",
-      "wasted_gpu_s",
+      "hit_latency_change_s",
       "user_latency_p99_s",
+      "user_latency_mean_s",
+      "failure_rate",
+      "wasted_gpu_s",
+      "user_failure_rate",
     ]);
     const text = formatDecisions(vs).split("\n\n");
     expect(text).toHaveLength(2);

@@ -28,6 +28,8 @@ function rep(over: Partial<ReplicationStats> = {}): ReplicationStats {
     hedges: 0,
     affected: 20,
     affected_latency_s: 200,
+    users: 1000,
+    users_failed: 5,
     user_success_rate: 0.995,
     user_latency: lat(11),
     user_failure_latency_s: 600,

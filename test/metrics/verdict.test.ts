@@ -113,7 +113,10 @@ describe("feasibility", () => {
     expect(v.recommended).toBeNull();
     expect(v.arms.map((a) => a.status)).toEqual(["infeasible", "infeasible"]);
     const text = formatVerdict(v).split("\n");
-    expect(text[1]).toBe("  no recommendation: no arm is shown to meet every bound");
+    // one sentence: the bound no arm meets and the arm closest to it (the lowest mean: a, 55 % against 90 %)
+    expect(text[1]).toBe(
+      "  no recommendation: no arm is shown to meet failed submissions (faulted or expired) ≤ 0.250 %; the closest is a (55.0 %)",
+    );
     expect(text[2]).toBe(
       "  infeasible: a (failed submissions (faulted or expired) 55.0 % > 0.250 %, at least 23.4 %), b (failed submissions (faulted or expired) 90.0 % > 0.250 %, at least 90.0 %)",
     );
@@ -276,6 +279,88 @@ describe("invariants", () => {
         );
         expect(shifted.recommended).toBe(v.recommended);
       }),
+    );
+  });
+});
+
+describe("several effects in order (next:), worked by hand", () => {
+  // Three arms over four replications. On the first effect (user mean latency, δ 1 s) P is 0.25 s slower than
+  // Q in every replication but within δ (S = 0, W = 0: the interval is the point 0.25), R is 3 s slower in
+  // every replication: R is dropped there. On the second (failed submissions, no δ) P fails 0.1 % more than Q
+  // in every replication: shown worse, dropped. Q is left and recommended.
+  const rows = {
+    P: { lat: [10.25, 12.25, 11.25, 13.25], fail: [0.002, 0.002, 0.002, 0.002] },
+    Q: { lat: [10, 12, 11, 13], fail: [0.001, 0.001, 0.001, 0.001] },
+    R: { lat: [13, 15, 14, 16], fail: [0, 0, 0, 0] },
+  };
+  const arms = Object.entries(rows).map(([name, r]) => arm(name, r.lat, { failure_rate: r.fail }));
+  const o = latency({ indifference: 1, next: [{ minimise: "failure_rate", indifference: 0 }] });
+  const v = decide(o, arms);
+
+  it("each effect judges only the arms the ones before it kept; a later effect decides what an earlier could not", () => {
+    expect(v.recommended).toBe("Q");
+    expect(v.steps.map((s) => [s.figure, s.ranked, s.best, s.dropped])).toEqual([
+      ["user_latency_mean_s", ["P", "Q", "R"], "Q", ["R"]],
+      ["failure_rate", ["P", "Q"], "Q", ["P"]],
+    ]);
+    expect(v.arms.map((a) => [a.name, a.status, a.on, a.worse_than])).toEqual([
+      ["P", "worse", "failure_rate", "Q"],
+      ["Q", "recommended", "user_latency_mean_s", null],
+      ["R", "worse", "user_latency_mean_s", "Q"],
+    ]);
+    expect(v.arms[0].vs_recommended?.mean).toBeCloseTo(0.001, 12);
+    expect(v.arms[2].vs_recommended?.mean).toBeCloseTo(3, 12);
+  });
+
+  it("without the second effect P is within δ of Q, not worse, and Q (lower mean) is recommended", () => {
+    const one = decide(latency({ indifference: 1 }), arms);
+    expect(one.arms.map((a) => a.status)).toEqual(["within-indifference", "recommended", "worse"]);
+  });
+
+  it("an arm left equivalent on every effect is within δ; the text names the effect an arm lost on", () => {
+    const equal = decide(o, [
+      arms[1],
+      arm(
+        "S",
+        rows.Q.lat.map((x) => x + 0.5),
+        { failure_rate: rows.Q.fail },
+      ),
+    ]);
+    expect(equal.arms.map((a) => a.status)).toEqual(["recommended", "within-indifference"]);
+    const text = formatVerdict(v).split("\n");
+    expect(text[0]).toBe(
+      "fast: minimise user mean latency; δ 1.00 s; then failed submissions (faulted or expired); 4 replications",
+    );
+    expect(text[2]).toBe(
+      "  worse: P failed submissions (faulted or expired) +0.100 % (at least +0.100 %), R +3.00 s (at least +3.00 s)",
+    );
+  });
+});
+
+describe("a bound relative to the baseline (non-inferiority on paired differences)", () => {
+  // failure rates: the baseline B; N +0.00005 in every replication (within the 0.01 % margin: met); W +0.002
+  // in every replication (violated); U +0.0001 ± 0.0001 alternating (its upper bound is above the margin, its
+  // lower below: not shown).
+  const b = [0.004, 0.005, 0.0045, 0.0044];
+  const bound = { figure: "user_failure_rate" as const, max: 0.0001, relative: true };
+  const v = decide(latency({ subject_to: [bound] }), [
+    arm("B", [10, 11, 12, 13], { user_failure_rate: b }),
+    arm("N", [9, 10, 11, 12], { user_failure_rate: b.map((x) => x + 0.00005) }),
+    arm("W", [8, 9, 10, 11], { user_failure_rate: b.map((x) => x + 0.002) }),
+    arm("U", [7, 8, 9, 10], { user_failure_rate: b.map((x, i) => x + 0.0001 + (i % 2 === 0 ? 0.0001 : -0.0001)) }),
+  ]);
+
+  it("judges each arm on its difference from the baseline, the baseline meeting it by construction", () => {
+    expect(v.arms.map((a) => [a.name, a.constraints[0].status])).toEqual([
+      ["B", "met"],
+      ["N", "met"],
+      ["W", "violated"],
+      ["U", "not-shown"],
+    ]);
+    expect(v.arms[1].constraints[0].mean).toBeCloseTo(0.00005, 12);
+    expect(v.recommended).toBe("N");
+    expect(formatVerdict(v).split("\n")[0]).toBe(
+      "fast: minimise user mean latency subject to users whose request finally failed ≤ the baseline's + 0.0100 %; δ not given; 4 replications",
     );
   });
 });

@@ -41,6 +41,61 @@ describe("the objectives block", () => {
     ]);
   });
 
+  it("reads a bound relative to the baseline and further effects in order, each δ in its own figure's unit", () => {
+    const sc = withObjectives(`  - name: felt
+    minimise: hit_latency_change_s
+    indifference: 10s
+    subject_to: { user_failure_rate: "<= baseline + 0.01%", failure_rate: "<= baseline" }
+    next:
+      - { minimise: user_latency_p99_s, indifference: 2s }
+      - { minimise: failure_rate, indifference: 0.01% }
+      - { minimise: wasted_gpu_s }
+`);
+    expect(sc.objectives).toEqual([
+      {
+        name: "felt",
+        minimise: "hit_latency_change_s",
+        subject_to: [
+          { figure: "user_failure_rate", max: 0.0001, relative: true },
+          { figure: "failure_rate", max: 0, relative: true },
+        ],
+        indifference: 10,
+        next: [
+          { minimise: "user_latency_p99_s", indifference: 2 },
+          { minimise: "failure_rate", indifference: 0.0001 },
+          { minimise: "wasted_gpu_s", indifference: 0 },
+        ],
+      },
+    ]);
+  });
+
+  it("a relative margin in the wrong unit and a further effect's δ in the wrong unit are placed where they are", () => {
+    const margin = problems(`  - name: a
+    minimise: hedges
+    subject_to: { user_failure_rate: "<= baseline + 2s" }
+`);
+    expect(margin.map((p) => [p.path, p.line, p.message])).toEqual([
+      [
+        "objectives[0].subject_to.user_failure_rate",
+        13,
+        'expected a share such as 0.001 or 0.1% after <= baseline +, got "<= baseline + 2s"',
+      ],
+    ]);
+    const delta = problems(`  - name: a
+    minimise: hedges
+    next:
+      - { minimise: hedges }
+      - { minimise: failure_rate, indifference: 2s }
+`);
+    expect(delta.map((p) => [p.path, p.line, p.message])).toEqual([
+      [
+        "objectives[0].next[1].indifference",
+        15,
+        'expected a share such as 0.001 or 0.1% (the unit of failure_rate), got "2s"',
+      ],
+    ]);
+  });
+
   it("takes percentages for shares, durations for seconds, ≤ for <=, and no constraint at all", () => {
     const sc = withObjectives(`  - name: a
     minimise: affected_latency_s
@@ -124,7 +179,7 @@ describe("mistakes in the objectives block", () => {
     ]);
     expect(ps.map((p) => p.message)).toEqual([
       'only upper bounds (<=): every figure is better when lower, got ">= 0.5"',
-      'expected an upper bound such as "<= 0.1%", got 0.01',
+      'expected an upper bound such as "<= 0.1%" or "<= baseline + 0.1%", got 0.01',
       'expected a duration such as 60s or 2m (or a number of seconds) after <=, got "<= 1.5%"',
       'expected a number such as 1000 after <=, got "<= 3s"',
       `unknown key "success_rate"; allowed keys: ${FIGURE_NAMES.join(", ")}`,

@@ -3,6 +3,7 @@ import { dirname, join } from "node:path";
 import type { CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
 import { formatDecisionSections } from "../../metrics/decision-summary.js";
+import { formatHeadlines } from "../../metrics/headlines.js";
 import { formatModelTable } from "../../metrics/load-summary.js";
 import { formatTargetTable } from "../../metrics/status-targets.js";
 import { formatComparisonTable } from "../../metrics/summary.js";
@@ -200,6 +201,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const files = folderFiles(out);
     const perModel = summary.policies[0] === undefined ? null : formatModelTable(summary.policies[0]);
     output.result(
+      ...(summary.headlines === null || summary.headlines === undefined
+        ? []
+        : [formatHeadlines(summary.headlines), ""]),
       formatComparisonTable(summary),
       ...(perModel === null ? [] : ["", perModel]),
       ...(summary.targets === undefined ? [] : ["", formatTargetTable(summary.targets, summary.replications)]),
