@@ -193,7 +193,7 @@ export function formatPairedTable(p: PairedHitSummary): string {
     .map((a) => dominanceNote(a.name, a.dominance, a.replication_numbers[a.dominance?.replication ?? 0]))
     .filter((n): n is string => n !== null);
   return [
-    `requests hit by a failed job in ${p.baseline}, paired: arm − ${p.baseline} latency of the same arrivals (totals over replications)`,
+    `requests hit by a failed job in ${p.baseline}, paired: arm − ${p.baseline} latency of the same arrivals (paired s and interval: mean per replication, Student t; hit, pairs, arm failed: totals over replications)`,
     ...columns([head, ...rows]).map((l) => `  ${l}`),
     ...notes,
   ].join("\n");

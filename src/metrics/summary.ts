@@ -1,5 +1,6 @@
 import { type Estimate, estimate, type PairedDifference, pairedDifference } from "./intervals.js";
 import { type LoadSummary, summarizeLoad } from "./load-summary.js";
+import { type Proportion, proportion } from "./proportion.js";
 import type { LatencyStats, ReplicationStats } from "./replication-stats.js";
 import type { TargetComparison } from "./status-targets.js";
 
@@ -27,6 +28,10 @@ export interface ArmSummary {
   expired: number;
   open: number;
   success_rate: Estimate;
+  /** Faulted or expired of the ended requests, pooled over replications, with a Wilson interval. */
+  failed_requests: Proportion;
+  /** Users whose request finally failed, of those whose outcome is known, pooled, with a Wilson interval. */
+  users_failed: Proportion;
   latency_s: LatencyEstimates;
   time_to_failure_s: Estimate;
   attempts_per_request: Estimate;
@@ -90,6 +95,14 @@ export function summarize(meta: SummaryMeta, arms: { policy: string; reps: Repli
       expired: sum(reps, (r) => r.expired),
       open: sum(reps, (r) => r.open),
       success_rate: estimate(reps.map((r) => r.success_rate)),
+      failed_requests: proportion(
+        sum(reps, (r) => r.faulted + r.expired),
+        sum(reps, (r) => r.completed + r.faulted + r.expired),
+      ),
+      users_failed: proportion(
+        sum(reps, (r) => r.users_failed),
+        sum(reps, (r) => r.users),
+      ),
       latency_s: latencyEstimates(reps, (r) => r.latency),
       time_to_failure_s: estimate(reps.map((r) => r.time_to_failure_s)),
       attempts_per_request: estimate(reps.map((r) => r.attempts_per_request)),
@@ -128,11 +141,26 @@ function num(x: number | null, digits: number): string {
   return x.toFixed(digits);
 }
 
+/** Mean ±half-width; "?" when the interval is wider than the figure itself (it needs more replications). */
 function cell(e: Estimate, scale: number, digits: number): string {
   if (e.mean === null) return "—";
   const m = num(e.mean * scale, digits);
   if (e.ci95 === null) return m;
-  return `${m} ±${num(((e.ci95[1] - e.ci95[0]) / 2) * scale, digits)}`;
+  const half = ((e.ci95[1] - e.ci95[0]) / 2) * scale;
+  return `${m} ±${num(half, digits)}${half > Math.abs(e.mean * scale) ? "?" : ""}`;
+}
+
+/** Two significant digits, no exponent: the bounds of a share's interval in %. */
+function twoDigits(x: number): string {
+  if (x === 0) return "0";
+  return x.toFixed(Math.min(8, Math.max(0, 1 - Math.floor(Math.log10(Math.abs(x))))));
+}
+
+/** A pooled share in % with its Wilson interval: "0.0012 [0.00040, 0.0034]". */
+function shareCell(p: Proportion): string {
+  if (p.share === null) return "—";
+  const interval = p.ci95 === null ? "" : ` [${twoDigits(p.ci95[0] * 100)}, ${twoDigits(p.ci95[1] * 100)}]`;
+  return `${twoDigits(p.share * 100)}${interval}`;
 }
 
 function diffCell(d: PairedDifference | undefined, scale: number, digits: number): string {
@@ -143,39 +171,61 @@ function diffCell(d: PairedDifference | undefined, scale: number, digits: number
   return `${sign}${num(d.diff * scale, digits)}${half}${d.significant ? " *" : ""}`;
 }
 
+/** How a row's cells are made: a total over replications, a share of pooled counts, a mean per replication, a paired difference. */
+type RowKind = "total" | "pooled" | "mean/rep" | "paired";
+
+const KIND_WIDTH = Math.max(..."total pooled mean/rep paired".split(" ").map((k) => k.length));
+
 interface Row {
   label: string;
+  kind: RowKind;
   values: (arm: ArmSummary) => string;
 }
 
 const ROWS: Row[] = [
-  { label: "requests (all reps)", values: (a) => String(a.requests) },
-  { label: "success rate %", values: (a) => cell(a.success_rate, 100, 3) },
-  { label: "faulted + expired", values: (a) => String(a.faulted + a.expired) },
-  { label: "latency mean s", values: (a) => cell(a.latency_s.mean, 1, 2) },
-  { label: "latency p50 s", values: (a) => cell(a.latency_s.p50, 1, 2) },
-  { label: "latency p90 s", values: (a) => cell(a.latency_s.p90, 1, 2) },
-  { label: "latency p99 s", values: (a) => cell(a.latency_s.p99, 1, 1) },
-  { label: "latency max s", values: (a) => cell(a.latency_s.max, 1, 0) },
-  { label: "time to failure s", values: (a) => cell(a.time_to_failure_s, 1, 0) },
-  { label: "hit by a failed job", values: (a) => cell(a.affected, 1, 1) },
-  { label: "  their latency s", values: (a) => cell(a.affected_latency_s, 1, 1) },
-  { label: "attempts/request", values: (a) => cell(a.attempts_per_request, 1, 4) },
-  { label: "wasted GPU-s", values: (a) => cell(a.wasted_gpu_s, 1, 0) },
-  { label: "hedges", values: (a) => cell(a.hedges, 1, 1) },
-  { label: "user success %", values: (a) => cell(a.user.success_rate, 100, 3) },
-  { label: "user latency mean s", values: (a) => cell(a.user.latency_s.mean, 1, 1) },
-  { label: "user latency p50 s", values: (a) => cell(a.user.latency_s.p50, 1, 1) },
-  { label: "user latency p90 s", values: (a) => cell(a.user.latency_s.p90, 1, 1) },
-  { label: "user latency p99 s", values: (a) => cell(a.user.latency_s.p99, 1, 1) },
-  { label: "Δ success rate pp", values: (a) => diffCell(a.vs_baseline?.success_rate, 100, 3) },
-  { label: "Δ latency mean s", values: (a) => diffCell(a.vs_baseline?.latency_mean_s, 1, 2) },
-  { label: "Δ latency p99 s", values: (a) => diffCell(a.vs_baseline?.latency_p99_s, 1, 1) },
-  { label: "Δ time to failure s", values: (a) => diffCell(a.vs_baseline?.time_to_failure_s, 1, 0) },
-  { label: "Δ hit-by-failure lat. s", values: (a) => diffCell(a.vs_baseline?.affected_latency_s, 1, 1) },
-  { label: "Δ wasted GPU-s", values: (a) => diffCell(a.vs_baseline?.wasted_gpu_s, 1, 0) },
-  { label: "Δ user success pp", values: (a) => diffCell(a.vs_baseline?.user_success_rate, 100, 3) },
-  { label: "Δ user latency p99 s", values: (a) => diffCell(a.vs_baseline?.user_latency_p99_s, 1, 1) },
+  { label: "requests", kind: "total", values: (a) => String(a.requests) },
+  { label: "failed requests %", kind: "pooled", values: (a) => shareCell(a.failed_requests) },
+  { label: "faulted + expired", kind: "total", values: (a) => String(a.faulted + a.expired) },
+  { label: "latency mean s", kind: "mean/rep", values: (a) => cell(a.latency_s.mean, 1, 2) },
+  { label: "latency p50 s", kind: "mean/rep", values: (a) => cell(a.latency_s.p50, 1, 2) },
+  { label: "latency p90 s", kind: "mean/rep", values: (a) => cell(a.latency_s.p90, 1, 2) },
+  { label: "latency p99 s", kind: "mean/rep", values: (a) => cell(a.latency_s.p99, 1, 1) },
+  { label: "latency max s", kind: "mean/rep", values: (a) => cell(a.latency_s.max, 1, 0) },
+  { label: "time to failure s", kind: "mean/rep", values: (a) => cell(a.time_to_failure_s, 1, 0) },
+  { label: "hit by a failed job", kind: "mean/rep", values: (a) => cell(a.affected, 1, 1) },
+  { label: "  their latency s", kind: "mean/rep", values: (a) => cell(a.affected_latency_s, 1, 1) },
+  { label: "attempts/request", kind: "mean/rep", values: (a) => cell(a.attempts_per_request, 1, 4) },
+  { label: "wasted GPU-s", kind: "mean/rep", values: (a) => cell(a.wasted_gpu_s, 1, 0) },
+  { label: "hedges", kind: "mean/rep", values: (a) => cell(a.hedges, 1, 1) },
+  { label: "users finally failed %", kind: "pooled", values: (a) => shareCell(a.users_failed) },
+  { label: "user latency mean s", kind: "mean/rep", values: (a) => cell(a.user.latency_s.mean, 1, 1) },
+  { label: "user latency p50 s", kind: "mean/rep", values: (a) => cell(a.user.latency_s.p50, 1, 1) },
+  { label: "user latency p90 s", kind: "mean/rep", values: (a) => cell(a.user.latency_s.p90, 1, 1) },
+  { label: "user latency p99 s", kind: "mean/rep", values: (a) => cell(a.user.latency_s.p99, 1, 1) },
+  { label: "Δ success rate pp", kind: "paired", values: (a) => diffCell(a.vs_baseline?.success_rate, 100, 3) },
+  { label: "Δ latency mean s", kind: "paired", values: (a) => diffCell(a.vs_baseline?.latency_mean_s, 1, 2) },
+  { label: "Δ latency p99 s", kind: "paired", values: (a) => diffCell(a.vs_baseline?.latency_p99_s, 1, 1) },
+  {
+    label: "Δ time to failure s",
+    kind: "paired",
+    values: (a) => diffCell(a.vs_baseline?.time_to_failure_s, 1, 0),
+  },
+  {
+    label: "Δ hit-by-failure lat. s",
+    kind: "paired",
+    values: (a) => diffCell(a.vs_baseline?.affected_latency_s, 1, 1),
+  },
+  { label: "Δ wasted GPU-s", kind: "paired", values: (a) => diffCell(a.vs_baseline?.wasted_gpu_s, 1, 0) },
+  {
+    label: "Δ user success pp",
+    kind: "paired",
+    values: (a) => diffCell(a.vs_baseline?.user_success_rate, 100, 3),
+  },
+  {
+    label: "Δ user latency p99 s",
+    kind: "paired",
+    values: (a) => diffCell(a.vs_baseline?.user_latency_p99_s, 1, 1),
+  },
 ];
 
 const NO_ESTIMATE: Estimate = { mean: null, ci95: null };
@@ -186,23 +236,34 @@ function loadRows(summary: Summary): Row[] {
   if (first === null || first === undefined) return [];
   const classes = Object.keys(first.by_class);
   const rows: Row[] = [
-    { label: "queue wait mean s", values: (a) => cell(a.load?.wait_mean_s ?? NO_ESTIMATE, 1, 1) },
-    { label: "processing mean s", values: (a) => cell(a.load?.processing_mean_s ?? NO_ESTIMATE, 1, 1) },
-    { label: "delivered MPS/s", values: (a) => cell(a.load?.delivered_mps_per_s ?? NO_ESTIMATE, 1, 2) },
-    { label: "wasted MPS/s", values: (a) => cell(a.load?.wasted_mps_per_s ?? NO_ESTIMATE, 1, 3) },
+    { label: "queue wait mean s", kind: "mean/rep", values: (a) => cell(a.load?.wait_mean_s ?? NO_ESTIMATE, 1, 1) },
+    {
+      label: "processing mean s",
+      kind: "mean/rep",
+      values: (a) => cell(a.load?.processing_mean_s ?? NO_ESTIMATE, 1, 1),
+    },
+    {
+      label: "delivered MPS/s",
+      kind: "mean/rep",
+      values: (a) => cell(a.load?.delivered_mps_per_s ?? NO_ESTIMATE, 1, 2),
+    },
+    { label: "wasted MPS/s", kind: "mean/rep", values: (a) => cell(a.load?.wasted_mps_per_s ?? NO_ESTIMATE, 1, 3) },
   ];
   if (classes.length < 2) return rows;
   rows.push({
     label: "p90 wait worst/best cls",
+    kind: "mean/rep",
     values: (a) => cell(a.load?.fairness_p90_wait_ratio ?? NO_ESTIMATE, 1, 1),
   });
   for (const c of classes) {
     rows.push({
       label: `${c}: user p90 s`,
+      kind: "mean/rep",
       values: (a) => cell(a.load?.by_class[c]?.latency_p90_s ?? NO_ESTIMATE, 1, 1),
     });
     rows.push({
       label: `${c}: success %`,
+      kind: "mean/rep",
       values: (a) => cell(a.load?.by_class[c]?.success_rate ?? NO_ESTIMATE, 100, 2),
     });
   }
@@ -212,7 +273,7 @@ function loadRows(summary: Summary): Row[] {
 /** Every arm side by side, in blocks of columns that fit `width` characters. */
 export function formatComparisonTable(summary: Summary, width = 120): string {
   const rows = [...ROWS, ...loadRows(summary)];
-  const labelWidth = Math.max(...rows.map((r) => r.label.length));
+  const labelWidth = Math.max(...rows.map((r) => r.label.length)) + 2 + KIND_WIDTH;
   const columns = summary.policies.map((arm) => {
     const cells = rows.map((r) => r.values(arm));
     return { name: arm.name, cells, width: Math.max(arm.name.length, ...cells.map((c) => c.length)) };
@@ -237,13 +298,17 @@ export function formatComparisonTable(summary: Summary, width = 120): string {
     lines.push("");
     lines.push(`${"".padEnd(labelWidth)}  ${block.map((c) => c.name.padStart(c.width)).join("  ")}`);
     rows.forEach((row, i) => {
-      lines.push(`${row.label.padEnd(labelWidth)}  ${block.map((c) => c.cells[i].padStart(c.width)).join("  ")}`);
+      const label = `${row.label.padEnd(labelWidth - KIND_WIDTH - 2)}  ${row.kind.padEnd(KIND_WIDTH)}`;
+      lines.push(`${label}  ${block.map((c) => c.cells[i].padStart(c.width)).join("  ")}`);
     });
   }
   lines.push("");
-  lines.push("cells: mean ±half-width of the 95 % Student t interval over replications (no ± with one replication);");
   lines.push(
-    "Δ: paired difference from the first arm (same seeds: common random numbers); * = its interval excludes 0",
+    "total: summed over the replications; pooled: in % of all replications' requests (or users) together,",
+    "  with its Wilson 95 % interval; mean/rep: mean per replication ±half-width of the 95 % Student t interval",
+    "  over replications (no ± with one replication; ? = the interval is wider than the figure: more replications",
+    "  needed); paired (Δ): mean per replication of the difference from the first arm (same seeds: common random",
+    "  numbers), Student t; * = its interval excludes 0",
   );
   return lines.join("\n");
 }

@@ -65,6 +65,8 @@ describe("summarize", () => {
       "expired",
       "open",
       "success_rate",
+      "failed_requests",
+      "users_failed",
       "latency_s",
       "time_to_failure_s",
       "attempts_per_request",
@@ -219,19 +221,39 @@ describe("formatComparisonTable", () => {
     expect(lines.find((l) => l.startsWith("Δ latency mean s"))).toMatch(/\(baseline\)\s+-1\.40 ±0\.68 \*$/);
     expect(lines.find((l) => l.startsWith("Δ wasted GPU-s"))).toMatch(/\(baseline\)\s+0 ±0$/);
     for (const label of [
-      "success rate %",
+      "failed requests %",
       "latency p50 s",
       "latency p90 s",
       "latency p99 s",
       "time to failure s",
       "attempts/request",
       "wasted GPU-s",
-      "user success %",
+      "users finally failed %",
       "user latency p99 s",
     ]) {
       expect(lines.some((l) => l.startsWith(label))).toBe(true);
     }
     expect(text).toMatch(/\* = its interval excludes 0/);
+    // every row says what its cells are: a total, a pooled share, a mean per replication or a paired difference
+    expect(lines.find((l) => l.startsWith("requests "))).toMatch(/^requests +total +5000 +5000$/);
+    expect(lines.find((l) => l.startsWith("latency mean s"))).toMatch(/^latency mean s +mean\/rep /);
+    expect(lines.find((l) => l.startsWith("Δ latency mean s"))).toMatch(/^Δ latency mean s +paired /);
+    // 40 of 4990 ended requests failed, pooled: 0.80 % with its Wilson interval (0.590 %, 1.09 %)
+    expect(lines.find((l) => l.startsWith("failed requests %"))).toMatch(
+      /^failed requests % +pooled +0\.80 \[0\.59, 1\.1\] +0\.80 \[0\.59, 1\.1\]$/,
+    );
+  });
+
+  it("marks a mean whose interval is wider than itself: it needs more replications", () => {
+    const s = summarize(META, [
+      { policy: "horde", reps: [rep({ hedges: 0 }), rep({ hedges: 0 }), rep({ hedges: 3 })] },
+      { policy: "timer", reps: [rep({ hedges: 10 }), rep({ hedges: 11 }), rep({ hedges: 12 })] },
+    ]);
+    const row = formatComparisonTable(s)
+      .split("\n")
+      .find((l) => l.startsWith("hedges"));
+    // 1 ±4.3 (t(0.975, 2) · √3/√3 = 4.30): wider than 1; 11 ±2.5 is not
+    expect(row).toMatch(/1\.0 ±4\.3\? +11\.0 ±2\.5$/);
   });
 
   it("omits ± with one replication", () => {
