@@ -8,6 +8,7 @@ import type { Estimate, PairedDiff, PolicySummary, VsBaselineKey } from "../resu
 import { PALETTE } from "./charts/common.js";
 import { bundleScripts, jsonScript, PAGE_SCRIPT } from "./html-interactive.js";
 import { escapeHtml } from "./html-text.js";
+import { headlinesSection } from "./html-headlines.js";
 import { verdictSection } from "./html-verdict.js";
 
 export interface HtmlChart {
@@ -323,10 +324,11 @@ export function buildReportHtml(data: ReportData, charts: HtmlChart[]): string {
 ${data.scenario.description ? `<p class="desc">${escapeHtml(data.scenario.description)}</p>` : ""}
 <dl class="meta">${meta.map(([k, v]) => `<dt>${escapeHtml(k)}</dt><dd>${escapeHtml(v)}</dd>`).join("")}</dl>
 </header>
-<nav><ul>${s.decisions && s.decisions.length > 0 ? '<li><a href="#verdict">Verdict</a></li>' : ""}<li><a href="#comparison">Comparison</a></li><li><a href="#vs-baseline">Differences from the baseline</a></li><li><a href="#hit-by-failure">Requests hit by a failure</a></li>${charts
+<nav><ul>${s.headlines !== null ? '<li><a href="#headlines">Headlines</a></li>' : ""}${s.decisions && s.decisions.length > 0 ? '<li><a href="#verdict">Verdict</a></li>' : ""}<li><a href="#comparison">Comparison</a></li><li><a href="#vs-baseline">Differences from the baseline</a></li><li><a href="#hit-by-failure">Requests hit by a failure</a></li>${charts
     .map((c) => `<li><a href="#chart-${escapeHtml(c.name)}">${escapeHtml(c.heading)}</a></li>`)
     .join("")}<li><a href="#scenario">Scenario file</a></li></ul></nav>
 <main>
+${headlinesSection(s.headlines)}
 ${verdictSection(s.decisions)}
 <section id="comparison">
 <h2>Policies compared</h2>

@@ -1,6 +1,7 @@
 // The shape of summary.json (the run's headline figures) as the report reads it, and a tolerant normaliser:
 // a missing or null number becomes null, so that every chart and table can show "n/a" instead of throwing.
 
+import type { Headlines } from "../metrics/headlines.js";
 import type { Estimate } from "../metrics/intervals.js";
 import type { Verdict } from "../metrics/verdict.js";
 
@@ -66,6 +67,8 @@ export interface Summary {
   policies: PolicySummary[];
   /** The verdict per objective of the scenario (metrics/decisions.ts: decideAll), when the run wrote one. */
   decisions: Verdict[] | null;
+  /** The recommendation and every arm's changes in words (metrics/headlines.ts), when the run wrote them. */
+  headlines: Headlines | null;
 }
 
 type Obj = Record<string, unknown>;
@@ -161,7 +164,22 @@ export function normalizeSummary(raw: unknown): Summary {
     horizon_s: num(o.horizon_s),
     policies,
     decisions: Array.isArray(o.decisions) ? o.decisions.filter(isVerdict) : null,
+    headlines: isHeadlines(o.headlines) ? o.headlines : null,
   };
+}
+
+/** Enough of the headlines' shape for the report to render them. */
+function isHeadlines(v: unknown): v is Headlines {
+  const o = obj(v);
+  return (
+    typeof o.sentence === "string" &&
+    typeof o.baseline === "string" &&
+    Array.isArray(o.arms) &&
+    o.arms.every((a) => {
+      const x = obj(a);
+      return typeof x.name === "string" && typeof x.standing === "string" && Array.isArray(x.effects);
+    })
+  );
 }
 
 /** Enough of a verdict's shape for the report to render it; anything else is left out. */
