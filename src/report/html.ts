@@ -6,9 +6,9 @@
 import type { ReportData } from "../results/read-results.js";
 import type { Estimate, PairedDiff, PolicySummary, VsBaselineKey } from "../results/summary-file.js";
 import { PALETTE } from "./charts/common.js";
+import { headlinesSection } from "./html-headlines.js";
 import { bundleScripts, jsonScript, PAGE_SCRIPT } from "./html-interactive.js";
 import { escapeHtml } from "./html-text.js";
-import { headlinesSection } from "./html-headlines.js";
 import { verdictSection } from "./html-verdict.js";
 
 export interface HtmlChart {
@@ -209,7 +209,7 @@ function duration(s: number | null): string {
   return `${s} s`;
 }
 
-const CSS = `
+export const CSS = `
 :root { color-scheme: light; }
 body { font-family: "DejaVu Sans", Verdana, system-ui, sans-serif; margin: 0; padding: 20px 28px; color: #1a1a1a; line-height: 1.45; background: #fff; }
 h1 { font-size: 1.6rem; margin: 0 0 .3rem; }

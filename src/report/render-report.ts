@@ -12,7 +12,7 @@ import { renderChart } from "./render.js";
 export { CHART_NAMES };
 
 /** Writes a file under a temporary name and renames it, so a crash never leaves a half-written final file. */
-async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
+export async function writeAtomic(path: string, data: string | Buffer): Promise<void> {
   const tmp = `${path}.tmp-${process.pid}`;
   try {
     await writeFile(tmp, data);

@@ -23,7 +23,8 @@ import { sweepHeatmapSpec } from "./charts/sweep-heatmap.js";
 import { sweepLineSpec } from "./charts/sweep-lines.js";
 import { sweepParetoSpec } from "./charts/sweep-pareto.js";
 import { renderChart } from "./render.js";
-import { writeChartFiles } from "./render-report.js";
+import { writeAtomic, writeChartFiles } from "./render-report.js";
+import { buildSweepReportHtml, type SweepReportChart } from "./sweep-report.js";
 
 export type { SweepChart };
 export { paretoFront };
@@ -165,16 +166,23 @@ export function buildSweepCharts(summary: SweepSummary): SweepChart[] {
   return charts;
 }
 
-/** Renders every sweep chart into DIR/charts; returns the paths written (three files per chart). */
+/**
+ * Renders every sweep chart into DIR/charts and the sweep's report.html (sweep-report.ts) into DIR; returns
+ * the paths written (three files per chart, then the report).
+ */
 export async function renderSweepCharts(dir: string, summary: SweepSummary): Promise<string[]> {
   const charts = buildSweepCharts(summary);
   const chartsDir = join(dir, "charts");
   await mkdir(chartsDir, { recursive: true });
   const written: string[] = [];
+  const inReport: SweepReportChart[] = [];
   for (const c of charts) {
     const r = await renderChart(c.spec);
     for (const w of r.warnings) process.stderr.write(`hordesim: chart ${c.name}: ${w}\n`);
     written.push(...(await writeChartFiles(chartsDir, c.name, c.spec, r)));
+    inReport.push({ name: c.name, heading: c.heading, caption: c.caption, svg: r.svg });
   }
-  return written;
+  const report = join(dir, "report.html");
+  await writeAtomic(report, buildSweepReportHtml(summary, inReport));
+  return [...written, report];
 }

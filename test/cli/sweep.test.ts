@@ -29,8 +29,10 @@ describe("hordesim sweep", () => {
     expect(files.filter((f) => f.endsWith(".png")).length).toBeGreaterThanOrEqual(5);
     expect(files.some((f) => f.includes("progress") || f.endsWith(".jsonl"))).toBe(false);
     const pngs = files.filter((f) => f.startsWith("charts/") && f.endsWith(".png")).length;
-    expect(whole.stdout.trimEnd().split("\n").slice(-2)).toEqual([
+    expect(files).toContain("report.html");
+    expect(whole.stdout.trimEnd().split("\n").slice(-3)).toEqual([
       `results in ${at("whole")}`,
+      `  report: ${join(at("whole"), "report.html")}`,
       `  charts: ${join(at("whole"), "charts")}/ (${pngs} charts, each as .png, .svg and .vl.json)`,
     ]);
   });
@@ -43,7 +45,7 @@ describe("hordesim sweep", () => {
     expect(snapshot(at("whole"))).toEqual(before);
     const charts = Object.keys(before).filter((f) => f.startsWith("charts/"));
     expect(r.stdout).toBe(
-      `wrote ${charts.length} files in ${at("whole")}\n  charts: ${join(at("whole"), "charts")}/ (${charts.length / 3} charts, each as .png, .svg and .vl.json)\n`,
+      `wrote ${charts.length + 1} files in ${at("whole")}\n  report: ${join(at("whole"), "report.html")}\n  charts: ${join(at("whole"), "charts")}/ (${charts.length / 3} charts, each as .png, .svg and .vl.json)\n`,
     );
   });
 

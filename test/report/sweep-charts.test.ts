@@ -879,11 +879,11 @@ describe("renderSweepCharts", () => {
     rmSync(dirB, { recursive: true, force: true });
   });
 
-  it("writes NAME.vl.json, NAME.svg and NAME.png for every chart, and nothing else", () => {
+  it("writes NAME.vl.json, NAME.svg and NAME.png for every chart, nothing else, then the sweep's report.html", () => {
     const expected = charts.flatMap((c) =>
       [".vl.json", ".svg", ".png"].map((ext) => join(dirA, "charts", c.name + ext)),
     );
-    expect(files).toEqual(expected);
+    expect(files).toEqual([...expected, join(dirA, "report.html")]);
     expect(readdirSync(join(dirA, "charts")).sort()).toEqual(expected.map((f) => f.slice(dirA.length + 8)).sort());
   });
 
