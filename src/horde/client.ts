@@ -131,7 +131,7 @@ export function onResubmit(s: HordeState, previous: number): void {
   maybeFree(s, p);
 }
 
-function submit(
+export function submit(
   s: HordeState,
   template: RequestTemplate,
   stream: string,
