@@ -175,7 +175,11 @@ export async function drive(opts: DriverOptions): Promise<{ events: number }> {
           const key = JSON.stringify(seen);
           if (key !== o.last) log({ ev: "check", t0, t1, prev, wp: o.wp, ...seen });
           o.last = key;
-          if (seen.done || seen.faulted) {
+          // A check during a sweep can answer done for a request whose aborted job is committed and whose
+          // n += 1 is not yet (WaitingPrompt.is_completed: finished − processing ≥ jobs): a done without
+          // every image is checked again, not taken as the end.
+          const complete = seen.faulted || (seen.done && seen.finished >= o.planned.template.n);
+          if (complete) {
             open.delete(o.wp);
             if (!seen.done && o.resubmission < opts.scenario.client.resubmit.max) {
               const at = clock() + resubmitDelay(resubmitRng);

@@ -89,7 +89,11 @@ export type JobFate =
   | { kind: "hang"; hold: number }
   | { kind: "fault"; after: number };
 
-/** What the fake worker does with one job: its failure modes by probability, else it runs for overhead + MPS/speed. */
+/**
+ * What the fake worker does with one job: its failure modes by probability, else it computes for MPS/speed
+ * (with the group's per-job jitter). The group's `overhead` (upload, HTTP) is not slept: in the real run it is
+ * the time the pop's answer and the submission take, which the scenario's overhead stands for in simulation.
+ */
 export function drawFate(w: PlannedWorker, scenario: Scenario, mps: number, rng: Rng): JobFate {
   let u = rng.next();
   for (const f of w.failures) {
@@ -101,7 +105,6 @@ export function drawFate(w: PlannedWorker, scenario: Scenario, mps: number, rng:
     u -= f.probability;
   }
   const group = scenario.workers.find((g) => g.name === w.group);
-  const overhead = group === undefined ? 0 : compile(group.overhead)(rng);
   const jitter = group === undefined || group.jitter === 0 ? 1 : Math.exp(group.jitter * standardNormal(rng));
-  return { kind: "ok", seconds: overhead + (mps / w.speed) * jitter };
+  return { kind: "ok", seconds: (mps / w.speed) * jitter };
 }

@@ -12,7 +12,7 @@ export interface RunFigures {
   /** Mean seconds from a job's pop to its stale abort (NaN when none). */
   popToAbort: number;
   requestsFaulted: number;
-  /** Seconds from submission until the user saw the request done (its client's check), completed requests. */
+  /** Seconds from a completed request's activation to the acceptance of its result (server side). */
   latencyP50: number;
   latencyP90: number;
 }
@@ -47,7 +47,7 @@ export function realFigures(
   const popToAbort: number[] = [];
   let requestsFaulted = 0;
   for (const s of sweeps) {
-    requestsFaulted += s.faulted.length;
+    requestsFaulted += s.faultedCount;
     for (const id of s.aborted) {
       const j = jobs.get(id);
       if (j === undefined) continue;
@@ -55,14 +55,21 @@ export function realFigures(
       if (abortsByWorker.has(j.worker)) abortsByWorker.set(j.worker, (abortsByWorker.get(j.worker) ?? 0) + 1);
     }
   }
-  const submitted = new Map<string, number>();
+  // Latency on the server's side: from the request's activation (its log line, or its first pop if that came
+  // first) to the acceptance of the result that completed it.
+  const activated = new Map<string, number>();
+  for (const e of result.events) {
+    if (e.ev !== "server") continue;
+    const m = /New txt2img prompt with ID ([0-9a-f-]{36})/.exec(e.line);
+    if (m !== null && !activated.has(m[1])) activated.set(m[1], e.t);
+  }
+  for (const j of result.jobs) activated.set(j.wp, Math.min(activated.get(j.wp) ?? Number.POSITIVE_INFINITY, j.start));
   const latencies: number[] = [];
   for (const e of result.events) {
-    if (e.ev === "submit" && e.wp !== null) submitted.set(e.wp, e.t0);
-    if (e.ev === "check" && e.done && !e.faulted) {
-      const t = submitted.get(e.wp);
-      if (t !== undefined) latencies.push(e.t1 - t);
-    }
+    if (e.ev !== "result" || e.state !== "ok" || e.status !== 200) continue;
+    const j = jobs.get(e.job);
+    const t = j === undefined ? undefined : activated.get(j.wp);
+    if (t !== undefined) latencies.push(e.t1 - t);
   }
   latencies.sort((a, b) => a - b);
   return {
@@ -95,8 +102,8 @@ function simulatedFigures(scenario: Scenario, replication: number, hangingWorker
     if (abortsByWorker.has(name)) abortsByWorker.set(name, (abortsByWorker.get(name) ?? 0) + 1);
   }
   const latencies = requests
-    .filter((r) => r.outcome === "completed" && Number.isFinite(r.seen_s))
-    .map((r) => r.seen_s - r.submitted_s)
+    .filter((r) => r.outcome === "completed" && Number.isFinite(r.latency_s))
+    .map((r) => r.latency_s)
     .sort((a, b) => a - b);
   return {
     abortsByWorker,

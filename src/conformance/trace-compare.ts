@@ -26,6 +26,8 @@ export interface Decision {
   server: string;
   hordesim: string;
   verdict: Verdict;
+  /** Why an undecided decision is undecided. */
+  note?: string;
 }
 
 export interface TraceComparison {
@@ -49,6 +51,7 @@ export function compareTrace(
   submissions: readonly PlannedSubmission[],
   workers: readonly PlannedWorker[],
   replay: ServerReplay,
+  maxFaultedJobs: number,
 ): TraceComparison {
   const decisions: Decision[] = [];
   const decide = (d: Omit<Decision, "verdict"> & { verdict?: Verdict }) =>
@@ -107,6 +110,7 @@ export function compareTrace(
     heldBy.set(j.wp, list);
   }
   const parsed = parseServerLines(serverLines);
+  const faultingSweep = serverFaultingSweeps(result, parsed.sweeps, reportedFaults, maxFaultedJobs);
   for (const sweep of parsed.sweeps) items.push({ t: sweep.t, order: 3, kind: "sweep", sweep });
   items.sort((a, b) => a.t - b.t || a.order - b.order);
 
@@ -148,14 +152,22 @@ export function compareTrace(
       const lockedByOther = (r: number | null) =>
         r !== null &&
         (heldBy.get(wpOfReplay.get(r) ?? "") ?? []).some((h) => h.t0 < e.t1 && h.t1 > e.t0 && h.t0 !== e.t0);
-      const undecided = real !== hs && (inFlight(real) || inFlight(hs) || lockedByOther(hs));
+      const note =
+        real === hs
+          ? undefined
+          : inFlight(real) || inFlight(hs)
+            ? "the request changed while the pop was in flight"
+            : lockedByOther(hs)
+              ? "a concurrent pop held the request (SKIP LOCKED)"
+              : undefined;
       decide({
         t: it.t,
         kind: "pop",
         entity: `worker ${workers[w]?.name ?? w}`,
         server: wpLabel(real),
         hordesim: wpLabel(hs),
-        verdict: real === hs ? "agree" : undecided ? "undecided" : "disagree",
+        verdict: real === hs ? "agree" : note !== undefined ? "undecided" : "disagree",
+        note,
       });
       if (job === undefined || real === null) continue;
       const popped = replay.pop(w, real, it.t);
@@ -194,7 +206,9 @@ export function compareTrace(
     } else {
       const sweep = it.sweep;
       const evs = [...replay.sweep(sweep.t)];
-      noteEvents(sweep.t, evs);
+      // The server commits each abort as it goes (ProcessingGeneration.abort) and n += 1 after it: the requests
+      // come back one by one over the sweep's run, where the rules put them back at its start.
+      noteEvents(sweep.end, evs);
       const realAborted = new Set(sweep.aborted.filter((j) => !reportedFaults.has(j) && jobOfProcgen.has(j)));
       const hsAborted = new Set<string>();
       for (const ev of evs) {
@@ -214,6 +228,7 @@ export function compareTrace(
           server: realAborted.has(p) ? "aborted" : "kept",
           hordesim: hsAborted.has(p) ? "aborted" : "kept",
           verdict: agree ? "agree" : near ? "undecided" : "disagree",
+          note: !agree && near ? "the deadline falls within the sweep's own run" : undefined,
         });
         if (!realAborted.has(p) || !hsAborted.has(p)) continue;
         // n after the abort, where a status check saw the request before anyone popped it again.
@@ -232,6 +247,7 @@ export function compareTrace(
         }
       }
       const realFaulted = new Set(sweep.faulted);
+      for (const [wp, s] of faultingSweep) if (s === sweep) realFaulted.add(wp);
       const hsFaulted = new Set(
         evs.filter((ev) => ev.kind === "request_faulted").map((ev) => wpOfReplay.get(ev.a) ?? `#${ev.a}`),
       );
@@ -289,10 +305,11 @@ export function formatTraceComparison(c: TraceComparison): string {
   const lines = [
     `decisions agreeing: ${agree} of ${c.decisions.length} (${disagree.length} disagreeing, ${undecided.length} undecided within the log's timing)`,
     `sweeps seen: ${c.sweeps.length}`,
+    ...undecidedReasons(undecided),
     ...[...kinds].map(([k, [a, n]]) => `  ${k}: ${a} of ${n} agree`),
   ];
   const row = (d: Decision) =>
-    `  t=${d.t.toFixed(2)} s  ${d.kind}  ${d.entity}: server ${d.server}, hordesim ${d.hordesim}`;
+    `  t=${d.t.toFixed(2)} s  ${d.kind}  ${d.entity}: server ${d.server}, hordesim ${d.hordesim}${d.note === undefined ? "" : ` (${d.note})`}`;
   if (disagree.length > 0) lines.push("disagreements:", ...disagree.map(row));
   if (undecided.length > 0)
     lines.push(
@@ -300,4 +317,47 @@ export function formatTraceComparison(c: TraceComparison): string {
       ...undecided.map(row),
     );
   return `${lines.join("\n")}\n`;
+}
+
+function undecidedReasons(undecided: readonly Decision[]): string[] {
+  const counts = new Map<string, number>();
+  for (const d of undecided) counts.set(d.note ?? "", (counts.get(d.note ?? "") ?? 0) + 1);
+  return [...counts].map(([note, n]) => `  undecided: ${n} because ${note}`);
+}
+
+/**
+ * Which sweep faulted each request the database says ended faulted. The log only counts them ("Found N New
+ * faulted WPs", server-log.ts): a request is faulted in the sweep that aborted its (max_faulted_jobs + 1)th
+ * faulted job, or in the first sweep after that job was reported faulted, provided that sweep counted one.
+ */
+export function serverFaultingSweeps(
+  result: ConformanceResult,
+  sweeps: readonly Sweep[],
+  reportedFaults: ReadonlySet<string>,
+  maxFaultedJobs: number,
+): Map<string, Sweep> {
+  const abortedIn = new Map<string, Sweep>();
+  for (const s of sweeps) for (const j of s.aborted) if (!reportedFaults.has(j)) abortedIn.set(j, s);
+  const reportedAt = new Map<string, number>();
+  for (const e of result.events) if (e.ev === "result" && e.state === "faulted") reportedAt.set(e.job, e.t1);
+  const ends = new Map<string, { t: number; sweep: Sweep | undefined }[]>();
+  for (const j of result.jobs) {
+    if (!j.faulted || j.delivered) continue;
+    const sweep = abortedIn.get(j.id);
+    const t = sweep?.t ?? reportedAt.get(j.id);
+    if (t === undefined) continue;
+    const list = ends.get(j.wp) ?? [];
+    list.push({ t, sweep });
+    ends.set(j.wp, list);
+  }
+  const out = new Map<string, Sweep>();
+  for (const r of result.requests) {
+    if (!r.faulted) continue;
+    const list = (ends.get(r.id) ?? []).sort((a, b) => a.t - b.t);
+    const last = list[maxFaultedJobs];
+    if (last === undefined) continue;
+    const sweep = last.sweep ?? sweeps.find((s) => s.t > last.t);
+    if (sweep !== undefined && sweep.faultedCount > 0) out.set(r.id, sweep);
+  }
+  return out;
 }

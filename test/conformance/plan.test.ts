@@ -28,7 +28,7 @@ describe("the conformance plan", () => {
     expect(planRun(scenario).submissions.map((s) => s.at)).toEqual(plan.submissions.map((s) => s.at));
   });
 
-  it("gives each worker the fates of its failure modes, and otherwise overhead + MPS/speed", () => {
+  it("gives each worker the fates of its failure modes, and otherwise MPS/speed (the overhead is the real HTTP)", () => {
     const rng = new RandomStreams(1, 1).stream("test");
     const hang = plan.workers.find((w) => w.group === "hang-slow");
     const sd = plan.workers.find((w) => w.group === "sd");
@@ -37,8 +37,8 @@ describe("the conformance plan", () => {
     const runs = Array.from({ length: 400 }, () => drawFate(sd, scenario, 7.86, rng));
     const seconds = runs.map((f) => (f.kind === "ok" ? f.seconds : Number.NaN));
     const mean = seconds.reduce((a, b) => a + b, 0) / seconds.length;
-    // jitter 0.1 (lognormal): mean factor e^(0.005); within 2 % of 1 + 7.86/speed over 400 draws.
-    expect(mean / (1 + (7.86 / sd.speed) * Math.exp(0.005))).toBeCloseTo(1, 1);
+    // jitter 0.1 (lognormal): mean factor e^(0.005), standard error 0.5 % over 400 draws; within 5 %.
+    expect(mean / ((7.86 / sd.speed) * Math.exp(0.005))).toBeCloseTo(1, 1);
     const faulty = plan.workers.find((w) => w.group === "faulty");
     if (faulty === undefined) throw new Error("fleet");
     const faults = Array.from({ length: 2000 }, () => drawFate(faulty, scenario, 7.86, rng).kind === "fault").filter(

@@ -24,8 +24,8 @@ describe("the sweep as the server's -vv log shows it", () => {
       line(121.01, "Found 0 New faulted WPs"),
     ]);
     expect(parsed.sweeps).toEqual([
-      { t: 60.1, end: 60.2, expired: 0, aborted: [], faulted: [] },
-      { t: 120.5, end: 120.9, expired: 2, aborted: [J1, J2], faulted: [WP] },
+      { t: 60.1, end: 60.2, expired: 0, aborted: [], faultedCount: 0, faulted: [] },
+      { t: 120.5, end: 120.9, expired: 2, aborted: [J1, J2], faultedCount: 1, faulted: [WP] },
     ]);
     expect(parsed.otherAborts).toEqual([{ t: 95, job: J3 }]);
   });

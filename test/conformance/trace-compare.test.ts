@@ -101,6 +101,7 @@ const compare = (r: ConformanceResult) =>
     plan.submissions,
     plan.workers,
     new ServerReplay(scenario, (c) => createPolicy(scenario.policies[0], c)),
+    scenario.server.max_faulted_jobs,
   );
 
 describe("trace conformance: the server's decisions against hordesim's rules replayed", () => {
