@@ -175,13 +175,13 @@ export async function drive(opts: DriverOptions): Promise<{ events: number }> {
           const key = JSON.stringify(seen);
           if (key !== o.last) log({ ev: "check", t0, t1, prev, wp: o.wp, ...seen });
           o.last = key;
-          // A check during a sweep can answer done for a request whose aborted job is committed and whose
-          // n += 1 is not yet (WaitingPrompt.is_completed: finished − processing ≥ jobs): a done without
-          // every image is checked again, not taken as the end.
+          // The server answers done for a request whose faulted jobs, less those processing, reach its jobs
+          // (WaitingPrompt.is_completed counts a faulted job as finished): also while its next attempt runs, and
+          // in a sweep between an abort's commit and its n += 1. A done without every image is checked again.
           const complete = seen.faulted || (seen.done && seen.finished >= o.planned.template.n);
           if (complete) {
             open.delete(o.wp);
-            if (!seen.done && o.resubmission < opts.scenario.client.resubmit.max) {
+            if (seen.faulted && o.resubmission < opts.scenario.client.resubmit.max) {
               const at = clock() + resubmitDelay(resubmitRng);
               track(
                 (async () => {

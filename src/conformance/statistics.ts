@@ -11,6 +11,7 @@ export interface RunFigures {
   abortsByWorker: Map<string, number>;
   /** Mean seconds from a job's pop to its stale abort (NaN when none). */
   popToAbort: number;
+  /** Requests faulted by the 3 strikes. */
   requestsFaulted: number;
   /** Seconds from a completed request's activation to the acceptance of its result (server side). */
   latencyP50: number;
@@ -92,7 +93,12 @@ function simulatedFigures(scenario: Scenario, replication: number, hangingWorker
     worker() {},
     sample() {},
   };
-  runReplication({ scenario, arm: scenario.policies[0], seed: scenario.seed, replication, sink });
+  // Faulted by the 3 strikes (the server's "New faulted WPs"), not closed with fewer images than asked.
+  let struck = 0;
+  const trace = (_t: number, kind: string) => {
+    if (kind === "request_faulted") struck++;
+  };
+  runReplication({ scenario, arm: scenario.policies[0], seed: scenario.seed, replication, sink, trace });
   const abortsByWorker = new Map(hangingWorkers.map((w) => [w, 0]));
   const popToAbort: number[] = [];
   for (const a of attempts) {
@@ -108,7 +114,7 @@ function simulatedFigures(scenario: Scenario, replication: number, hangingWorker
   return {
     abortsByWorker,
     popToAbort: mean(popToAbort),
-    requestsFaulted: requests.filter((r) => r.outcome === "faulted").length,
+    requestsFaulted: struck,
     latencyP50: quantile(latencies, 0.5),
     latencyP90: quantile(latencies, 0.9),
   };

@@ -124,9 +124,10 @@ export function compareTrace(
   const first403 = new Map<number, number>();
   const last200 = new Map<number, number>();
   const wpLabel = (r: number | null) => (r === null ? "nothing" : `request ${wpOfReplay.get(r)?.slice(0, 8) ?? r}`);
-  const noteEvents = (t: number, evs: readonly { kind: string; a: number; c: number }[]) => {
+  /** The rules' events at t; `until`: the requests they touched may come back on the server until then. */
+  const noteEvents = (t: number, evs: readonly { kind: string; a: number; c: number }[], until = t) => {
     for (const ev of evs) {
-      if (ev.kind === "abort" || ev.kind === "fault" || ev.kind === "request_faulted") changed.set(ev.a, t);
+      if (ev.kind === "abort" || ev.kind === "fault" || ev.kind === "request_faulted") changed.set(ev.a, until);
       if (ev.kind === "maintenance" && !maintenanceAt.has(ev.c)) maintenanceAt.set(ev.c, t);
     }
   };
@@ -208,7 +209,7 @@ export function compareTrace(
       const evs = [...replay.sweep(sweep.t)];
       // The server commits each abort as it goes (ProcessingGeneration.abort) and n += 1 after it: the requests
       // come back one by one over the sweep's run, where the rules put them back at its start.
-      noteEvents(sweep.end, evs);
+      noteEvents(sweep.t, evs, sweep.end);
       const realAborted = new Set(sweep.aborted.filter((j) => !reportedFaults.has(j) && jobOfProcgen.has(j)));
       const hsAborted = new Set<string>();
       for (const ev of evs) {

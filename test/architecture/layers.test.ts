@@ -16,6 +16,7 @@ const LAYERS = [
   "scenario-file",
   "metrics",
   "experiment",
+  "conformance",
   "results",
   "report",
   "analyze",

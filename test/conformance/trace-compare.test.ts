@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { LoggedEvent } from "../../src/conformance/events.js";
 import { planRun } from "../../src/conformance/plan.js";
 import type { ConformanceResult } from "../../src/conformance/result-files.js";
-import { compareTrace, formatTraceComparison } from "../../src/conformance/trace-compare.js";
+import { compareTrace, formatTraceComparison, serverFaultingSweeps } from "../../src/conformance/trace-compare.js";
 import { ServerReplay } from "../../src/horde/replay.js";
 import { createPolicy } from "../../src/policies/registry.js";
 import { parseScenario } from "../../src/scenario-file/load.js";
@@ -135,5 +135,44 @@ describe("trace conformance: the server's decisions against hordesim's rules rep
     // Deadline 2.1 + 150 = 152.1, the sweep runs from 152.05 to 152.15: the server aborted, hordesim (at 152.05) not.
     const c = compare(fixture(152.05, true));
     expect(c.decisions.find((d) => d.kind === "abort")?.verdict).toBe("undecided");
+  });
+});
+
+describe("which sweep faulted a request, when the log only counts them", () => {
+  const J = (i: number) => `cccccccc-0000-0000-0000-00000000000${i}`;
+  const sweepAt = (t: number, aborted: string[], faultedCount: number) => ({
+    t,
+    end: t + 0.1,
+    expired: 0,
+    aborted,
+    faultedCount,
+    faulted: [],
+  });
+  const result = (faulted: boolean): ConformanceResult => ({
+    events: [],
+    epochMs: 0,
+    jobs: [1, 2, 3].map((i) => ({
+      id: J(i),
+      wp: WP,
+      worker: "w",
+      start: i * 100,
+      ttl: 150,
+      faulted: true,
+      delivered: false,
+    })),
+    requests: [{ id: WP, created: 0, req: 0, faulted }],
+    maintenance: new Map(),
+  });
+
+  it("is the sweep that aborted its third faulted job, if that sweep counted one", () => {
+    const sweeps = [sweepAt(260, [J(1)], 0), sweepAt(380, [J(2)], 0), sweepAt(500, [J(3)], 1)];
+    expect(serverFaultingSweeps(result(true), sweeps, new Set(), 2).get(WP)).toBe(sweeps[2]);
+  });
+
+  it("is none when that sweep counted no faulted request, or the database says it was not faulted", () => {
+    const sweeps = [sweepAt(260, [J(1)], 0), sweepAt(380, [J(2)], 0), sweepAt(500, [J(3)], 0)];
+    expect(serverFaultingSweeps(result(true), sweeps, new Set(), 2).size).toBe(0);
+    sweeps[2].faultedCount = 1;
+    expect(serverFaultingSweeps(result(false), sweeps, new Set(), 2).size).toBe(0);
   });
 });
