@@ -1,6 +1,7 @@
-import { existsSync, mkdirSync, readdirSync, renameSync, rmSync, statSync } from "node:fs";
-import { basename, dirname, isAbsolute, join, relative, resolve, sep } from "node:path";
+import { existsSync, readdirSync, renameSync, rmdirSync, rmSync, statSync } from "node:fs";
+import { basename, dirname, isAbsolute, join, relative, sep } from "node:path";
 import { UserError } from "../errors.js";
+import { checkOutPath, checkReplaceable, makeFolder } from "./out-path.js";
 
 function isNonEmptyDir(path: string): boolean {
   return readdirSync(path).length > 0;
@@ -31,7 +32,8 @@ export function putInPlace(from: string, final: string): void {
  * A result folder written in the sibling `${dir}.partial-<pid>` and renamed into place whole at commit(), so
  * neither an error nor a crash leaves a half-written folder under the final name. An earlier non-empty folder
  * is refused unless `force`; with `force` it is replaced only once the new one is complete (moved aside to
- * `${dir}.old-<pid>`, the new one renamed in, then the old one deleted). If the process exits without
+ * `${dir}.old-<pid>`, the new one renamed in, then the old one deleted), and only if it is empty or a hordesim
+ * result folder (out-path.ts). If the process exits without
  * commit() or abort(), an exit hook removes the temporary folder (a SIGKILL leaves it behind, never the final).
  */
 export class OutputFolder {
@@ -44,12 +46,16 @@ export class OutputFolder {
     /** The temporary folder being written (absolute). */
     readonly dir: string,
     private readonly force: boolean,
+    /** As the user gave it, for messages. */
+    private readonly out: string,
+    /** The parents of the folder that open() created, removed again by abort() if still empty. */
+    private readonly created: readonly string[],
   ) {
     process.once("exit", this.onExit);
   }
 
   static open(dir: string, opts: { force: boolean }): OutputFolder {
-    const final = resolve(dir);
+    const final = checkOutPath(dir);
     if (existsSync(final)) {
       if (!statSync(final).isDirectory()) {
         throw new UserError(`${dir} exists and is not a folder: nothing was written. Choose another --out.`);
@@ -59,11 +65,12 @@ export class OutputFolder {
           `${dir} already exists and is not empty: nothing was written. Use --force to replace it, or another --out.`,
         );
       }
+      if (opts.force) checkReplaceable(final, dir);
     }
     const temp = `${final}.partial-${process.pid}`;
     rmSync(temp, { recursive: true, force: true });
-    mkdirSync(temp, { recursive: true });
-    return new OutputFolder(final, temp, opts.force);
+    const created = makeFolder(temp, dir);
+    return new OutputFolder(final, temp, opts.force, dir, created);
   }
 
   /** The path of a file inside the folder being written; its subfolders are created. */
@@ -73,7 +80,7 @@ export class OutputFolder {
     const rel = relative(this.dir, p);
     if (rel === "" || rel === ".." || rel.startsWith(`..${sep}`) || isAbsolute(rel))
       throw new Error(`${name}: not a file inside the output folder`);
-    mkdirSync(dirname(p), { recursive: true });
+    makeFolder(dirname(p), this.out);
     return p;
   }
 
@@ -86,6 +93,12 @@ export class OutputFolder {
         this.abort();
         throw new UserError(`${this.final} appeared while the run was writing: left untouched, nothing was written.`);
       }
+      try {
+        checkReplaceable(this.final, this.out);
+      } catch (err) {
+        this.abort();
+        throw err;
+      }
     }
     putInPlace(this.dir, this.final);
     this.settle("committed");
@@ -96,6 +109,13 @@ export class OutputFolder {
     if (this.state !== "open") return;
     this.settle("aborted");
     rmSync(this.dir, { recursive: true, force: true });
+    for (const parent of this.created.filter((p) => p !== this.dir).reverse()) {
+      try {
+        rmdirSync(parent);
+      } catch {
+        // no longer empty, or gone: left as it is
+      }
+    }
   }
 
   private settle(state: "committed" | "aborted"): void {
@@ -119,7 +139,7 @@ function alive(pid: number): boolean {
  * be another machine's live run.
  */
 export function leftoverPartials(parent: string): string[] {
-  if (!existsSync(parent)) return [];
+  if (!existsSync(parent) || !statSync(parent).isDirectory()) return [];
   return readdirSync(parent)
     .map((name) => ({ name, pid: Number(/\.partial-([0-9]+)$/.exec(name)?.[1]) }))
     .filter(

@@ -5,7 +5,6 @@
 import {
   closeSync,
   existsSync,
-  mkdirSync,
   openSync,
   readdirSync,
   readFileSync,
@@ -14,9 +13,10 @@ import {
   writeFileSync,
   writeSync,
 } from "node:fs";
-import { join, resolve } from "node:path";
+import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { decodeUnit, encodeUnit, type UnitResult } from "../experiment/sweep-units.js";
+import { checkOutPath, checkReplaceable, isReplaceable, makeFolder } from "./out-path.js";
 import { putInPlace } from "./output-folder.js";
 import type { SweepMeta } from "./sweep-results.js";
 
@@ -108,11 +108,12 @@ export class SweepFolder {
    * finished units are returned. `force` discards an interrupted sweep and replaces a finished folder at commit.
    */
   static open(out: string, manifest: SweepManifest, opts: { force: boolean; resume: boolean }): OpenedSweep {
-    const final = resolve(out);
+    const final = checkOutPath(out);
     const work = `${final}.partial`;
     if (existsSync(final)) {
       if (!statSync(final).isDirectory())
         throw new UserError(`${out} exists and is not a folder: choose another --out`);
+      if (opts.force) checkReplaceable(final, out);
       if (isNonEmptyDir(final) && !opts.force) {
         const finished =
           manifest.shard.count > 1
@@ -127,7 +128,12 @@ export class SweepFolder {
     }
     let done: UnitResult[] = [];
     if (existsSync(work)) {
-      if (opts.force) rmSync(work, { recursive: true, force: true });
+      if (opts.force) {
+        if (!statSync(work).isDirectory())
+          throw new UserError(`${out}.partial exists and is not a folder: nothing was written. Choose another --out.`);
+        checkReplaceable(work, `${out}.partial`);
+        rmSync(work, { recursive: true, force: true });
+      }
       else if (!opts.resume) {
         const n = readUnits(join(work, UNITS_FILE)).length;
         throw new UserError(
@@ -148,7 +154,7 @@ export class SweepFolder {
       }
     }
     if (!existsSync(work)) {
-      mkdirSync(work, { recursive: true });
+      makeFolder(work, out);
       writeFileSync(join(work, PROGRESS_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
     }
     // rewrite the finished units: drops a line cut short by a kill, so that appends start on a fresh line
@@ -178,6 +184,10 @@ export class SweepFolder {
     if (existsSync(this.final) && !this.replace && isNonEmptyDir(this.final))
       throw new UserError(
         `${this.final} appeared while the sweep ran: left untouched; the results stay in ${this.dir}`,
+      );
+    if (existsSync(this.final) && !isReplaceable(this.final))
+      throw new UserError(
+        `${this.final} changed while the sweep ran and is no longer a hordesim result folder: left untouched; the results stay in ${this.dir}`,
       );
     rmSync(join(this.dir, PROGRESS_FILE), { force: true });
     putInPlace(this.dir, this.final);

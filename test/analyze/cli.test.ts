@@ -1,6 +1,6 @@
 // The commands end to end, run from the sources (the compiled CLI may lag behind other people's work).
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -61,10 +61,20 @@ describe("hordesim analyze", () => {
     expect(r.code).toBe(2);
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
     expect(readdirSync(out)).toEqual(["keep.txt"]);
-    const forced = cli("analyze", log, "--out", out, "--no-charts", "--force");
+    // --force replaces only a folder hordesim wrote: the user's file stays
+    const refused = cli("analyze", log, "--out", out, "--no-charts", "--force");
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toMatch(/is not a hordesim result folder/);
+    expect(readdirSync(out)).toEqual(["keep.txt"]);
+  });
+
+  it("replaces an earlier analysis folder with --force", () => {
+    const out = join(dir, "again");
+    expect(cli("analyze", log, "--out", out, "--no-charts", "-q").code).toBe(0);
+    writeFileSync(join(out, "analysis.md"), "an older analysis\n");
+    const forced = cli("analyze", log, "--out", out, "--no-charts", "--force", "-q");
     expect(forced.code, forced.stderr).toBe(0);
-    expect(existsSync(join(out, "analysis.md"))).toBe(true);
-    expect(existsSync(join(out, "keep.txt"))).toBe(false);
+    expect(readFileSync(join(out, "analysis.md"), "utf8")).not.toBe("an older analysis\n");
   });
 
   it("exits 2 with one line for a missing file and for a file that is not a log", () => {
