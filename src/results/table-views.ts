@@ -2,8 +2,10 @@
 // `workers`, `samples`, each over NAME.parquet or else NAME.csv, whichever the folder holds. A CSV's fields are
 // read as text and converted by the column kinds of record-files.ts (so an empty field is NULL, as in
 // Parquet); a column the file lacks is NULL and noted. Used by `hordesim query` and the report's reader.
+// The database is locked down before any view is made: it may read the tables' files and nothing else, write
+// no file, install or load no extension, and its configuration cannot be changed by the SQL it runs.
 import { existsSync, statSync } from "node:fs";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import { type DuckDBConnection, DuckDBInstance } from "@duckdb/node-api";
 import type { ColumnKind, TableName, TableSpec } from "./record-files.js";
 import { TABLES } from "./record-files.js";
@@ -26,6 +28,10 @@ export interface FolderTable {
   file: string;
 }
 
+export interface UnreadableTable extends FolderTable {
+  problem: string;
+}
+
 export class FolderViews {
   private constructor(
     private readonly instance: DuckDBInstance,
@@ -34,6 +40,8 @@ export class FolderViews {
     readonly tables: FolderTable[],
     /** Problems met: files missing, columns missing, files that could not be read. */
     readonly notes: string[],
+    /** The tables whose file is there but could not be read, and why (DuckDB's first line). */
+    readonly unreadable: UnreadableTable[],
   ) {}
 
   static async open(dir: string): Promise<FolderViews> {
@@ -41,18 +49,22 @@ export class FolderViews {
     const connection = await instance.connect();
     const tables: FolderTable[] = [];
     const notes: string[] = [];
+    const unreadable: UnreadableTable[] = [];
     try {
+      const files = new Map<TableSpec<object>, string>();
       for (const spec of TABLES) {
         const file = ["parquet", "csv"].map((ext) => `${spec.name}.${ext}`).find((f) => existsSync(join(dir, f)));
-        if (file === undefined) {
-          notes.push(`${spec.name}: missing (no ${spec.name}.parquet or ${spec.name}.csv)`);
-          continue;
-        }
+        if (file === undefined) notes.push(`${spec.name}: missing (no ${spec.name}.parquet or ${spec.name}.csv)`);
+        else files.set(spec, file);
+      }
+      await lockDown(connection, [...files.values()].map((f) => resolve(dir, f)));
+      for (const [spec, file] of files) {
         try {
-          await createView(connection, spec, join(dir, file), file, notes);
+          await createView(connection, spec, resolve(dir, file), file, notes);
           tables.push({ name: spec.name, file });
         } catch (err) {
           notes.push(`${file}: could not be read (${(err as Error).message.split("\n")[0]})`);
+          unreadable.push({ name: spec.name, file, problem: (err as Error).message.split("\n")[0] });
         }
       }
     } catch (err) {
@@ -60,7 +72,7 @@ export class FolderViews {
       instance.closeSync();
       throw err;
     }
-    return new FolderViews(instance, connection, tables, notes);
+    return new FolderViews(instance, connection, tables, notes, unreadable);
   }
 
   has(name: TableName): boolean {
@@ -71,6 +83,15 @@ export class FolderViews {
     this.connection.closeSync();
     this.instance.closeSync();
   }
+}
+
+/** Only `files` may be read, nothing written, no extension installed or loaded, and no setting changed after. */
+async function lockDown(connection: DuckDBConnection, files: readonly string[]): Promise<void> {
+  await connection.run(`SET allowed_paths = [${files.map(sqlString).join(", ")}]`);
+  await connection.run("SET enable_external_access = false");
+  await connection.run("SET autoinstall_known_extensions = false");
+  await connection.run("SET autoload_known_extensions = false");
+  await connection.run("SET lock_configuration = true");
 }
 
 async function columnsOf(connection: DuckDBConnection, source: string): Promise<string[]> {
