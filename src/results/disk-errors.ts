@@ -14,12 +14,17 @@ export function isDiskFull(err: unknown): boolean {
   return err instanceof Error && FULL_TEXT.test(err.message);
 }
 
-/** `err` as a UserError naming `path` when the disk is full; otherwise `err` itself. */
-export function diskError(err: unknown, path: string): unknown {
+/**
+ * `err` as a UserError naming `path` when the disk is full; otherwise `err` itself. `outcome` says what became
+ * of the work (by default: the run was not saved, run it again).
+ */
+export function diskError(
+  err: unknown,
+  path: string,
+  outcome = "the run was not saved (free some space and run it again)",
+): unknown {
   if (!isDiskFull(err) || err instanceof UserError) return err;
   const where = (err as { path?: unknown }).path;
   const file = typeof where === "string" ? where : path;
-  return new UserError(
-    `no space left on the device writing ${file}: the run was not saved (free some space and run it again)`,
-  );
+  return new UserError(`no space left on the device writing ${file}: ${outcome}`);
 }

@@ -6,6 +6,7 @@ import { enumerateCells, type PlannedCell } from "../experiment/sweep-grid.js";
 import { type UnitResult, unitKey } from "../experiment/sweep-units.js";
 import { scenarioSha256 } from "../scenario-file/load.js";
 import { HORDESIM_VERSION } from "../version.js";
+import { diskError } from "./disk-errors.js";
 import { finishSweep, type SweepCharts, shardTasks } from "./run-sweep.js";
 import {
   manifestDifference,
@@ -106,6 +107,12 @@ export async function mergeSweep(
   const manifest: SweepManifest = { ...m, shard: { index: 1, count: 1 } };
   const opened = SweepFolder.open(out, manifest, { force: opts.force, resume: false });
   if (opened.state !== "open") throw new Error("a fresh sweep folder cannot be complete");
-  const summary = await finishSweep(opened.folder, meta, text, cells, ordered, opts.charts);
-  return { summary, cells };
+  try {
+    const summary = await finishSweep(opened.folder, meta, text, cells, ordered, opts.charts);
+    return { summary, cells };
+  } catch (err) {
+    // a merge has nothing to resume: its work folder goes
+    opened.folder.discard();
+    throw diskError(err, opened.folder.dir, "the merge was not saved (free some space and run it again)");
+  }
 }

@@ -6,7 +6,13 @@ import { dirname, resolve, sep } from "node:path";
 import { UserError } from "../errors.js";
 
 /** A file whose presence says which command wrote the folder: run, sweep or merge, a shard, an unfinished sweep, analyze. */
-const MARKERS: readonly string[] = ["summary.json", "sweep.json", "sweep-shard.json", "sweep-progress.json", "analysis.md"];
+const MARKERS: readonly string[] = [
+  "summary.json",
+  "sweep.json",
+  "sweep-shard.json",
+  "sweep-progress.json",
+  "analysis.md",
+];
 
 /** Every other name that a result folder of some command holds at its top level (charts/ is checked apart). */
 const RESULT_NAMES: ReadonlySet<string> = new Set([
@@ -18,6 +24,7 @@ const RESULT_NAMES: ReadonlySet<string> = new Set([
   "sweep.csv",
   "sweep-summary.csv",
   "units.jsonl",
+  "sweep.lock",
   // analyze's tables (analyze/write-analysis.ts CSV_FILES)
   "aborts_by_worker.csv",
   "configs.csv",
@@ -92,7 +99,8 @@ function nearestExisting(path: string, out: string): string | null {
     } catch (err) {
       // ENOTDIR: a parent is a file, which the walk reaches next
       const code = (err as NodeJS.ErrnoException).code;
-      if (code !== "ENOENT" && code !== "ENOTDIR") throw new UserError(`--out ${out}: cannot use ${p}: ${describe(err)}; nothing was written.`);
+      if (code !== "ENOENT" && code !== "ENOTDIR")
+        throw new UserError(`--out ${out}: cannot use ${p}: ${describe(err)}; nothing was written.`);
     }
     if (dirname(p) === p) return null;
   }
@@ -109,7 +117,9 @@ export function checkOutPath(out: string): string {
   const cwd = realpathSync(process.cwd());
   const existing = nearestExisting(final, out);
   if (existing !== null && existing !== final && !statSync(existing).isDirectory())
-    throw new UserError(`--out ${out}: ${existing} is a file, not a folder; nothing was written. Choose another --out.`);
+    throw new UserError(
+      `--out ${out}: ${existing} is a file, not a folder; nothing was written. Choose another --out.`,
+    );
   const real = existing === final ? realpathSync(final) : final;
   if (real === cwd || cwd.startsWith(real.endsWith(sep) ? real : `${real}${sep}`))
     throw new UserError(

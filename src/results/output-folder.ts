@@ -124,7 +124,8 @@ export class OutputFolder {
   }
 }
 
-function alive(pid: number): boolean {
+/** True when a process of this pid runs on this machine (one we may not signal counts). */
+export function alive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -38,9 +38,8 @@ function queryError(err: unknown, views: FolderViews, dir: string): UserError {
     if (new RegExp(`\\b${t.name}\\b`).test(first))
       return new UserError(`query: ${dir}/${t.file} cannot be read (${t.problem}): the table ${t.name} is damaged`);
   }
-  const denied = /^Permission Error: Cannot access (?:file|directory) "(.*)" - file system operations are disabled/.exec(
-    first,
-  );
+  const denied =
+    /^Permission Error: Cannot access (?:file|directory) "(.*)" - file system operations are disabled/.exec(first);
   if (denied !== null)
     return new UserError(
       `query: ${denied[1]} is not one of the folder's tables: query reads only the tables of ${dir} and writes nothing`,

@@ -23,6 +23,7 @@ import {
   type SweepManifest,
   UNITS_FILE,
 } from "./sweep-folder.js";
+import { diskError } from "./disk-errors.js";
 import { type SweepMeta, type SweepSummary, writeSweepTables } from "./sweep-results.js";
 
 export interface SweepOptions {
@@ -81,9 +82,28 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
   const opened = Folder.open(o.out, manifest, { force: o.force, resume: o.resume });
   if (opened.state === "complete") return { state: "complete-already" };
   const folder = opened.folder;
+  try {
+    return await runOpened(o, folder, opened.done, manifest, meta, cells);
+  } catch (err) {
+    throw diskError(
+      err,
+      folder.dir,
+      `the finished runs are kept in ${o.out}.partial: free some space and finish with --resume`,
+    );
+  }
+}
+
+async function runOpened(
+  o: SweepOptions,
+  folder: SweepFolder,
+  earlier: UnitResult[],
+  manifest: SweepManifest,
+  meta: SweepMeta,
+  cells: PlannedCell[],
+): Promise<SweepOutcome> {
   const mine = shardTasks(cells.length, o.replications, o.shard);
   const key = (t: UnitTask) => unitKey(t.cell, t.replication, o.replications);
-  const units = new Map<number, UnitResult>(opened.done.map((u) => [key(u), u]));
+  const units = new Map<number, UnitResult>(earlier.map((u) => [key(u), u]));
   const todo = mine.filter((t) => !units.has(key(t)));
   o.onStart?.(todo.length, mine.length);
   let events = 0;
@@ -116,9 +136,12 @@ export async function runSweep(o: SweepOptions): Promise<SweepOutcome> {
     folder.close();
   }
   const mineDone = mine.filter((t) => units.has(key(t))).length;
-  if (mineDone < mine.length) return { state: "interrupted", done: mineDone, total: mine.length, dir: folder.dir };
+  if (mineDone < mine.length) {
+    folder.unlock();
+    return { state: "interrupted", done: mineDone, total: mine.length, dir: folder.dir };
+  }
   const ordered = mine.map((t) => units.get(key(t)) as UnitResult);
-  const resumed = opened.done.length;
+  const resumed = earlier.length;
   if (o.shard.count > 1) {
     writeShard(folder, manifest, o.text, ordered);
     folder.commit();

@@ -17,13 +17,16 @@ import { join } from "node:path";
 import { UserError } from "../errors.js";
 import { decodeUnit, encodeUnit, type UnitResult } from "../experiment/sweep-units.js";
 import { checkOutPath, checkReplaceable, isReplaceable, makeFolder } from "./out-path.js";
-import { putInPlace } from "./output-folder.js";
+import { diskError } from "./disk-errors.js";
+import { alive, putInPlace } from "./output-folder.js";
 import type { SweepMeta } from "./sweep-results.js";
 
 export const PROGRESS_FILE = "sweep-progress.json";
 export const UNITS_FILE = "units.jsonl";
 export const SHARD_FILE = "sweep-shard.json";
 export const SUMMARY_FILE = "sweep.json";
+/** Held in the work folder by the sweep that writes it (its pid): a second sweep on the folder is refused. */
+export const LOCK_FILE = "sweep.lock";
 
 export interface Shard {
   /** 1-based. */
@@ -94,14 +97,54 @@ const isNonEmptyDir = (p: string) => statSync(p).isDirectory() && readdirSync(p)
 
 export type OpenedSweep = { state: "complete" } | { state: "open"; folder: SweepFolder; done: UnitResult[] };
 
+/** The pid in a work folder's lock file when that process still runs, else null. */
+function lockHolder(work: string): number | null {
+  let pid: number;
+  try {
+    pid = Number(readFileSync(join(work, LOCK_FILE), "utf8").trim());
+  } catch {
+    return null;
+  }
+  return Number.isSafeInteger(pid) && pid > 0 && alive(pid) ? pid : null;
+}
+
+function refuseInUse(work: string, out: string): void {
+  const pid = lockHolder(work);
+  if (pid !== null)
+    throw new UserError(
+      `${out}.partial is in use by another sweep (process ${pid}): wait for it to end or stop it; nothing was changed`,
+    );
+}
+
+/** Takes the work folder's lock (a lock left by a process that is gone is taken over). */
+function takeLock(work: string, out: string): void {
+  const path = join(work, LOCK_FILE);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    try {
+      writeFileSync(path, `${process.pid}\n`, { flag: "wx" });
+      return;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      refuseInUse(work, out);
+      rmSync(path, { force: true });
+    }
+  }
+  refuseInUse(work, out);
+  throw new UserError(`${out}.partial: another sweep took it at the same moment; nothing was changed`);
+}
+
 export class SweepFolder {
   private fd = -1;
+  private locked = true;
+  private readonly onExit = () => this.unlock();
 
   private constructor(
     readonly final: string,
     readonly dir: string,
     private readonly replace: boolean,
-  ) {}
+  ) {
+    process.once("exit", this.onExit);
+  }
 
   /**
    * Opens the work folder of `out`: fresh, or with `resume` the interrupted one of the same plan, whose
@@ -128,13 +171,13 @@ export class SweepFolder {
     }
     let done: UnitResult[] = [];
     if (existsSync(work)) {
+      if (!statSync(work).isDirectory())
+        throw new UserError(`${out}.partial exists and is not a folder: nothing was written. Choose another --out.`);
+      refuseInUse(work, out);
       if (opts.force) {
-        if (!statSync(work).isDirectory())
-          throw new UserError(`${out}.partial exists and is not a folder: nothing was written. Choose another --out.`);
         checkReplaceable(work, `${out}.partial`);
         rmSync(work, { recursive: true, force: true });
-      }
-      else if (!opts.resume) {
+      } else if (!opts.resume) {
         const n = readUnits(join(work, UNITS_FILE)).length;
         throw new UserError(
           `${out}.partial holds an interrupted sweep (${n} run(s) finished): add --resume to finish it, or --force to discard it and start over.`,
@@ -150,17 +193,32 @@ export class SweepFolder {
           throw new UserError(
             `${out}.partial was started with ${diff}: it cannot be resumed by this command; use --force to start over`,
           );
+        takeLock(work, out);
         done = readUnits(join(work, UNITS_FILE));
       }
     }
-    if (!existsSync(work)) {
+    const fresh = !existsSync(work);
+    if (fresh) {
       makeFolder(work, out);
-      writeFileSync(join(work, PROGRESS_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+      takeLock(work, out);
     }
-    // rewrite the finished units: drops a line cut short by a kill, so that appends start on a fresh line
-    writeFileSync(join(work, UNITS_FILE), done.map(encodeUnit).join(""));
     const folder = new SweepFolder(final, work, opts.force);
-    folder.fd = openSync(join(work, UNITS_FILE), "a");
+    try {
+      if (fresh) writeFileSync(join(work, PROGRESS_FILE), `${JSON.stringify(manifest, null, 2)}\n`);
+      // rewrite the finished units: drops a line cut short by a kill, so that appends start on a fresh line
+      writeFileSync(join(work, UNITS_FILE), done.map(encodeUnit).join(""));
+      folder.fd = openSync(join(work, UNITS_FILE), "a");
+    } catch (err) {
+      if (fresh) folder.discard();
+      else folder.unlock();
+      throw diskError(
+        err,
+        work,
+        fresh
+          ? "nothing was written (free some space and run it again)"
+          : `the ${done.length} finished run(s) are kept in ${out}.partial: free some space and finish with --resume`,
+      );
+    }
     return { state: "open", folder, done };
   }
 
@@ -178,6 +236,21 @@ export class SweepFolder {
     this.fd = -1;
   }
 
+  /** Lets another sweep open the work folder (at the latest when this process exits). */
+  unlock(): void {
+    if (!this.locked) return;
+    this.locked = false;
+    process.removeListener("exit", this.onExit);
+    rmSync(join(this.dir, LOCK_FILE), { force: true });
+  }
+
+  /** Removes the work folder and everything in it (a merge that failed: there is nothing to resume). */
+  discard(): void {
+    this.close();
+    this.unlock();
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
   /** Removes the progress files and renames the work folder to its final name. */
   commit(): void {
     this.close();
@@ -190,6 +263,7 @@ export class SweepFolder {
         `${this.final} changed while the sweep ran and is no longer a hordesim result folder: left untouched; the results stay in ${this.dir}`,
       );
     rmSync(join(this.dir, PROGRESS_FILE), { force: true });
+    this.unlock();
     putInPlace(this.dir, this.final);
   }
 }

@@ -57,7 +57,10 @@ export class FolderViews {
         if (file === undefined) notes.push(`${spec.name}: missing (no ${spec.name}.parquet or ${spec.name}.csv)`);
         else files.set(spec, file);
       }
-      await lockDown(connection, [...files.values()].map((f) => resolve(dir, f)));
+      await lockDown(
+        connection,
+        [...files.values()].map((f) => resolve(dir, f)),
+      );
       for (const [spec, file] of files) {
         try {
           await createView(connection, spec, resolve(dir, file), file, notes);

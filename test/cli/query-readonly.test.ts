@@ -17,12 +17,20 @@ describe("hordesim query is read-only over its folder", () => {
 
   const elsewhere = join(parent, "elsewhere");
   it.each([
-    ["COPY … TO another place", `COPY requests TO '${elsewhere}.csv'`, /elsewhere\.csv is not one of the folder's tables/],
+    [
+      "COPY … TO another place",
+      `COPY requests TO '${elsewhere}.csv'`,
+      /elsewhere\.csv is not one of the folder's tables/,
+    ],
     ["COPY … TO the folder's summary.json", `COPY (SELECT 1) TO '${out}/summary.json'`, /summary\.json is not one of/],
     ["COPY … over a table's own file", `COPY requests TO '${out}/requests.parquet'`, /COPY is not run|is not one of/],
     ["EXPORT DATABASE", `EXPORT DATABASE '${elsewhere}'`, /EXPORT is not run|is not one of/],
     ["ATTACH", `ATTACH '${elsewhere}.db'`, /ATTACH is not run/],
-    ["read_csv of another file", "SELECT * FROM read_csv('/etc/passwd')", /\/etc\/passwd is not one of the folder's tables/],
+    [
+      "read_csv of another file",
+      "SELECT * FROM read_csv('/etc/passwd')",
+      /\/etc\/passwd is not one of the folder's tables/,
+    ],
     ["read_text", "SELECT * FROM read_text('/etc/hostname')", /\/etc\/hostname is not one of the folder's tables/],
     ["glob", "SELECT * FROM glob('/etc/*')", /\/etc\/\* is not one of the folder's tables/],
     ["a second statement", `SELECT 1; COPY requests TO '${elsewhere}.csv'`, /2 statements given.*nothing was run/],

@@ -2,6 +2,7 @@ import type { CommandModule } from "yargs";
 import { analyzeLogs } from "../../analyze/analyze-logs.js";
 import { summaryDocument, summaryText } from "../../analyze/summary-text.js";
 import { writeAnalysis } from "../../analyze/write-analysis.js";
+import { diskError } from "../../results/disk-errors.js";
 import { OutputFolder } from "../../results/output-folder.js";
 import { Output, type OutputArgs, outputOptions } from "../output.js";
 
@@ -36,11 +37,16 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
     const folder = argv.out === undefined ? null : OutputFolder.open(argv.out, { force: argv.force });
     try {
       const analysis = await analyzeLogs(argv.logs);
-      output.result(summaryText(analysis, argv.logs).replace(/\n$/, ""));
-      if (folder !== null) {
-        const files = await writeAnalysis(analysis, folder, argv.charts);
-        output.result(`wrote ${files.length} files in ${argv.out}`);
+      // the folder is written before anything is printed: a failure prints the error alone
+      let written: string[] | null = null;
+      try {
+        if (folder !== null) written = await writeAnalysis(analysis, folder, argv.charts);
+      } catch (err) {
+        throw diskError(err, folder?.dir ?? "", "the analysis was not saved (free some space and run it again)");
       }
+      output.result(summaryText(analysis, argv.logs).replace(/
+$/, ""));
+      if (written !== null) output.result(`wrote ${written.length} files in ${argv.out}`);
       output.document({ ...summaryDocument(analysis, argv.logs), out: argv.out ?? null });
     } finally {
       folder?.abort();

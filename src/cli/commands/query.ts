@@ -40,7 +40,13 @@ function tableRows(rows: unknown[][], layout: Layout): string {
 }
 
 function tableHead(columns: string[], layout: Layout): string {
-  return tableLine(columns, layout) + tableLine(layout.widths.map((w) => "-".repeat(w)), { ...layout, numeric: [] });
+  return (
+    tableLine(columns, layout) +
+    tableLine(
+      layout.widths.map((w) => "-".repeat(w)),
+      { ...layout, numeric: [] },
+    )
+  );
 }
 
 /** The rows as an aligned text table: numbers right-aligned, a rule under the header. */
