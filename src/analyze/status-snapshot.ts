@@ -15,7 +15,7 @@
 // A file is refused with one message naming it, the line and column, and the field.
 import { readFileSync } from "node:fs";
 import { UserError } from "../errors.js";
-import { childPath, JsonSyntaxError, lineCol, type ParsedJson, parseJsonWithPositions } from "./json-positions.js";
+import { childPath, JsonSyntaxError, lineCol, type ParsedJson, parseJsonWithPositions } from "../json-positions.js";
 
 export interface PerformanceSnapshot {
   queued_requests: number;

@@ -17,6 +17,8 @@ import type {
   WorkerRecord,
 } from "../horde/record-types.js";
 import { ATTEMPTS, REQUESTS, SAMPLES, TABLES, type TableSpec, WENT_WRONG_SQL, WORKERS } from "./record-files.js";
+import { UserError } from "../errors.js";
+import { readJsonFile } from "./json-file.js";
 import { sqlString } from "./sql.js";
 import { normalizeSummary, type Summary } from "./summary-file.js";
 import { FolderViews } from "./table-views.js";
@@ -75,20 +77,29 @@ export interface ReportData {
   notes: string[];
 }
 
-/** Reads summary.json and the scenario; throws when summary.json is missing or is not JSON. */
+/** How DuckDB reports a table file it cannot read (a cut or corrupted Parquet file, a broken CSV). */
+const DAMAGE = /^(IO|Invalid Input|Invalid|Conversion|Serialization|Corrupt\w*) Error|parquet|magic bytes|CSV/i;
+
+/** The first way in which a summary.json is not a run's summary, as [field, problem], or null. */
+function summaryShapeProblem(raw: unknown): [string, string] | null {
+  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+  if (!isObject(raw)) return ["", "is not a JSON object"];
+  if (!isObject(raw.scenario)) return ["scenario", "scenario is not an object"];
+  if (!Array.isArray(raw.policies) || raw.policies.length === 0) return ["policies", "policies is not a list of arms"];
+  const bad = raw.policies.findIndex((p) => !isObject(p) || typeof p.name !== "string");
+  if (bad >= 0) return [`policies[${bad}]`, `policies[${bad}] is not an arm with a name`];
+  return null;
+}
+
+/** Reads summary.json; a missing, damaged or misshapen one is a UserError naming it (and the place). */
 async function readSummary(dir: string): Promise<Summary> {
   const path = join(dir, "summary.json");
-  let text: string;
-  try {
-    text = await readFile(path, "utf8");
-  } catch {
-    throw new Error(`${dir}: not a result folder (no summary.json)`);
-  }
-  try {
-    return normalizeSummary(JSON.parse(text));
-  } catch (e) {
-    throw new Error(`${path}: not valid JSON (${(e as Error).message})`);
-  }
+  if (!existsSync(path)) throw new UserError(`${dir}: not a result folder (no summary.json)`);
+  const file = readJsonFile(path);
+  const problem = summaryShapeProblem(file.value);
+  if (problem !== null)
+    throw new UserError(`${file.at(problem[0])}: not the summary of a run: ${problem[1]}; the file is damaged`);
+  return normalizeSummary(file.value);
 }
 
 async function readScenario(dir: string, summary: Summary, notes: string[]): Promise<ScenarioInfo> {
@@ -168,10 +179,23 @@ export async function readResultFolder(dir: string): Promise<ReportData> {
   const policies = summary.policies.map((p) => p.name);
   const views = await FolderViews.open(dir);
   try {
+    const damaged = views.unreadable[0];
+    if (damaged !== undefined)
+      throw new UserError(`${join(dir, damaged.file)}: cannot be read (${damaged.problem}): the table is damaged`);
     // the users table is written only with --records all: its absence beside the requests table is the default
     const expected = (note: string) => note.startsWith("users: missing") && views.has("requests");
     notes.push(...views.notes.filter((note) => !expected(note)));
-    return await readTables(dir, views, summary, scenario, policies, notes);
+    try {
+      return await readTables(dir, views, summary, scenario, policies, notes);
+    } catch (err) {
+      // DuckDB met the damage only while reading the rows: the file it names, or else every table it read
+      const first = err instanceof Error ? err.message.split("
+")[0] : "";
+      if (err instanceof UserError || !DAMAGE.test(first)) throw err;
+      const named = views.tables.find((t) => first.includes(t.file));
+      const where = named === undefined ? views.tables.map((t) => join(dir, t.file)).join(", ") : join(dir, named.file);
+      throw new UserError(`${where}: cannot be read (${first}): the table is damaged`);
+    }
   } finally {
     views.close();
   }

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { childPath, JsonSyntaxError, lineCol, parseJsonWithPositions } from "../../src/analyze/json-positions.js";
+import { childPath, JsonSyntaxError, lineCol, parseJsonWithPositions } from "../../src/json-positions.js";
 import { readModelsSnapshot, readPerformanceSnapshot } from "../../src/analyze/status-snapshot.js";
 import { UserError } from "../../src/errors.js";
 

@@ -4,9 +4,9 @@
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { basename, dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { checkReplaceable, isReplaceable, makeFolder } from "../../src/results/out-path.js";
+import { checkOutPath, checkReplaceable, isReplaceable, makeFolder } from "../../src/results/out-path.js";
 import { bin, root, snapshot } from "../helpers/cli.js";
 
 const fixtures = join(import.meta.dirname, "fixtures");
@@ -85,23 +85,29 @@ describe("--force replaces only a hordesim result folder", () => {
     expect(readdirSync(partial)).toEqual(["thesis.tex"]);
   });
 
-  it.each([["."], [""], [".."], ["/"]])("--out %j is refused, the current folder left as it was", (out) => {
+  it("run --out . --force in a folder of the user's files refuses and leaves every file", () => {
     const cwd = userFolder();
     const before = snapshot(cwd);
-    const r = cliIn(cwd, "run", small, "--out", out, "--force", ...quick);
-    expectRefused(r, out === "" ? /--out is empty/ : /is the current folder or one above it/);
+    expectRefused(cliIn(cwd, "run", small, "--out", ".", "--force", ...quick), /is the current folder or one above it/);
     expect(snapshot(cwd)).toEqual(before);
   });
 
-  it("the same folder named by its absolute path, or through a parent's link, is the current folder too", () => {
-    const cwd = userFolder();
+  it.each([
+    ["", /--out is empty/],
+    [" ", /--out is empty/],
+    [".", /is the current folder or one above it/],
+    ["..", /is the current folder or one above it/],
+    ["/", /is the current folder or one above it/],
+    [process.cwd(), /is the current folder or one above it/],
+  ])("checkOutPath(%j) refuses", (out, message) => {
+    expect(() => checkOutPath(out)).toThrow(message);
+  });
+
+  it("the current folder reached through a link to its parent is refused too", () => {
     const link = join(tmp(), "link");
-    symlinkSync(join(cwd, ".."), link);
-    for (const out of [cwd, join(link, "mine")]) {
-      const r = cliIn(cwd, "run", small, "--out", out, "--force", ...quick);
-      expectRefused(r, /is the current folder or one above it/);
-    }
-    expect(readdirSync(cwd).sort()).toEqual(["notes.txt", "sub"]);
+    symlinkSync(dirname(process.cwd()), link);
+    expect(() => checkOutPath(join(link, basename(process.cwd())))).toThrow(/current folder or one above it/);
+    expect(checkOutPath(join(link, "elsewhere-new"))).toBe(join(link, "elsewhere-new"));
   });
 
   it("an empty folder may be replaced", () => {

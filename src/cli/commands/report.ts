@@ -1,7 +1,8 @@
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import { join } from "node:path";
 import type { CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
+import { readJsonFile } from "../../results/json-file.js";
 import type { SweepSummary } from "../../results/sweep-results.js";
 import { folderFiles, folderLines, Output, type QuietArgs, quietOption } from "../output.js";
 
@@ -15,14 +16,10 @@ export const reportCommand: CommandModule<object, { dir: string } & QuietArgs> =
       output.result(`wrote ${files.length} files in ${argv.dir}`, ...folderLines(folderFiles(argv.dir)).slice(1));
     const sweep = join(argv.dir, "sweep.json");
     if (existsSync(sweep)) {
-      let summary: SweepSummary;
-      try {
-        summary = JSON.parse(readFileSync(sweep, "utf8")) as SweepSummary;
-      } catch (e) {
-        throw new UserError(`${sweep}: not readable as JSON (${(e as Error).message})`);
-      }
-      if (!Array.isArray(summary.cells) || !Array.isArray(summary.grids))
-        throw new UserError(`${sweep}: not the summary of a sweep (no cells or grids)`);
+      const file = readJsonFile(sweep);
+      const summary = file.value as SweepSummary;
+      if (summary === null || typeof summary !== "object" || !Array.isArray(summary.cells) || !Array.isArray(summary.grids))
+        throw new UserError(`${file.at("")}: not the summary of a sweep (no cells or grids); the file is damaged`);
       const { renderSweepCharts } = await import("../../report/sweep-charts.js");
       wrote(await renderSweepCharts(argv.dir, summary));
       return;
