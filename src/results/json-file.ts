@@ -7,7 +7,7 @@ import { decodeUtf8 } from "../utf8.js";
 
 export interface JsonFile extends ParsedJson {
   path: string;
-  /** `path:line:col` of the value at `field` (a path such as `policies[2].name`), or `path` alone. */
+  /** `path:line:col` of the value at `field` (a path such as `policies[2].name`; the document's start if missing). */
   at(field: string): string;
 }
 
@@ -35,7 +35,8 @@ export function readJsonFile(path: string): JsonFile {
     ...parsed,
     path,
     at: (field) => {
-      const offset = parsed.offsetOf(field);
+      // a field that is missing is placed at the document's start
+      const offset = parsed.offsetOf(field) ?? parsed.offsetOf("");
       if (offset === undefined) return path;
       const { line, col } = lineCol(text, offset);
       return `${path}:${line}:${col}`;

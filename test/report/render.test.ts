@@ -174,14 +174,23 @@ describe("charts on thin or odd data render without throwing or warnings", () =>
     rmSync(d, { recursive: true, force: true });
   });
 
-  it("a folder with an empty summary.json and no CSV files", async () => {
+  it("a folder with a bare summary.json and no CSV files", async () => {
     const d = tempDir("empty");
-    writeFileSync(join(d, "summary.json"), "{}");
+    writeFileSync(join(d, "summary.json"), '{"scenario": {}, "policies": [{"name": "horde"}]}');
     const svgs = await renderAll(d);
     expect(svgs.get("latency-tail")).toContain("no completed requests");
     const files = await renderReport(d);
     const html = readFileSync(files[files.length - 1], "utf8");
     expect(html).toContain("requests: missing (no requests.parquet or requests.csv)");
+    rmSync(d, { recursive: true, force: true });
+  });
+
+  it("refuses an empty summary.json, naming what a run's summary lacks", async () => {
+    const d = tempDir("shapeless");
+    writeFileSync(join(d, "summary.json"), "{}");
+    await expect(renderReport(d)).rejects.toThrow(
+      /summary\.json:1:1: not the summary of a run: scenario is not an object/,
+    );
     rmSync(d, { recursive: true, force: true });
   });
 
