@@ -9,11 +9,13 @@
 import { runUnit } from "../experiment/run-unit.js";
 import { percent, relativeDifference, type StatusAverages } from "../metrics/status-targets.js";
 import type { Scenario } from "../scenario/types.js";
-import { parseScenario } from "../scenario-file/load.js";
+import { UserError } from "../errors.js";
+import { parseScenario, ScenarioError } from "../scenario-file/load.js";
 import { n4 } from "./scenario-yaml.js";
 import { fitStatus, JITTER, OVERHEAD_S, SPEED_SIGMA, type StatusFit } from "./status-fit.js";
 import { type StatusYamlOptions, statusScenarioYaml } from "./status-scenario-yaml.js";
 import {
+  fieldPlace,
   type ModelStatus,
   type PerformanceSnapshot,
   readModelsSnapshot,
@@ -56,10 +58,16 @@ export interface StatusCalibrationResult {
   checkSeed: number;
 }
 
-function loadYaml(yaml: string): Scenario {
+function loadYaml(yaml: string, performanceFile: string): Scenario {
   try {
     return parseScenario(yaml, "calibrated scenario");
   } catch (e) {
+    // a snapshot's figures can ask for more than a run may hold (a queue of 1e12): the snapshot's fault
+    const beyond = e instanceof ScenarioError ? e.problems.find((p) => /the limit is/.test(p.message)) : undefined;
+    if (beyond !== undefined)
+      throw new UserError(
+        `${fieldPlace(performanceFile, "queued_requests")}: queued_requests: the fitted scenario is too large to run: ${beyond.path}: ${beyond.message}`,
+      );
     throw new Error(`the calibrated scenario does not load (a bug): ${(e as Error).message}`);
   }
 }
@@ -136,7 +144,7 @@ export function calibrateStatus(o: StatusCalibrateOptions): StatusCalibrationRes
     fit.speed = written(fit.speed);
     fit.anonymousRate = written(fit.anonymousRate * 3600) / 3600;
     fit.registeredRate = written(fit.registeredRate * 3600) / 3600;
-    last = simulate(loadYaml(statusScenarioYaml(fit, base)));
+    last = simulate(loadYaml(statusScenarioYaml(fit, base), o.performanceFile));
     steps++;
     const delivered = relativeDifference(last.delivered_mps_per_s, fit.deliveredPerS) ?? 1;
     const queued = relativeDifference(last.queued_requests, performance.queued_requests) ?? 1;
@@ -158,7 +166,7 @@ export function calibrateStatus(o: StatusCalibrateOptions): StatusCalibrationRes
     `Last run: ${tuned.map((m) => `${m.label} ${n4(m.simulated)} (${percent(m.relative)})`).join(", ")}.`,
   ];
   const options: StatusYamlOptions = { ...base, fitted, confirmed: [] };
-  const scenario = loadYaml(statusScenarioYaml(fit, options));
+  const scenario = loadYaml(statusScenarioYaml(fit, options), o.performanceFile);
   const confirmed = matches(simulate(scenario, CHECK_SEED), performance, fit.deliveredPerS);
   options.confirmed = [
     `Confirming run with seed ${CHECK_SEED} (other workers' speeds, other arrivals): ${confirmed
@@ -166,7 +174,7 @@ export function calibrateStatus(o: StatusCalibrateOptions): StatusCalibrationRes
       .join(", ")}.`,
   ];
   const yaml = statusScenarioYaml(fit, options);
-  return { fit, yaml, scenario: loadYaml(yaml), steps, tuned, confirmed, checkSeed: CHECK_SEED };
+  return { fit, yaml, scenario: loadYaml(yaml, o.performanceFile), steps, tuned, confirmed, checkSeed: CHECK_SEED };
 }
 
 /** The three figures side by side: simulated (and with other seeds), snapshot, differences, within the bound or not. */

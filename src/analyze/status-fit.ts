@@ -5,7 +5,7 @@
 // 0) come faster than the capacity left to them, so their queue grows until requests expire unserved
 // (20 min, server.expiry.normal): it settles at about the anonymous rate × the expiry.
 import { UserError } from "../errors.js";
-import type { ModelStatus, PerformanceSnapshot } from "./status-snapshot.js";
+import { fieldPlace, type ModelStatus, type PerformanceSnapshot } from "./status-snapshot.js";
 
 /** Request sizes and their weights: mostly SD 1.5's 512², some portrait and 768². */
 export const SIZES = [
@@ -116,7 +116,7 @@ export function fitStatus(
   performanceFile: string,
 ): StatusFit {
   const need = (ok: boolean, field: string, why: string) => {
-    if (!ok) throw new UserError(`${performanceFile}: ${field}: ${why}`);
+    if (!ok) throw new UserError(`${fieldPlace(performanceFile, field)}: ${field}: ${why}`);
   };
   need(p.worker_count > 0, "worker_count", "is 0: no worker to calibrate");
   need(p.queued_requests > 0, "queued_requests", "is 0: calibrate --status fits a loaded Horde, with a queue");

@@ -90,6 +90,12 @@ class JsonFile {
     }
   }
 
+  /** `line:col` of an offset in the file. */
+  lineColOf(offset: number): string {
+    const { line, col } = lineCol(this.text, offset);
+    return `${line}:${col}`;
+  }
+
   /** A problem with the value at `path` (or, when it is missing, with the object that should hold it). */
   problem(path: string, message: string, at = path): UserError {
     const offset = this.parsed.offsetOf(at) ?? 0;
@@ -131,6 +137,17 @@ function describe(v: unknown): string {
 
 function isObject(v: unknown): v is Record<string, unknown> {
   return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** `file:line:col` of a top-level field of a snapshot that was read, or `file` when it cannot be placed. */
+export function fieldPlace(file: string, field: string): string {
+  try {
+    const f = new JsonFile(file, "snapshot");
+    const offset = f.parsed.offsetOf(childPath("", field));
+    return offset === undefined ? file : `${file}:${f.lineColOf(offset)}`;
+  } catch {
+    return file;
+  }
 }
 
 /** A saved answer of GET /api/v2/status/performance. */

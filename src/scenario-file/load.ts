@@ -1,10 +1,12 @@
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { closeSync, fstatSync, openSync, readSync } from "node:fs";
 import { type Document, isAlias, isMap, isPair, isScalar, isSeq, LineCounter, type Node, parseDocument } from "yaml";
 import type { z } from "zod";
 import { UserError } from "../errors.js";
+import { decodeUtf8 } from "../utf8.js";
 import type { Scenario } from "../scenario/types.js";
 import { describe, didYouMean, errorMap, expectedPhrase } from "./messages.js";
+import { limitProblems, MAX_SCENARIO_BYTES } from "./limits.js";
 import { scenarioSchema } from "./schema.js";
 
 /** One thing wrong with a scenario file. `line` and `col` are 1-based; 0 when the problem has no position. */
@@ -214,6 +216,19 @@ export function readScenarioYaml(text: string, file: string): ScenarioYaml {
       ),
     );
   }
+  const tags = doc.warnings.filter((w) => w.code === "TAG_RESOLVE_FAILED");
+  if (tags.length > 0)
+    throw new ScenarioError(
+      tags.map((w) =>
+        problemAt(
+          file,
+          lines,
+          w.pos[0],
+          "",
+          `YAML tag ${/!\S*/.exec(text.slice(w.pos[0], w.pos[1]))?.[0] ?? ""} is not known: a scenario uses plain YAML values, without tags`,
+        ),
+      ),
+    );
   if (doc.contents === null)
     fail(file, "the file is empty: expected a scenario with at least name, horizon, arrivals and workers");
   if (!isMap(doc.contents)) {
@@ -254,7 +269,18 @@ export function validateScenarioData(
   place?: (path: readonly Segment[]) => Omit<Problem, "message"> | undefined,
 ): Scenario {
   const result = scenarioSchema.safeParse(data, { error: errorMap });
-  if (result.success) return result.data;
+  if (result.success) {
+    const beyond = limitProblems(result.data);
+    if (beyond.length === 0) return result.data;
+    throw new ScenarioError(
+      beyond.map((b) => {
+        const placed = place?.(b.path);
+        return placed === undefined
+          ? problemAt(yaml.file, yaml.lines, locate(yaml.doc, b.path, false), formatPath(b.path), b.message)
+          : { ...placed, message: b.message };
+      }),
+    );
+  }
   const flat: Flat[] = [];
   flatten(result.error.issues, [], data, flat);
   const seen = new Set<string>();
@@ -295,7 +321,7 @@ export function loadScenarioFile(path: string): Scenario {
 export function readScenarioText(path: string): string {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(path);
+    bytes = readAtMost(path, MAX_SCENARIO_BYTES);
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const reason =
@@ -308,10 +334,33 @@ export function readScenarioText(path: string): string {
             : `cannot read the file (${(e as Error).message})`;
     fail(path, reason);
   }
+  if (bytes.length > MAX_SCENARIO_BYTES)
+    fail(
+      path,
+      `larger than ${MAX_SCENARIO_BYTES / 1024 / 1024} MiB, the limit of a scenario file (read no further): is it the scenario?`,
+    );
+  const decoded = decodeUtf8(bytes);
+  if (!("text" in decoded))
+    fail(path, "not a text file (it is not valid UTF-8 here): expected scenario YAML", decoded.line, decoded.col);
+  return decoded.text;
+}
+
+/** The first `limit` + 1 bytes of a file at most (an endless one, /dev/zero, is read no further). */
+function readAtMost(path: string, limit: number): Buffer {
+  const fd = openSync(path, "r");
   try {
-    return new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
-  } catch {
-    fail(path, "not a text file (it is not valid UTF-8): expected scenario YAML");
+    const chunk = Buffer.alloc(Math.min(limit + 1, Math.max(fstatSync(fd).size, 64 * 1024) + 1));
+    const chunks: Buffer[] = [];
+    let total = 0;
+    while (total <= limit) {
+      const n = readSync(fd, chunk, 0, Math.min(chunk.length, limit + 1 - total), null);
+      if (n === 0) break;
+      chunks.push(Buffer.from(chunk.subarray(0, n)));
+      total += n;
+    }
+    return Buffer.concat(chunks, total);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -25,8 +25,11 @@ import { strict } from "./strict.js";
  * Cross-field checks run only when the fields they read (all fields when none is named) have no problem of
  * their own: zod would otherwise run them after non-aborting issues, on values that failed their own checks.
  */
-/** A guard against a typo that would run for days: at most this many requests per replication. */
-const MAX_EXPECTED_REQUESTS = 2e8;
+/**
+ * At most this many requests per replication: a request held in the queue takes about 700 bytes (1e6 queued at
+ * once measured 670 MB), so that an overloaded replication stays within about 4 GB.
+ */
+const MAX_EXPECTED_REQUESTS = 5e6;
 
 function expectedArrivals(a: ArrivalStream, horizon: number): number {
   if (a.times !== null) return a.times.length;
