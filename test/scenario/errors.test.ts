@@ -77,12 +77,12 @@ describe("problems that stop parsing early", () => {
     expect(e.message).toBe(`${tmpdir()}: is a directory, not a scenario file`);
   });
 
-  it("bytes that are not UTF-8 are one clear line", () => {
+  it("bytes that are not UTF-8 are one clear line, at the first of them", () => {
     const dir = mkdtempSync(join(tmpdir(), "hordesim-scenario-"));
     const path = join(dir, "garbage.yaml");
     writeFileSync(path, Buffer.from([0xff, 0xfe, 0x80, 0x81, 0xc3, 0x28, 0x0a, 0xa0]));
     const e = caught(() => loadScenarioFile(path));
-    expect(e.message).toBe(`${path}: not a text file (it is not valid UTF-8): expected scenario YAML`);
+    expect(e.message).toBe(`${path}:1:1: not a text file (it is not valid UTF-8 here): expected scenario YAML`);
   });
 
   it("NUL bytes are refused with their position", () => {
