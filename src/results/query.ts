@@ -4,7 +4,7 @@
 import { existsSync, statSync } from "node:fs";
 import { DuckDBTypeId, StatementType } from "@duckdb/node-api";
 import { UserError } from "../errors.js";
-import { FolderViews } from "./table-views.js";
+import { duckdbProblem, FolderViews } from "./table-views.js";
 
 const WIDE_INTEGERS: ReadonlySet<DuckDBTypeId> = new Set([
   DuckDBTypeId.BIGINT,
@@ -33,7 +33,7 @@ function kindOf(type: StatementType): string {
 
 /** DuckDB's error as one line, naming the file of a table that could not be read when that is the cause. */
 function queryError(err: unknown, views: FolderViews, dir: string): UserError {
-  const first = (err as Error).message.split("\n")[0].replace(/^Failed to extract statements: /, "");
+  const first = duckdbProblem(err).replace(/^Failed to extract statements: /, "");
   for (const t of views.unreadable) {
     if (new RegExp(`\\b${t.name}\\b`).test(first))
       return new UserError(`query: ${dir}/${t.file} cannot be read (${t.problem}): the table ${t.name} is damaged`);

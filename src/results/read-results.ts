@@ -21,7 +21,7 @@ import { UserError } from "../errors.js";
 import { readJsonFile } from "./json-file.js";
 import { sqlString } from "./sql.js";
 import { normalizeSummary, type Summary } from "./summary-file.js";
-import { FolderViews } from "./table-views.js";
+import { duckdbProblem, FolderViews } from "./table-views.js";
 import type { ModelWaits, WaitDigest } from "./wait-digest.js";
 
 export interface ScenarioInfo {
@@ -189,8 +189,7 @@ export async function readResultFolder(dir: string): Promise<ReportData> {
       return await readTables(dir, views, summary, scenario, policies, notes);
     } catch (err) {
       // DuckDB met the damage only while reading the rows: the file it names, or else every table it read
-      const first = err instanceof Error ? err.message.split("
-")[0] : "";
+      const first = duckdbProblem(err);
       if (err instanceof UserError || !DAMAGE.test(first)) throw err;
       const named = views.tables.find((t) => first.includes(t.file));
       const where = named === undefined ? views.tables.map((t) => join(dir, t.file)).join(", ") : join(dir, named.file);

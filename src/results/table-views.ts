@@ -28,6 +28,16 @@ export interface FolderTable {
   file: string;
 }
 
+/**
+ * The first line of a DuckDB error, with what a damaged file put into it (a type name read from scrambled
+ * bytes) shown as "?" instead of echoed: control characters and undecodable bytes.
+ */
+export function duckdbProblem(err: unknown): string {
+  const first = (err instanceof Error ? err.message : String(err)).split("\n")[0];
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: the characters to keep out of a one-line message
+  return first.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]/g, "?");
+}
+
 export interface UnreadableTable extends FolderTable {
   problem: string;
 }
@@ -66,8 +76,8 @@ export class FolderViews {
           await createView(connection, spec, resolve(dir, file), file, notes);
           tables.push({ name: spec.name, file });
         } catch (err) {
-          notes.push(`${file}: could not be read (${(err as Error).message.split("\n")[0]})`);
-          unreadable.push({ name: spec.name, file, problem: (err as Error).message.split("\n")[0] });
+          notes.push(`${file}: could not be read (${duckdbProblem(err)})`);
+          unreadable.push({ name: spec.name, file, problem: duckdbProblem(err) });
         }
       }
     } catch (err) {
