@@ -44,8 +44,7 @@ export const analyzeCommand: CommandModule<object, AnalyzeArgs> = {
       } catch (err) {
         throw diskError(err, folder?.dir ?? "", "the analysis was not saved (free some space and run it again)");
       }
-      output.result(summaryText(analysis, argv.logs).replace(/
-$/, ""));
+      output.result(summaryText(analysis, argv.logs).replace(/\n$/, ""));
       if (written !== null) output.result(`wrote ${written.length} files in ${argv.out}`);
       output.document({ ...summaryDocument(analysis, argv.logs), out: argv.out ?? null });
     } finally {
