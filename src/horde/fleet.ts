@@ -6,7 +6,9 @@
 //   (horde/database/threads.py: refresh_worker_speeds), the baseline 1 MPS/s without samples
 //   (WorkerTemplate._baseline_speed); Worker.measuredSpeed / recordSpeed hold the ring of samples.
 // - a failure mode with a share below 1 belongs to the group's first round(share × count) workers only.
-// - §5.2 pop cadence: every worker polls on its own grid (a phase drawn once in [0, poll_interval)).
+// - §5.2 pop cadence: every worker's pop loop (reGen _api_call_loop) starts at its own point of its first
+//   idle period, drawn per replication; from then on the loop's turns follow its answers (worker-polling.ts).
+import { mean } from "../engine/distributions.js";
 import type { FailureMode, WorkerGroup } from "../scenario/types.js";
 import type { HordeState } from "./state.js";
 import { Worker } from "./worker.js";
@@ -29,11 +31,23 @@ export function buildFleet(s: HordeState): void {
   const sampleLimit = s.scenario.server.speed.samples;
   for (const g of groups) {
     const speedOf = s.sampler(g.speed);
+    const idleRoundTrip = mean(g.pop_round_trip);
+    const idlePeriod = g.poll_interval + idleRoundTrip;
     for (let i = 0; i < g.count; i++) {
       const name = workerName(g.name, i, g.count);
       const speed = Math.max(1e-9, speedOf(s.streams.stream(`worker/${name}/speed`)));
-      const phase = s.streams.stream(`worker/${name}/phase`).next() * g.poll_interval;
-      const w = new Worker(s.workers.length, name, g, speed, phase, sampleLimit, failuresOf(g, i));
+      const first = s.streams.stream(`worker/${name}/phase`).next() * idlePeriod;
+      const w = new Worker(
+        s.workers.length,
+        name,
+        g,
+        speed,
+        first - idlePeriod,
+        idleRoundTrip,
+        sampleLimit,
+        failuresOf(g, i),
+      );
+      s.workerPopRng.push(s.streams.stream(`worker/${name}/pops`));
       s.workers.push(w);
       s.workerJobRng.push(s.streams.stream(`worker/${name}/jobs`));
       s.workerOutageRng.push(s.streams.stream(`worker/${name}/outages`));

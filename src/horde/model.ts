@@ -26,14 +26,14 @@ import { emitAtHorizon, onSample } from "./records.js";
 import type { Request } from "./request.js";
 import { collect } from "./retention.js";
 import { eligible } from "./server-queue.js";
-import { onDeadline, onSweep } from "./server-sweep.js";
+import { onDeadline, onSweep, onSweepCommit } from "./server-sweep.js";
 import { HordeState } from "./state.js";
 import type { TraceObserver } from "./trace.js";
 import type { WaitingQueue } from "./waiting-queue.js";
 import type { Job, Worker } from "./worker.js";
 import { onHangRelease, onRunEnd } from "./worker-jobs.js";
 import { onCrash, onFlap, onOnline } from "./worker-outages.js";
-import { onPoll, onPopAllowed, schedulePoll, sleep } from "./worker-polling.js";
+import { onPoll, onPopAllowed, startLoop } from "./worker-polling.js";
 
 export interface ModelOptions {
   scenario: Scenario;
@@ -109,6 +109,7 @@ export class HordeModel {
     s.evHedge = on("hedge", (a, b) => onHedge(s, a, b));
     s.evSample = on("sample", () => onSample(s));
     s.evPopAllowed = on("pop-allowed", (a) => onPopAllowed(s, a));
+    s.evSweepCommit = on("sweep-commit", () => onSweepCommit(s));
   }
 
   /** Told of every state change that matters to an observer; set before run(). */
@@ -131,8 +132,7 @@ export class HordeModel {
     for (const w of s.workers) {
       const f = w.group.flapping;
       if (f !== null) s.sim.schedule(f.phase, s.evFlap, w.id, 0);
-      if (s.naive) schedulePoll(s, w);
-      else sleep(s, w);
+      startLoop(s, w);
     }
     s.sim.run(sc.horizon);
     emitAtHorizon(s);

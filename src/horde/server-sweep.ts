@@ -2,8 +2,11 @@
 //
 // Rules (docs/model.md):
 // - §3.3 the stale checker (horde/database/threads.py: check_waiting_prompts) runs every 60 s plus its run
-//   time, on no fixed grid; in order: delete expired requests (server-expiry.ts), abort every open job with
-//   now − pop > ttl (strict >, §3.1: ProcessingGeneration.is_stale), fault requests with > 2 faulted jobs.
+//   time, on no fixed grid (PrimaryTimedFunction: call, then sleep 60 s); in order: delete expired requests
+//   (server-expiry.ts), abort every open job with now − pop > ttl (strict >, §3.1:
+//   ProcessingGeneration.is_stale), commit, fault requests with > 2 faulted jobs. It loads every processing
+//   generation, so its run time grows with the jobs in flight and the aborts; the aborts are seen (and the
+//   requests can be popped again) when it commits, at the end of the run.
 // - §3.4 an abort (ProcessingGeneration.abort) marks the job faulted; the stale path then does n += 1
 //   unconditionally, and the worker's abort counter moves (maintenance, server-expiry.ts).
 // - §1.6 3 strikes: a request with more than max_faulted_jobs (2) faulted jobs is faulted, in the sweep that
@@ -19,22 +22,42 @@ import { closeJob } from "./server-submit.js";
 import type { HordeState } from "./state.js";
 import type { Job, Worker } from "./worker.js";
 
-/** check_waiting_prompts: delete expired requests, abort stale jobs (periodic detector), fault after 3 strikes. */
+/**
+ * check_waiting_prompts starts: delete expired requests, then load every open job and find the stale ones
+ * (periodic detector). The run takes run_time + per_job·open + per_abort·stale; its aborts and the strikes
+ * are committed when it ends (onSweepCommit), and the next run starts `period` after that.
+ */
 export function onSweep(s: HordeState): void {
   const now = s.sim.now;
   deleteExpired(s, now);
+  const open = s.openJobs;
+  const stale = s.sweepStale;
+  stale.length = 0;
   if (s.policy.detector.periodic) {
     const d = s.deadlines;
     while (d.size > 0 && d.peekTime() < now) {
       d.pop();
       const job = s.jobs[d.a];
-      if (job !== undefined && job.end === "open") abortStale(s, job);
+      if (job !== undefined && job.end === "open") stale.push(job.id);
     }
   }
+  const sweep = s.scenario.server.sweep;
+  const run = s.sampler(sweep.run_time)(s.sweepRng) + sweep.per_job * open + sweep.per_abort * stale.length;
+  s.sim.schedule(now + run, s.evSweepCommit, 0, 0);
+}
+
+/** The run ends: its aborts are committed (a job delivered meanwhile stays delivered), strikes are counted. */
+export function onSweepCommit(s: HordeState): void {
+  const now = s.sim.now;
+  const stale = s.sweepStale;
+  for (let i = 0; i < stale.length; i++) {
+    const job = s.jobs[stale[i]];
+    if (job !== undefined && job.end === "open") abortStale(s, job);
+  }
+  stale.length = 0;
   for (const r of s.strikeCandidates) checkStrikes(s, r);
   s.strikeCandidates.length = 0;
-  const sweep = s.scenario.server.sweep;
-  s.sim.schedule(now + sweep.period + s.sampler(sweep.run_time)(s.sweepRng), s.evSweep, 0, 0);
+  s.sim.schedule(now + s.scenario.server.sweep.period, s.evSweep, 0, 0);
 }
 
 /** The detector declares the job lost: abort, n += 1 and a strike (unless its hedge twin still runs). */

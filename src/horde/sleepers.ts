@@ -10,19 +10,21 @@ import type { Worker } from "./worker.js";
  * the list), where the list is kept as an array with push on sleep and swap-with-last on wake. That list is
  * kept here too (positions only), so ties resolve as they always did.
  *
- * Finding it fast: a sleeper's next tick is fixed by its phase on the grid of its poll interval, so within
- * one (group, interval) class the sleepers poll in the cyclic order of phase mod interval, starting from
- * the position of `now` on that circle. Each class holds its possible members sorted once by that key and
- * a bitset of who is asleep; a query binary-searches `now` and walks the set bits cyclically until the
- * next one cannot poll before the best found so far. A group is skipped whole when none of its workers
- * could take the request whatever their state (size, model, extra-slow: a function of the request's
- * template, worked out once per template). Polls at interval 0 happen at `now` itself, so such a class is
- * walked in list order through a bitset indexed by list position.
+ * Finding it fast: a sleeper's pops are answered on its own idle grid, anchor + k·period, where the period
+ * is its group's (one for normal pops, one after an error) and the anchor is the answer at which it fell
+ * idle. Within one (group, period) class the sleepers therefore poll in the cyclic order of anchor mod
+ * period, starting from the position of `now` on that circle. Each class keeps its sleepers sorted by that
+ * key (an insertion when one falls asleep, a removal when it wakes); a query finds `now` on the circle and
+ * walks the sleepers cyclically until the next one cannot poll before the best found so far. A group is
+ * skipped whole when none of its workers could take the request whatever their state (size, model,
+ * extra-slow: a function of the request's template, worked out once per template). Pops at period 0 are
+ * answered at `now` itself, so such a class is walked in list order through a bitset indexed by list
+ * position.
  *
- * Floating point: the walk order uses phase mod interval computed once, while ticks are compared exactly as
- * `Worker.nextTick` computes them; the walk stops only when a sleeper's key puts it more than a tolerance
- * (1e-9 of the magnitudes, far above rounding error) past the best tick, so rounding can never hide the
- * right worker: it can only make the walk look at a few more.
+ * Floating point: the walk order uses anchor mod period computed once, when the worker falls asleep, while
+ * ticks are compared exactly as `Worker.nextIdleTick` computes them; the walk stops only when a sleeper's key
+ * puts it more than a tolerance (1e-9 of the magnitudes, far above rounding error) past the best tick, so
+ * rounding can never hide the right worker: it can only make the walk look at a few more.
  */
 export class Sleepers<R, K extends object> {
   /** Worker ids in list order (the order the plain scan would visit). */
@@ -31,9 +33,8 @@ export class Sleepers<R, K extends object> {
   private count = 0;
   private readonly classes: SleeperClass[] = [];
   private readonly groups: GroupClasses[] = [];
-  /** Per worker: its group's entry, its rank in each of the group's classes, and the class it sleeps in. */
+  /** Per worker: its group's entry and the class it sleeps in. */
   private readonly groupOf: Int32Array;
-  private readonly rankOf: Int32Array[];
   private readonly sleepingIn: Int32Array;
   /** Per static key (the request's template): 1 where the group may take such requests, 0 where none can. */
   private readonly masks = new Map<K, Uint8Array>();
@@ -52,7 +53,6 @@ export class Sleepers<R, K extends object> {
     this.pos = new Int32Array(n).fill(-1);
     this.groupOf = new Int32Array(n);
     this.sleepingIn = new Int32Array(n).fill(-1);
-    this.rankOf = [new Int32Array(n).fill(-1), new Int32Array(n).fill(-1)];
     const byGroup = new Map<WorkerGroup, Worker[]>();
     for (const w of workers) {
       let members = byGroup.get(w.group);
@@ -63,15 +63,15 @@ export class Sleepers<R, K extends object> {
       members.push(w);
     }
     for (const [group, members] of byGroup) {
-      const intervals = [group.poll_interval];
-      if (group.error_poll_interval !== group.poll_interval) intervals.push(group.error_poll_interval);
+      // Every worker of a group has the same idle round trip, hence the same two periods.
+      const w0 = members[0];
+      const periods = [w0.group.poll_interval + w0.idleRoundTrip];
+      if (w0.errorIdlePeriod !== periods[0]) periods.push(w0.errorIdlePeriod);
       const entry: GroupClasses = { group, classes: [], asleep: 0 };
-      intervals.forEach((interval, slot) => {
-        const c = new SleeperClass(interval, members, n);
-        for (let r = 0; r < c.size; r++) this.rankOf[slot][c.members[r]] = r;
+      for (const period of periods) {
         entry.classes.push(this.classes.length);
-        this.classes.push(c);
-      });
+        this.classes.push(new SleeperClass(period, members.length, n));
+      }
       for (const w of members) this.groupOf[w.id] = this.groups.length;
       this.groups.push(entry);
     }
@@ -89,19 +89,22 @@ export class Sleepers<R, K extends object> {
     const id = w.id;
     if (this.pos[id] >= 0) return;
     const g = this.groups[this.groupOf[id]];
-    const interval = w.pollInterval;
+    const period = w.idlePeriod;
     let slot = 0;
-    while (slot < g.classes.length && this.classes[g.classes[slot]].interval !== interval) slot++;
-    if (slot === g.classes.length) throw new Error(`worker ${w.name}: poll interval ${interval} has no class`);
+    while (slot < g.classes.length && this.classes[g.classes[slot]].period !== period) slot++;
+    if (slot === g.classes.length) throw new Error(`worker ${w.name}: idle period ${period} has no class`);
     const ci = g.classes[slot];
     const c = this.classes[ci];
     const p = this.count++;
     this.list[p] = id;
     this.pos[id] = p;
     this.sleepingIn[id] = ci;
-    c.asleep++;
     g.asleep++;
-    setBit(c.bits, c.interval > 0 ? this.rankOf[slot][id] : p);
+    if (c.period > 0) c.insert(id, w.anchor);
+    else {
+      c.asleep++;
+      setBit(c.bits, p);
+    }
   }
 
   remove(w: Worker): void {
@@ -111,16 +114,19 @@ export class Sleepers<R, K extends object> {
     const ci = this.sleepingIn[id];
     const c = this.classes[ci];
     const g = this.groups[this.groupOf[id]];
-    c.asleep--;
     g.asleep--;
-    clearBit(c.bits, c.interval > 0 ? this.rankOf[g.classes[0] === ci ? 0 : 1][id] : i);
+    if (c.period > 0) c.delete(id);
+    else {
+      c.asleep--;
+      clearBit(c.bits, i);
+    }
     const lastPos = --this.count;
     const last = this.list[lastPos];
     if (last !== id) {
       this.list[i] = last;
       this.pos[last] = i;
       const lc = this.classes[this.sleepingIn[last]];
-      if (lc.interval <= 0) {
+      if (lc.period <= 0) {
         clearBit(lc.bits, lastPos);
         setBit(lc.bits, i);
       }
@@ -148,10 +154,10 @@ export class Sleepers<R, K extends object> {
       for (let k = 0; k < classes.length; k++) {
         const c = this.classes[classes[k]];
         if (c.asleep === 0) continue;
-        const bits = c.bits;
-        if (c.interval <= 0) {
+        if (c.period <= 0) {
           // Every poll is at `now`: the first eligible one in list order.
           if (now > bestTick) continue;
+          const bits = c.bits;
           for (let p = nextSet(bits, 0, this.count); p >= 0; p = nextSet(bits, p + 1, this.count)) {
             if (!(now < bestTick || p < bestPos)) break;
             const w = workers[this.list[p]];
@@ -164,27 +170,28 @@ export class Sleepers<R, K extends object> {
           }
           continue;
         }
-        const interval = c.interval;
+        const period = c.period;
         const keys = c.keys;
-        const size = c.size;
-        const tol = 1e-9 * (Math.abs(now) + c.scale);
-        const nowKey = now - Math.floor(now / interval) * interval;
+        const ids = c.ids;
+        const size = c.asleep;
+        const tol = 1e-9 * (Math.abs(now) + 2 * period + 1);
+        const nowKey = now - Math.floor(now / period) * period;
         const start = c.lowerBound(nowKey - tol);
         // Two passes over the circle: [start, size) then [0, start).
         for (let pass = 0; pass < 2; pass++) {
           const from = pass === 0 ? start : 0;
           const to = pass === 0 ? size : start;
           let stop = false;
-          for (let j = nextSet(bits, from, to); j >= 0; j = nextSet(bits, j + 1, to)) {
+          for (let j = from; j < to; j++) {
             let d = keys[j] - nowKey;
-            if (d < -tol) d += interval;
+            if (d < -tol) d += period;
             if (now + d - tol > bestTick) {
               stop = true;
               break;
             }
-            const id = c.members[j];
+            const id = ids[j];
             const w = workers[id];
-            const tick = w.nextTick(now, false);
+            const tick = w.nextIdleTick(now, false);
             if (tick < bestTick || (tick === bestTick && this.pos[id] < bestPos)) {
               if (this.eligible(w, r, now)) {
                 best = id;
@@ -225,81 +232,84 @@ export class Sleepers<R, K extends object> {
 
 interface GroupClasses {
   group: WorkerGroup;
-  /** Indices of the group's classes: its poll interval, then its error poll interval when different. */
+  /** Indices of the group's classes: its idle period, then its error idle period when different. */
   classes: number[];
   asleep: number;
 }
 
-/** The workers of one group polling on one interval, sorted by phase mod interval. */
+/**
+ * The sleepers of one group on one idle period. Period > 0: kept sorted by anchor mod period (ties in the
+ * order they fell asleep), `keys` and `ids` dense in [0, asleep). Period 0: a bitset by list position.
+ */
 class SleeperClass {
-  readonly size: number;
-  /** Worker ids by rank. */
-  readonly members: Int32Array;
-  /** phase mod interval by rank, ascending. */
   readonly keys: Float64Array;
-  /** Magnitude of the phases and interval, for the rounding tolerance. */
-  readonly scale: number;
-  /**
-   * Where each of `buckets` equal slices of [0, interval) starts in `keys`: a lower bound is found from its
-   * slice's start by a short walk (the phases are spread evenly) instead of a binary search.
-   */
-  private readonly buckets: number;
-  private readonly bucketStart: Int32Array;
-  /** Asleep, by rank (interval > 0) or by list position (interval 0). */
+  readonly ids: Int32Array;
+  /** Each sleeper's key, by worker id (to find it again on removal). */
+  private readonly keyOfWorker: Float64Array;
   readonly bits: Uint32Array;
   asleep = 0;
 
   constructor(
-    readonly interval: number,
-    workers: readonly Worker[],
+    readonly period: number,
+    size: number,
     workerCount: number,
   ) {
-    this.size = workers.length;
-    this.members = new Int32Array(this.size);
-    this.keys = new Float64Array(this.size);
-    let scale = interval;
-    let buckets = 1;
-    if (interval > 0) {
-      const keyed = workers.map((w) => ({ id: w.id, key: w.phase - Math.floor(w.phase / interval) * interval }));
-      keyed.sort((a, b) => a.key - b.key || a.id - b.id);
-      keyed.forEach((k, r) => {
-        this.members[r] = k.id;
-        this.keys[r] = k.key;
-      });
-      for (const w of workers) scale = Math.max(scale, interval + Math.abs(w.phase));
-      this.bits = new Uint32Array(Math.ceil(this.size / 32) + 1);
-      while (buckets < this.size) buckets *= 2;
-    } else {
-      workers.forEach((w, r) => {
-        this.members[r] = w.id;
-      });
-      this.bits = new Uint32Array(Math.ceil(workerCount / 32) + 1);
+    const dense = period > 0 ? size : 0;
+    this.keys = new Float64Array(dense);
+    this.ids = new Int32Array(dense);
+    this.keyOfWorker = new Float64Array(period > 0 ? workerCount : 0);
+    this.bits = new Uint32Array(period > 0 ? 0 : Math.ceil(workerCount / 32) + 1);
+  }
+
+  insert(id: number, anchor: number): void {
+    const period = this.period;
+    let key = anchor - Math.floor(anchor / period) * period;
+    if (!(key < period)) key = 0;
+    this.keyOfWorker[id] = key;
+    const at = upper(this.keys, this.asleep, key);
+    const n = this.asleep++;
+    if (at < n) {
+      this.keys.copyWithin(at + 1, at, n);
+      this.ids.copyWithin(at + 1, at, n);
     }
-    this.scale = scale;
-    this.buckets = buckets;
-    this.bucketStart = new Int32Array(this.buckets);
-    // Slice 0 starts at 0 whatever the keys (a key may round to just below 0).
-    for (let k = 1; k < this.buckets; k++) this.bucketStart[k] = lowerBound(this.keys, this.edge(k));
+    this.keys[at] = key;
+    this.ids[at] = id;
   }
 
-  /** The start of slice k of [0, interval). */
-  private edge(k: number): number {
-    return (k * this.interval) / this.buckets;
+  delete(id: number): void {
+    let j = this.lowerBound(this.keyOfWorker[id]);
+    const n = this.asleep;
+    while (j < n && this.ids[j] !== id) j++;
+    if (j === n) throw new Error(`sleeper ${id} is not in its class`);
+    this.keys.copyWithin(j, j + 1, n);
+    this.ids.copyWithin(j, j + 1, n);
+    this.asleep--;
   }
 
-  /** The first rank whose key is ≥ x. */
+  /** The first index whose key is ≥ x. */
   lowerBound(x: number): number {
-    let k = Math.floor((x * this.buckets) / this.interval);
-    if (!(k >= 0)) k = 0;
-    if (k >= this.buckets) k = this.buckets - 1;
-    // Every key before the slice's start is below its edge: move down until the edge is ≤ x.
-    while (k > 0 && this.edge(k) > x) k--;
     const keys = this.keys;
-    const size = this.size;
-    let j = this.bucketStart[k];
-    while (j < size && keys[j] < x) j++;
-    return j;
+    let lo = 0;
+    let hi = this.asleep;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keys[mid] < x) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
   }
+}
+
+/** The first index in [0, n) whose key is > x. */
+function upper(keys: Float64Array, n: number, x: number): number {
+  let lo = 0;
+  let hi = n;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (keys[mid] <= x) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
 }
 
 function setBit(bits: Uint32Array, i: number): void {
@@ -324,16 +334,4 @@ function nextSet(bits: Uint32Array, from: number, end: number): number {
     if (++wi > lastWord) return -1;
     word = bits[wi];
   }
-}
-
-/** The first index whose key is ≥ x. */
-function lowerBound(keys: Float64Array, x: number): number {
-  let lo = 0;
-  let hi = keys.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid] < x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }

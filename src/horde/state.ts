@@ -81,6 +81,8 @@ export class HordeState {
   liveHead = 0;
   /** Requests with a new failure since the last sweep (a periodic detector checks strikes in the sweep). */
   readonly strikeCandidates: Request[] = [];
+  /** The jobs the running sweep found stale, aborted when it commits (server-sweep.ts). */
+  readonly sweepStale: number[] = [];
   /** Waiting requests per user, for the owner's priority pass at pop. */
   readonly waitingByUser = new Map<string, number>();
   readonly samplers = new Map<Distribution, (rng: Rng) => number>();
@@ -96,6 +98,8 @@ export class HordeState {
   readonly templateVariants: (RequestTemplate | undefined)[][] = [];
   readonly workerJobRng: Rng[] = [];
   readonly workerOutageRng: Rng[] = [];
+  /** Per worker: the round trips of the pops it sends while not idle. */
+  readonly workerPopRng: Rng[] = [];
   readonly sweepRng: Rng;
   readonly clientRng: Rng;
   /** Jobs popped and not yet ended on the server. */
@@ -124,6 +128,7 @@ export class HordeState {
   evHedge = -1;
   evSample = -1;
   evPopAllowed = -1;
+  evSweepCommit = -1;
 
   constructor(opts: StateOptions) {
     this.scenario = opts.scenario;

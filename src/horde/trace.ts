@@ -29,7 +29,9 @@ export type TraceKind =
   /** The worker went offline (crash or outage) (c = worker). */
   | "offline"
   /** The worker came back online (c = worker). */
-  | "online";
+  | "online"
+  /** The worker paused its pops after too many failed jobs in a row (c = worker). */
+  | "pause";
 
 export interface TraceEvent {
   t: number;

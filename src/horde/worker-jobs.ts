@@ -18,7 +18,7 @@ import { freeJob } from "./retention.js";
 import { reportFault, submitResult } from "./server-submit.js";
 import type { HordeState } from "./state.js";
 import type { Job, Worker } from "./worker.js";
-import { schedulePoll } from "./worker-polling.js";
+import { learnJobEnd, schedulePoll } from "./worker-polling.js";
 
 function modeApplies(m: FailureMode, r: Request, now: number): boolean {
   if (m.active !== undefined && !m.active.some((win) => now >= win.from && now < win.to)) return false;
@@ -124,6 +124,7 @@ export function onRunEnd(s: HordeState, jid: number, gen: number): void {
   stopRunning(s, job, w);
   if (job.fate === "fault") reportFault(s, job);
   else submitResult(s, job);
+  learnJobEnd(s, w, job.end !== "completed");
   dropJob(s, job, w);
 }
 

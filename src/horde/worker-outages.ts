@@ -12,7 +12,7 @@ import { scheduleDeadline } from "./server-sweep.js";
 import type { HordeState } from "./state.js";
 import type { Worker } from "./worker.js";
 import { stopRunning } from "./worker-jobs.js";
-import { releaseCover, schedulePoll, unsleep } from "./worker-polling.js";
+import { releaseCover, schedulePoll, stopPolling } from "./worker-polling.js";
 
 export function onCrash(s: HordeState, wid: number, gen: number): void {
   const w = s.workers[wid];
@@ -39,9 +39,7 @@ function goOffline(s: HordeState, w: Worker, downtime: number): void {
   const now = s.sim.now;
   w.online = false;
   w.outageGen++;
-  w.pollPending = false;
-  w.pollGen++;
-  unsleep(s, w);
+  stopPolling(s, w);
   s.emit("offline", -1, -1, w.id);
   const detector = s.policy.detector;
   for (const jid of w.heldJobs) {
@@ -72,5 +70,8 @@ export function onOnline(s: HordeState, wid: number, gen: number): void {
   if (gen !== w.outageGen || w.online) return;
   w.online = true;
   s.emit("online", -1, -1, w.id);
+  // A new process: its loop's first turn comes within one sleep (drawn, so that workers back at the same
+  // instant do not pop in lockstep).
+  w.anchor = s.sim.now - w.group.poll_interval * (1 - s.workerOutageRng[wid].next());
   schedulePoll(s, w);
 }

@@ -61,17 +61,30 @@ export class Worker {
   readonly localQueue: number[] = [];
   online = true;
   maintenance = false;
-  /** Poll scheduling: generation of the pending poll event, or −1 when none is pending. */
+  /** Poll scheduling: generation of the pending poll event (the answer of the pop in flight). */
   pollGen = 0;
   pollPending = false;
-  /** When the pending poll happens. */
+  /** When the pending poll is answered. */
   pollAt = Number.NaN;
-  /** Asleep: has a free slot, found nothing, waits to be woken when something it could take appears. */
+  /**
+   * The time of the worker's last answer: its pop loop sleeps poll_interval after each answer, so while it
+   * sends no pop it goes round at anchor + k·poll_interval; while idle, its pops are answered at
+   * anchor + k·idlePeriod.
+   */
+  anchor: number;
+  /** Idle: its last pop found nothing and it has a free slot; it pops on every turn of its loop. */
+  idle = false;
+  /** Asleep (lazy polling): idle, and waits to be woken when something it could take appears. */
   asleep = false;
   /** The request this worker was woken for (lazy polling), −1 for none. */
   covering = -1;
-  /** Time of the last poll that hit an error (maintenance 403): polls go on the error interval. */
+  /** Its last pop hit an error (maintenance 403): pops at least error_poll_interval apart. */
   errorPolling = false;
+  /** Failed jobs it knows of since its last success (reGen _consecutive_failed_jobs). */
+  consecutiveFailed = 0;
+  /** No pop before this (reGen's pause after too many consecutive failed jobs). */
+  pausedUntil = Number.NEGATIVE_INFINITY;
+  pauses = 0;
   lastModel: string | null = null;
   /** Server-measured speed samples (MPS/s), a ring of the last N. */
   readonly samples: Float64Array;
@@ -100,13 +113,16 @@ export class Worker {
     readonly group: WorkerGroup,
     /** Base speed in MPS/s, drawn once. */
     readonly speed: number,
-    /** Poll phase in [0, poll_interval). */
-    readonly phase: number,
+    /** The first answer of its loop, in [−idlePeriod, 0): where its loop stands when the run starts. */
+    anchor: number,
+    /** The round trip of an idle worker's empty pop: the mean of the group's pop_round_trip. */
+    readonly idleRoundTrip: number,
     sampleLimit: number,
     /** The group's failure modes this worker has (a mode's share may leave some workers out). */
     failures: FailureMode[] = group.failures,
   ) {
     this.failures = failures;
+    this.anchor = anchor;
     this.samples = new Float64Array(Math.max(1, sampleLimit));
     this.abortWindowStart = 0;
   }
@@ -115,8 +131,20 @@ export class Worker {
     return this.group.slots;
   }
 
-  get pollInterval(): number {
-    return this.errorPolling ? this.group.error_poll_interval : this.group.poll_interval;
+  /**
+   * Seconds between the answers of an idle worker's pops: the loop's sleep plus the round trip, or after an
+   * error the first turn of the loop at least error_poll_interval after the last send.
+   */
+  get idlePeriod(): number {
+    return this.errorPolling ? this.errorIdlePeriod : this.group.poll_interval + this.idleRoundTrip;
+  }
+
+  get errorIdlePeriod(): number {
+    const sleep = this.group.poll_interval;
+    const e = this.idleRoundTrip;
+    const least = this.group.error_poll_interval;
+    if (sleep <= 0) return Math.max(e, least);
+    return e + sleep * Math.max(1, Math.ceil((least - e) / sleep - 1e-9));
   }
 
   /** The server's measured speed: mean of the last samples, or the baseline when there are none. */
@@ -134,15 +162,33 @@ export class Worker {
   }
 
   /**
-   * The first poll tick at or after t on this worker's own grid (strictly after t when `strict`: the worker
-   * just polled). With instant polling the tick is t itself.
+   * The answer of the idle worker's next pop at or after t (strictly after t when `strict`: it was just
+   * answered); never the anchor itself, which was answered already.
    */
-  nextTick(t: number, strict: boolean): number {
-    const interval = this.pollInterval;
-    if (interval <= 0) return t;
-    let tick = this.phase + Math.ceil((t - this.phase) / interval) * interval;
-    if (tick < t) tick += interval;
-    if (strict && tick <= t) tick += interval;
-    return tick;
+  nextIdleTick(t: number, strict: boolean): number {
+    const period = this.idlePeriod;
+    if (period <= 0) return t;
+    // Always anchor + k·period (never tick + period), so that every path to the same answer rounds alike.
+    let k = Math.max(1, Math.ceil((t - this.anchor) / period));
+    if (this.anchor + k * period < t) k++;
+    if (strict && this.anchor + k * period <= t) k++;
+    return this.anchor + k * period;
+  }
+
+  /** The first turn of the pop loop at or after t (after its anchor's sleep). */
+  nextTurn(t: number): number {
+    const sleep = this.group.poll_interval;
+    if (sleep <= 0) return Math.max(t, this.anchor);
+    let k = Math.max(1, Math.ceil((t - this.anchor) / sleep));
+    if (this.anchor + k * sleep < t) k++;
+    return this.anchor + k * sleep;
+  }
+
+  /** It stops being idle at t: its loop is anchored at the last answer of its idle pops. */
+  wake(t: number): void {
+    if (!this.idle) return;
+    this.idle = false;
+    const period = this.idlePeriod;
+    if (period > 0 && t > this.anchor) this.anchor += Math.floor((t - this.anchor) / period) * period;
   }
 }

@@ -503,11 +503,18 @@ const workerGroup = strict({
     .describe("Declares itself extra slow: only opted-in requests, TTL ×3, expiry 60 min (default false)"),
   poll_interval: duration
     .prefault("1s")
-    .describe("Seconds between pops (default 1 s: reGen _default_job_pop_frequency)"),
+    .describe(
+      "Seconds the worker's pop loop sleeps after each answer (default 1 s: reGen process_manager.py, _api_call_loop sleeps _api_call_loop_interval; _default_job_pop_frequency = 1 s is then always met); 0: ask the instant a slot is free",
+    ),
   error_poll_interval: duration
     .prefault("5s")
     .describe(
-      "Seconds between pops after an API error such as maintenance (default 5 s: reGen _error_job_pop_frequency)",
+      "Least seconds between two pops after an API error, here the 403 of a worker in maintenance (default 5 s: reGen _error_job_pop_frequency)",
+    ),
+  pop_round_trip: durationDistribution
+    .prefault({ dist: "lognormal", median: 1.5, sigma: 0.4 })
+    .describe(
+      "Seconds from sending a pop to its answer; the server takes the request when it answers (default lognormal, median 1.5 s, sigma 0.4, 5th-95th percentile 0.8-2.9 s: reGen workers on the internet log 'Job pop took' 0.83, 1.63 and 2.78 s; a local AI-Horde server on loopback answers in 26 ms, median, 95th percentile 52 ms). An idle worker's empty pops take the mean",
     ),
   owner: z.string().min(1).optional().describe("The owner's user name (default: the group name)"),
   failures: z
@@ -551,6 +558,7 @@ const workerGroup = strict({
       extra_slow_worker: g.extra_slow_worker,
       poll_interval: g.poll_interval,
       error_poll_interval: g.error_poll_interval,
+      pop_round_trip: g.pop_round_trip,
       owner: g.owner ?? g.name,
       failures: g.failures.map((f): FailureMode => f),
       flapping: g.flapping,
@@ -611,8 +619,16 @@ const serverConfig = strict({
         "Seconds the stale checker sleeps after each run (default 60 s; AI-Horde horde/database/__init__.py: PrimaryTimedFunction(60, check_waiting_prompts))",
       ),
     run_time: durationDistribution
-      .prefault("0.5s")
-      .describe("Seconds one run takes (default 0.5 s: an assumption, not measured; the period is sleep + run time)"),
+      .prefault("0.051s")
+      .describe(
+        "Seconds of one run that do not grow with the jobs; a run takes run_time + per_job x open jobs + per_abort x aborts, and the next starts period after it ends (default 51 ms: with per_job and per_abort, the fit of a local AI-Horde server's check_waiting_prompts, offline, 2 cores, loopback: 73 ms with 16 jobs in flight and none stale, 62 ms with 1 abort, 214 ms with 15 aborts; AI-Horde threads.py: check_waiting_prompts loads every processing generation)",
+      ),
+    per_job: duration
+      .prefault("1.4ms")
+      .describe("Seconds per open job the run loads: it loads every processing generation (default 1.4 ms: the same fit)"),
+    per_abort: duration
+      .prefault("9.5ms")
+      .describe("Seconds per stale job the run aborts: abort, n += 1, commit (default 9.5 ms: the same fit)"),
     phase: duration
       .nullable()
       .default(null)

@@ -72,10 +72,18 @@ export interface WorkerGroup {
   /** Seconds to load a model when the job's model differs from the last one. */
   model_load: Distribution;
   extra_slow_worker: boolean;
-  /** Seconds between polls (reGen: 1 s); 0 means the worker takes work the instant it has a free slot. */
+  /**
+   * Seconds the worker's pop loop sleeps after each answer (reGen _api_call_loop_interval: 1 s); 0 means the
+   * worker asks again the instant it has a free slot.
+   */
   poll_interval: number;
-  /** Seconds between polls after an error such as maintenance (reGen: 5 s). */
+  /** Least seconds between two pops after an API error such as maintenance (reGen _error_job_pop_frequency). */
   error_poll_interval: number;
+  /**
+   * Seconds from sending a pop to its answer; the server takes the request when it answers. A pop that finds
+   * nothing while the worker is idle takes the distribution's mean (so an idle worker costs no events).
+   */
+  pop_round_trip: Distribution;
   /** Owner of the worker: requests of this user are poppable during maintenance. */
   owner: string;
   failures: FailureMode[];
@@ -152,7 +160,16 @@ export interface TtlConfig {
 export interface ServerConfig {
   ttl: TtlConfig;
   /** The periodic stale checker: sleeps `period` after each run, each run takes `run_time`. */
-  sweep: { period: number; run_time: Distribution; phase: number | null };
+  sweep: {
+    period: number;
+    /** The part of a run that does not depend on the jobs: the run takes run_time + per_job·open + per_abort·aborts. */
+    run_time: Distribution;
+    /** Seconds per open job the run loads. */
+    per_job: number;
+    /** Seconds per stale job it aborts. */
+    per_abort: number;
+    phase: number | null;
+  };
   aging: { interval: number; increment: number };
   expiry: { normal: number; extra_slow: number };
   /** A request becomes faulted when it has more than this many faulted jobs. */

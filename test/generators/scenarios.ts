@@ -7,6 +7,8 @@ export interface SmallScenario {
     count: number;
     slots: number;
     poll: number;
+    /** The pop's round trip, as YAML. */
+    trip: string;
     maxPixels: number;
     speed: number;
     failure: null | { mode: "hang" | "crash" | "slow" | "fault" | "late"; probability: number };
@@ -35,6 +37,7 @@ const groupArb = fc.record({
   count: fc.integer({ min: 1, max: 3 }),
   slots: fc.integer({ min: 1, max: 2 }),
   poll: fc.constantFrom(1, 2.5),
+  trip: fc.constantFrom("0s", "0.7s", "{ dist: uniform, min: 0.2s, max: 2s }"),
   maxPixels: fc.constantFrom(262144, 1048576),
   speed: fc.constantFrom(0.3, 1, 2.5),
   failure: fc.option(
@@ -76,6 +79,7 @@ export function scenarioYaml(s: SmallScenario, groupOrder?: number[]): string {
     count: ${g.count}
     slots: ${g.slots}
     poll_interval: ${g.poll}s
+    pop_round_trip: ${g.trip}
     max_pixels: ${g.maxPixels}
     speed: ${g.speed}
     overhead: 1s

@@ -47,7 +47,7 @@ function run(sc: Scenario, retainEnded: boolean, seed = sc.seed, arm = sc.polici
     },
     trace: (t, kind, a, b, c) => {
       trace.push({ t, kind, a, b, c });
-      const names = kind !== "maintenance" && kind !== "offline" && kind !== "online";
+      const names = kind !== "maintenance" && kind !== "offline" && kind !== "online" && kind !== "pause";
       if (names && model.requests[a] === undefined) missing.push(`${kind} at ${t}: request ${a}`);
       if (b >= 0 && model.jobs[b] === undefined) missing.push(`${kind} at ${t}: job ${b}`);
     },

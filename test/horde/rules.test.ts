@@ -140,10 +140,13 @@ describe("maintenance on the 21st abort in the worker's tumbling hour", () => {
 describe("the sweep aborts strictly after the TTL (now − pop > ttl)", () => {
   // Instant polling pops at t = 0; sweeps at 30, 90, 150, 210 s: at 150 s the job is exactly 150 s old.
   const run = simulate(
-    scenario("    poll_interval: 0s\n    failures: [{ mode: hang, probability: 1, hold: 1s }]", {
-      times: [0],
-      server: "  sweep: { period: 60s, run_time: 0s, phase: 30s }",
-    }),
+    scenario(
+      "    poll_interval: 0s\n    pop_round_trip: 0s\n    failures: [{ mode: hang, probability: 1, hold: 1s }]",
+      {
+        times: [0],
+        server: "  sweep: { period: 60s, run_time: 0s, per_job: 0s, per_abort: 0s, phase: 30s }",
+      },
+    ),
   );
 
   it("leaves a job that is exactly TTL old for the next sweep", () => {

@@ -419,7 +419,13 @@ describe("the example with every form", () => {
     ]);
     expect(sc.server.ttl.heavy_models).toEqual(["flux_1"]);
     expect(sc.server.ttl.base).toBe(30);
-    expect(sc.server.sweep).toEqual({ period: 30, run_time: { kind: "uniform", min: 0, max: 2 }, phase: null });
+    expect(sc.server.sweep).toEqual({
+      period: 30,
+      run_time: { kind: "uniform", min: 0, max: 2 },
+      per_job: 0.0014,
+      per_abort: 0.0095,
+      phase: null,
+    });
     expect(sc.server.expiry).toEqual({ normal: 1200, extra_slow: 3600 });
     expect(sc.server.maintenance).toEqual({ enabled: false, abort_threshold: 20, window: 3600 });
     expect(sc.client).toEqual({ poll_interval: 5, resubmit: { max: 2, delay: { kind: "exponential", mean: 60 } } });
