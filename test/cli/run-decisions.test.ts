@@ -114,7 +114,7 @@ describe("--precision", () => {
     expect(snapshot(p.out)).toEqual(snapshot(fixed.out));
     expect(snapshot(parallel.out)).toEqual(snapshot(p.out));
     const doc = JSON.parse(parallel.stdout);
-    expect(doc.precision).toMatchObject({ target: "40%,0.05", stop: true, reason: "precision", replications: n });
+    expect(doc.precision).toMatchObject({ target: "25%,0.05", stop: true, reason: "precision", replications: n });
     expect(doc.summary.decisions[0].replications).toBe(n);
   });
 
