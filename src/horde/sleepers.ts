@@ -171,25 +171,24 @@ export class Sleepers<R, K extends object> {
           continue;
         }
         const period = c.period;
-        const keys = c.keys;
-        const ids = c.ids;
-        const size = c.asleep;
+        const B = c.buckets;
+        const keys = c.keyOfWorker;
+        const next = c.next;
+        const head = c.head;
+        const nonEmpty = c.nonEmpty;
         const tol = 1e-9 * (Math.abs(now) + 2 * period + 1);
         const nowKey = now - Math.floor(now / period) * period;
-        const start = c.lowerBound(nowKey - tol);
-        // Two passes over the circle: [start, size) then [0, start).
-        for (let pass = 0; pass < 2; pass++) {
-          const from = pass === 0 ? start : 0;
-          const to = pass === 0 ? size : start;
-          let stop = false;
-          for (let j = from; j < to; j++) {
-            let d = keys[j] - nowKey;
+        const b0 = c.bucketOf(Math.max(0, nowKey - tol));
+        // Buckets b0, b0+1, ..., B−1, 0, ..., b0 (b0 again for its keys behind `now`, a period later), as
+        // unwrapped indices u; a bucket's keys are at least u·period/B − nowKey ahead of `now`.
+        let u = b0;
+        while (u <= b0 + B) {
+          const b = u < B ? u : u - B;
+          if (u > b0 && now + (u * period) / B - nowKey - tol > bestTick) break;
+          for (let id = head[b]; id >= 0; id = next[id]) {
+            let d = keys[id] - nowKey;
             if (d < -tol) d += period;
-            if (now + d - tol > bestTick) {
-              stop = true;
-              break;
-            }
-            const id = ids[j];
+            if (now + d - tol > bestTick) continue;
             const w = workers[id];
             const tick = w.nextIdleTick(now, false);
             if (tick < bestTick || (tick === bestTick && this.pos[id] < bestPos)) {
@@ -200,7 +199,14 @@ export class Sleepers<R, K extends object> {
               }
             }
           }
-          if (stop) break;
+          // The next non-empty bucket, unwrapped (the wrapped part ends at b0).
+          let n = u + 1 < B ? nextSet(nonEmpty, u + 1, B) : -1;
+          if (n < 0) {
+            const m = nextSet(nonEmpty, u + 1 < B ? 0 : u + 1 - B, b0 + 1);
+            if (m < 0) break;
+            n = B + m;
+          }
+          u = n;
         }
       }
     }
@@ -238,14 +244,20 @@ interface GroupClasses {
 }
 
 /**
- * The sleepers of one group on one idle period. Period > 0: kept sorted by anchor mod period (ties in the
- * order they fell asleep), `keys` and `ids` dense in [0, asleep). Period 0: a bitset by list position.
+ * The sleepers of one group on one idle period. Period > 0: bucketed by anchor mod period into `buckets`
+ * equal slices of [0, period) (doubly linked lists, a bitset of the non-empty ones), so that falling asleep
+ * and waking cost O(1) and a walk from `now` visits the sleepers in about the order they poll. Period 0: a
+ * bitset by list position.
  */
 class SleeperClass {
-  readonly keys: Float64Array;
-  readonly ids: Int32Array;
-  /** Each sleeper's key, by worker id (to find it again on removal). */
-  private readonly keyOfWorker: Float64Array;
+  readonly buckets: number;
+  readonly head: Int32Array;
+  readonly next: Int32Array;
+  private readonly prev: Int32Array;
+  private readonly bucketOfWorker: Int32Array;
+  /** Each sleeper's key, anchor mod period, by worker id. */
+  readonly keyOfWorker: Float64Array;
+  readonly nonEmpty: Uint32Array;
   readonly bits: Uint32Array;
   asleep = 0;
 
@@ -254,11 +266,22 @@ class SleeperClass {
     size: number,
     workerCount: number,
   ) {
-    const dense = period > 0 ? size : 0;
-    this.keys = new Float64Array(dense);
-    this.ids = new Int32Array(dense);
-    this.keyOfWorker = new Float64Array(period > 0 ? workerCount : 0);
+    let buckets = 1;
+    if (period > 0) while (buckets < size) buckets *= 2;
+    this.buckets = buckets;
+    const perWorker = period > 0 ? workerCount : 0;
+    this.head = new Int32Array(period > 0 ? buckets : 0).fill(-1);
+    this.next = new Int32Array(perWorker).fill(-1);
+    this.prev = new Int32Array(perWorker).fill(-1);
+    this.bucketOfWorker = new Int32Array(perWorker).fill(-1);
+    this.keyOfWorker = new Float64Array(perWorker);
+    this.nonEmpty = new Uint32Array(period > 0 ? Math.ceil(buckets / 32) + 1 : 0);
     this.bits = new Uint32Array(period > 0 ? 0 : Math.ceil(workerCount / 32) + 1);
+  }
+
+  bucketOf(key: number): number {
+    const b = Math.floor((key * this.buckets) / this.period);
+    return b < 0 ? 0 : b >= this.buckets ? this.buckets - 1 : b;
   }
 
   insert(id: number, anchor: number): void {
@@ -266,50 +289,28 @@ class SleeperClass {
     let key = anchor - Math.floor(anchor / period) * period;
     if (!(key < period)) key = 0;
     this.keyOfWorker[id] = key;
-    const at = upper(this.keys, this.asleep, key);
-    const n = this.asleep++;
-    if (at < n) {
-      this.keys.copyWithin(at + 1, at, n);
-      this.ids.copyWithin(at + 1, at, n);
-    }
-    this.keys[at] = key;
-    this.ids[at] = id;
+    const b = this.bucketOf(key);
+    this.bucketOfWorker[id] = b;
+    const h = this.head[b];
+    this.next[id] = h;
+    this.prev[id] = -1;
+    if (h >= 0) this.prev[h] = id;
+    else setBit(this.nonEmpty, b);
+    this.head[b] = id;
+    this.asleep++;
   }
 
   delete(id: number): void {
-    let j = this.lowerBound(this.keyOfWorker[id]);
-    const n = this.asleep;
-    while (j < n && this.ids[j] !== id) j++;
-    if (j === n) throw new Error(`sleeper ${id} is not in its class`);
-    this.keys.copyWithin(j, j + 1, n);
-    this.ids.copyWithin(j, j + 1, n);
+    const b = this.bucketOfWorker[id];
+    const p = this.prev[id];
+    const n = this.next[id];
+    if (p >= 0) this.next[p] = n;
+    else this.head[b] = n;
+    if (n >= 0) this.prev[n] = p;
+    if (this.head[b] < 0) clearBit(this.nonEmpty, b);
+    this.bucketOfWorker[id] = -1;
     this.asleep--;
   }
-
-  /** The first index whose key is ≥ x. */
-  lowerBound(x: number): number {
-    const keys = this.keys;
-    let lo = 0;
-    let hi = this.asleep;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (keys[mid] < x) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-}
-
-/** The first index in [0, n) whose key is > x. */
-function upper(keys: Float64Array, n: number, x: number): number {
-  let lo = 0;
-  let hi = n;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (keys[mid] <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 function setBit(bits: Uint32Array, i: number): void {

@@ -123,6 +123,13 @@ export class Worker {
   ) {
     this.failures = failures;
     this.anchor = anchor;
+    const sleep = group.poll_interval;
+    const least = group.error_poll_interval;
+    this.normalIdlePeriod = sleep + idleRoundTrip;
+    this.errorIdlePeriod =
+      sleep <= 0
+        ? Math.max(idleRoundTrip, least)
+        : idleRoundTrip + sleep * Math.max(1, Math.ceil((least - idleRoundTrip) / sleep - 1e-9));
     this.samples = new Float64Array(Math.max(1, sampleLimit));
     this.abortWindowStart = 0;
   }
@@ -136,16 +143,13 @@ export class Worker {
    * error the first turn of the loop at least error_poll_interval after the last send.
    */
   get idlePeriod(): number {
-    return this.errorPolling ? this.errorIdlePeriod : this.group.poll_interval + this.idleRoundTrip;
+    return this.errorPolling ? this.errorIdlePeriod : this.normalIdlePeriod;
   }
 
-  get errorIdlePeriod(): number {
-    const sleep = this.group.poll_interval;
-    const e = this.idleRoundTrip;
-    const least = this.group.error_poll_interval;
-    if (sleep <= 0) return Math.max(e, least);
-    return e + sleep * Math.max(1, Math.ceil((least - e) / sleep - 1e-9));
-  }
+  /** Idle pops, normally: the loop's sleep plus the round trip. */
+  readonly normalIdlePeriod: number;
+  /** Idle pops after an error: the first turn at least error_poll_interval after the send, plus the round trip. */
+  readonly errorIdlePeriod: number;
 
   /** The server's measured speed: mean of the last samples, or the baseline when there are none. */
   measuredSpeed(baseline: number): number {
@@ -168,20 +172,14 @@ export class Worker {
   nextIdleTick(t: number, strict: boolean): number {
     const period = this.idlePeriod;
     if (period <= 0) return t;
-    // Always anchor + k·period (never tick + period), so that every path to the same answer rounds alike.
-    let k = Math.max(1, Math.ceil((t - this.anchor) / period));
-    if (this.anchor + k * period < t) k++;
-    if (strict && this.anchor + k * period <= t) k++;
-    return this.anchor + k * period;
+    return firstOnGrid(this.anchor, period, t, strict);
   }
 
   /** The first turn of the pop loop at or after t (after its anchor's sleep). */
   nextTurn(t: number): number {
     const sleep = this.group.poll_interval;
     if (sleep <= 0) return Math.max(t, this.anchor);
-    let k = Math.max(1, Math.ceil((t - this.anchor) / sleep));
-    if (this.anchor + k * sleep < t) k++;
-    return this.anchor + k * sleep;
+    return firstOnGrid(this.anchor, sleep, t, false);
   }
 
   /** It stops being idle at t: its loop is anchored at the last answer of its idle pops. */
@@ -191,4 +189,21 @@ export class Worker {
     const period = this.idlePeriod;
     if (period > 0 && t > this.anchor) this.anchor += Math.floor((t - this.anchor) / period) * period;
   }
+}
+
+/**
+ * anchor + k·step for the smallest k ≥ 1 that is at or after t (strictly after when `strict`), as computed in
+ * floating point: the division only guesses k, the comparisons settle it, so every path to the same grid
+ * point (a naive poll stepping along, a sleeper woken at that very instant) finds the same number.
+ */
+function firstOnGrid(anchor: number, step: number, t: number, strict: boolean): number {
+  let k = Math.max(1, Math.ceil((t - anchor) / step));
+  if (strict) {
+    while (k > 1 && anchor + (k - 1) * step > t) k--;
+    while (!(anchor + k * step > t)) k++;
+  } else {
+    while (k > 1 && anchor + (k - 1) * step >= t) k--;
+    while (!(anchor + k * step >= t)) k++;
+  }
+  return anchor + k * step;
 }
