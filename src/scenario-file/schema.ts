@@ -625,7 +625,9 @@ const serverConfig = strict({
       ),
     per_job: duration
       .prefault("1.4ms")
-      .describe("Seconds per open job the run loads: it loads every processing generation (default 1.4 ms: the same fit)"),
+      .describe(
+        "Seconds per open job the run loads: it loads every processing generation (default 1.4 ms: the same fit)",
+      ),
     per_abort: duration
       .prefault("9.5ms")
       .describe("Seconds per stale job the run aborts: abort, n += 1, commit (default 9.5 ms: the same fit)"),
