@@ -72,9 +72,9 @@ describe("two arms with the same policy under two names", () => {
 });
 
 describe("--precision", () => {
-  const target = { relative: 0.4, share: 0.05 };
-  const p = run("precision", smallMean, "--precision", "40%,0.05");
-  const said = /precision 40%,0\.05 reached after (\d+) replications: every chosen interval is within its target/.exec(
+  const target = { relative: 0.25, share: 0.05 };
+  const p = run("precision", smallMean, "--precision", "25%,0.05");
+  const said = /precision 25%,0\.05 reached after (\d+) replications: every chosen interval is within its target/.exec(
     p.stdout,
   );
   const n = Number(said?.[1]);
@@ -108,7 +108,7 @@ describe("--precision", () => {
 
   it("writes the folder a fixed --replications run of the final count writes, with any --jobs, and says so in --json", () => {
     const fixed = run("precision-fixed", smallMean, "--replications", String(n));
-    const parallel = run("precision-j2", smallMean, "--precision", "40%,0.05", "--jobs", "2", "--json");
+    const parallel = run("precision-j2", smallMean, "--precision", "25%,0.05", "--jobs", "2", "--json");
     expect(fixed.code, fixed.stderr).toBe(0);
     expect(parallel.code, parallel.stderr).toBe(0);
     expect(snapshot(p.out)).toEqual(snapshot(fixed.out));
