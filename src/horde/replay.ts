@@ -10,7 +10,7 @@ import type { Policy, PolicyContext } from "./policy.js";
 import type { RecordSink } from "./record-types.js";
 import { pop, selectCandidate } from "./server-queue.js";
 import { reportFault, submitResult } from "./server-submit.js";
-import { onSweep } from "./server-sweep.js";
+import { onSweep, onSweepCommit } from "./server-sweep.js";
 import { HordeState } from "./state.js";
 import type { TraceEvent } from "./trace.js";
 
@@ -55,6 +55,7 @@ export class ServerReplay {
     s.evHedge = s.sim.register("hedge", idle);
     s.evSample = s.sim.register("sample", idle);
     s.evPopAllowed = s.sim.register("pop-allowed", idle);
+    s.evSweepCommit = s.sim.register("sweep-commit", idle);
   }
 
   private at(t: number): void {
@@ -102,10 +103,11 @@ export class ServerReplay {
     reportFault(this.s, this.s.jobs[job]);
   }
 
-  /** The stale sweep runs at t; what it did is in `events`. */
+  /** The stale sweep runs at t (its aborts committed at once); what it did is in `events`. */
   sweep(t: number): TraceEvent[] {
     this.at(t);
     onSweep(this.s);
+    onSweepCommit(this.s);
     return this.events;
   }
 
