@@ -9,7 +9,8 @@
 // - §5.2 pop cadence: every worker's pop loop (reGen _api_call_loop) starts at its own point of its first
 //   idle period, drawn per replication; from then on the loop's turns follow its answers (worker-polling.ts).
 import { mean } from "../engine/distributions.js";
-import type { FailureMode, WorkerGroup } from "../scenario/types.js";
+import type { Distribution, FailureMode, WorkerGroup } from "../scenario/types.js";
+import { buildFailureMode } from "./failure-modes.js";
 import type { HordeState } from "./state.js";
 import { Worker } from "./worker.js";
 
@@ -29,6 +30,7 @@ export function failuresOf(g: WorkerGroup, i: number): FailureMode[] {
 export function buildFleet(s: HordeState): void {
   const groups = [...s.scenario.workers].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const sampleLimit = s.scenario.server.speed.samples;
+  const sampler = (d: Distribution) => s.sampler(d);
   for (const g of groups) {
     const speedOf = s.sampler(g.speed);
     const idleRoundTrip = mean(g.pop_round_trip);
@@ -51,6 +53,9 @@ export function buildFleet(s: HordeState): void {
       s.workers.push(w);
       s.workerJobRng.push(s.streams.stream(`worker/${name}/jobs`));
       s.workerOutageRng.push(s.streams.stream(`worker/${name}/outages`));
+      const ctx = { jobRng: s.workerJobRng[w.id], outageRng: s.workerOutageRng[w.id], sampler, worker: name };
+      for (const m of w.failures)
+        w.modes.push(buildFailureMode(m, ctx, (mode) => s.streams.stream(`worker/${name}/failure/${mode}`)));
     }
   }
 }

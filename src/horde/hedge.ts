@@ -10,11 +10,7 @@ import { dropJob } from "./worker-jobs.js";
 
 /** At pop: the earliest hedge delay the arm's rules ask for, if any. */
 export function scheduleHedge(s: HordeState, job: Job, r: Request, w: Worker, now: number): void {
-  let delay = Number.POSITIVE_INFINITY;
-  for (let i = 0, rules = s.policy.rules; i < rules.length; i++) {
-    const rule = rules[i];
-    if (rule.hedgeDelay) delay = Math.min(delay, rule.hedgeDelay(job, r, w, now));
-  }
+  const delay = s.hooks.hedgeDelay(job, r, w, now);
   if (Number.isFinite(delay)) s.sim.schedule(now + delay, s.evHedge, job.id, job.gen);
 }
 
@@ -23,10 +19,7 @@ export function onHedge(s: HordeState, jid: number, gen: number): void {
   if (job === undefined || gen !== job.gen || job.end !== "open" || job.twin >= 0) return;
   const r = s.requests[job.requestId];
   if (r.done || r.faulted || r.deleted || r.hedgesWanted > 0) return;
-  for (let i = 0, rules = s.policy.rules; i < rules.length; i++) {
-    const rule = rules[i];
-    if (rule.mayHedge && !rule.mayHedge(s.jobsIssued, s.hedgesIssued)) return;
-  }
+  if (!s.hooks.mayHedge(s.jobsIssued, s.hedgesIssued)) return;
   r.hedgesWanted = 1;
   s.hedgesIssued++;
   r.hedgeOf = job.id;

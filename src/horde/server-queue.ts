@@ -74,11 +74,7 @@ export function eligible(s: HordeState, w: Worker, r: Request, now: number): boo
   const server = s.scenario.server;
   if (!t.slow_workers && w.measuredSpeed(server.speed.baseline) < server.speed.slow_gate) return false;
   if (w.maintenance && t.user !== g.owner) return false;
-  for (let i = 0, rules = s.policy.rules; i < rules.length; i++) {
-    const rule = rules[i];
-    if (rule.mayTake && !rule.mayTake(w, r, now)) return false;
-  }
-  return true;
+  return s.hooks.mayTake(w, r, now);
 }
 
 /**
@@ -150,16 +146,13 @@ export function pop(s: HordeState, w: Worker, r: Request, now: number): void {
   w.pops++;
   decideFate(s, w, r, job, now);
   s.emit("pop", r.id, job.id, w.id);
-  for (let i = 0, rules = policy.rules; i < rules.length; i++) {
-    const rule = rules[i];
-    rule.onPop?.(job, r, w, now);
-  }
+  s.hooks.onPop(job, r, w, now);
 
   const detector = policy.detector;
   if (detector.periodic) s.deadlines.push(job.popped + job.ttl, 0, job.id, 0);
   acceptJob(s, w, job, now);
   if (!detector.periodic) {
-    const at = job.fate === "hang" ? detector.silentDeadline(job, now) : detector.deadline(job);
+    const at = job.fate?.silent ? detector.silentDeadline(job, now) : detector.deadline(job);
     if (Number.isFinite(at)) scheduleDeadline(s, job, at);
   }
   if (!hedge) scheduleHedge(s, job, r, w, now);

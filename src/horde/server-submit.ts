@@ -40,12 +40,7 @@ export function submitResult(s: HordeState, job: Job): void {
   w.completed++;
   const elapsed = now - job.popped;
   if (elapsed > 0) w.recordSpeed(r.mps / elapsed);
-  const policy = s.policy;
-  policy.timeout.onDelivered?.(job, r, elapsed);
-  for (let i = 0, rules = policy.rules; i < rules.length; i++) {
-    const rule = rules[i];
-    rule.onJobEnd?.(job, r, w, "success", now);
-  }
+  s.hooks.onDelivered(job, r, w, elapsed, now);
   r.expiry = Math.max(r.expiry, now + s.scenario.server.expiry.normal);
   s.emit("deliver", r.id, job.id, w.id);
   if (job.twin >= 0) cancelTwin(s, job);

@@ -82,10 +82,7 @@ export function afterFailure(s: HordeState, job: Job, r: Request, w: Worker, now
   r.failures++;
   r.addFailedWorker(w.id);
   if (r.hedgeOf === job.id) dropHedgeWant(s, r);
-  for (let i = 0, rules = s.policy.rules; i < rules.length; i++) {
-    const rule = rules[i];
-    rule.onJobEnd?.(job, r, w, "failure", now);
-  }
+  s.hooks.onJobEnd(job, r, w, "failure", now);
   countAbortForMaintenance(s, w, now);
   if (s.policy.detector.periodic) s.strikeCandidates.push(r);
   else checkStrikes(s, r);

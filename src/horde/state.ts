@@ -11,6 +11,7 @@ import { buildFleet, fleetMedianSpeed } from "./fleet.js";
 import type { Policy, PolicyContext } from "./policy.js";
 import type { RecordSink } from "./record-types.js";
 import type { Request } from "./request.js";
+import { RuleHooks } from "./rule-hooks.js";
 import { eligibleIn, groupMayTake } from "./server-queue.js";
 import { Sleepers } from "./sleepers.js";
 import type { TraceKind, TraceObserver } from "./trace.js";
@@ -49,6 +50,8 @@ export class HordeState {
   readonly scenario: Scenario;
   readonly policy: Policy;
   readonly policyName: string;
+  /** The arm's rules, by hook (rule-hooks.ts): the model calls them only through it. */
+  readonly hooks: RuleHooks;
   readonly policyContext: PolicyContext;
   readonly sink: RecordSink;
   /** Told of every state change that matters to an observer. */
@@ -150,6 +153,7 @@ export class HordeState {
       stream: (name) => this.streams.stream(`policy/${name}`),
     };
     this.policy = opts.policy(this.policyContext);
+    this.hooks = new RuleHooks(this.policy);
     this.policyName = this.policy.name;
     buildFleet(this);
     this.sleepers = new Sleepers<Request, RequestTemplate>(

@@ -9,7 +9,8 @@
 // - §5.4 failure modes: hang (accepts, never returns, forgets the job after `hold`: reGen _purge_jobs),
 //   crash (stops polling and loses its jobs: worker-outages.ts), reported fault (reGen handle_job_fault →
 //   state=faulted after a delay), late (returns after the TTL: refused, §3.6), slow (speed × multiplier);
-//   each by probability, optionally only for some jobs (`when`) or times (`active`).
+//   each by probability, optionally only for some jobs (`when`) or times (`active`). What each does is its
+//   module's (failure-modes.ts); this file only asks it, at pop, at the run's start and at its end.
 import { standardNormal } from "../engine/distributions.js";
 import type { FailureMode } from "../scenario/types.js";
 import { emitAttempt } from "./records.js";
@@ -18,6 +19,7 @@ import { freeJob } from "./retention.js";
 import { reportFault, submitResult } from "./server-submit.js";
 import type { HordeState } from "./state.js";
 import type { Job, Worker } from "./worker.js";
+import { scheduleCrash } from "./worker-outages.js";
 import { learnJobEnd, schedulePoll } from "./worker-polling.js";
 
 function modeApplies(m: FailureMode, r: Request, now: number): boolean {
@@ -42,41 +44,24 @@ export function decideFate(s: HordeState, w: Worker, r: Request, job: Job, now: 
   const jitter = w.group.jitter;
   job.jitter = jitter > 0 ? Math.exp(jitter * standardNormal(rng)) : 1;
   let cumulative = 0;
-  for (let i = 0, modes = w.failures; i < modes.length; i++) {
-    const m = modes[i];
+  for (let i = 0, configs = w.failures; i < configs.length; i++) {
+    const m = configs[i];
     if (!modeApplies(m, r, now)) continue;
     cumulative += m.probability;
     if (u >= cumulative) continue;
-    switch (m.mode) {
-      case "hang":
-        job.fate = "hang";
-        job.fateParam = m.hold;
-        break;
-      case "crash":
-        job.fate = "crash";
-        job.fateParam = rng.next();
-        break;
-      case "slow":
-        job.slowdown *= m.multiplier;
-        break;
-      case "fault":
-        job.fate = "fault";
-        job.fateParam = s.sampler(m.delay)(rng);
-        break;
-      case "late":
-        job.fate = "late";
-        job.fateParam = s.sampler(m.delay)(rng);
-        break;
-    }
+    const mode = w.modes[i];
+    if (mode.strike(job, w, r, now)) job.fate = mode;
     break;
   }
 }
 
 /** The worker takes the job it just popped: a hung one is held until forgotten, any other waits for a thread. */
 export function acceptJob(s: HordeState, w: Worker, job: Job, now: number): void {
-  if (job.fate === "hang") {
+  const fate = job.fate;
+  if (fate?.silent) {
     job.silentSince = now;
-    s.sim.schedule(now + job.fateParam, s.evRelease, job.id, job.gen);
+    const hold = fate.hold(job);
+    if (Number.isFinite(hold)) s.sim.schedule(now + hold, s.evRelease, job.id, job.gen);
   } else {
     w.localQueue.push(job.id);
     startJobs(s, w);
@@ -103,9 +88,12 @@ export function startJobs(s: HordeState, w: Worker): void {
     }
     w.lastModel = t.model;
     let end = now + work;
-    if (job.fate === "fault") end = now + job.fateParam;
-    else if (job.fate === "late") end = Math.max(end, job.popped + job.ttl + job.fateParam);
-    else if (job.fate === "crash") s.sim.schedule(now + job.fateParam * work, s.evCrash, w.id, w.outageGen);
+    const fate = job.fate;
+    if (fate !== null) {
+      end = fate.runEnd(job, now, work);
+      const crash = fate.crashAfter(job, work);
+      if (crash < Number.POSITIVE_INFINITY) scheduleCrash(s, w, fate, now + crash);
+    }
     job.running = true;
     job.startedAt = now;
     w.running++;
@@ -122,7 +110,7 @@ export function onRunEnd(s: HordeState, jid: number, gen: number): void {
   if (job === undefined || gen !== job.gen || !job.running) return;
   const w = s.workers[job.workerId];
   stopRunning(s, job, w);
-  if (job.fate === "fault") reportFault(s, job);
+  if (job.fate?.reportsFault) reportFault(s, job);
   else submitResult(s, job);
   learnJobEnd(s, w, job.end !== "completed");
   dropJob(s, job, w);

@@ -5,7 +5,7 @@
 // - §4.4 liveness: the server learns nothing when a worker vanishes; its jobs stay open until the detector
 //   notices them (the stale sweep at the TTL, §3.3; or an arm's timer or missed heartbeats).
 // - §5.4 a killed worker process loses every job it holds without telling the server.
-import type { Distribution } from "../engine/distributions.js";
+import type { FailureBehaviour } from "./failure-mode.js";
 import { emitAttempt } from "./records.js";
 import { freeJob } from "./retention.js";
 import { scheduleDeadline } from "./server-sweep.js";
@@ -14,16 +14,21 @@ import type { Worker } from "./worker.js";
 import { stopRunning } from "./worker-jobs.js";
 import { releaseCover, schedulePoll, stopPolling } from "./worker-polling.js";
 
+/** The worker process will die at `at` (a failure mode struck its running job); `mode` gives the downtime. */
+export function scheduleCrash(s: HordeState, w: Worker, mode: FailureBehaviour, at: number): void {
+  w.crashTimes.push(at);
+  w.crashModes.push(mode);
+  s.sim.schedule(at, s.evCrash, w.id, w.outageGen);
+}
+
 export function onCrash(s: HordeState, wid: number, gen: number): void {
   const w = s.workers[wid];
   if (gen !== w.outageGen || !w.online) return;
-  const downtime = s.sampler(crashDowntime(w))(s.workerOutageRng[wid]);
-  goOffline(s, w, downtime);
-}
-
-function crashDowntime(w: Worker): Distribution {
-  for (const m of w.failures) if (m.mode === "crash") return m.downtime;
-  return { kind: "constant", value: 0 };
+  // Every crash scheduled since the worker came online is still pending (an outage clears them): this one is
+  // the first scheduled for now.
+  const i = w.crashTimes.indexOf(s.sim.now);
+  const mode = w.crashModes[i];
+  goOffline(s, w, mode.downtime());
 }
 
 export function onFlap(s: HordeState, wid: number): void {
@@ -39,6 +44,8 @@ function goOffline(s: HordeState, w: Worker, downtime: number): void {
   const now = s.sim.now;
   w.online = false;
   w.outageGen++;
+  w.crashTimes.length = 0;
+  w.crashModes.length = 0;
   stopPolling(s, w);
   s.emit("offline", -1, -1, w.id);
   const detector = s.policy.detector;

@@ -127,11 +127,7 @@ export function onPoll(s: HordeState, wid: number, gen: number): void {
     releaseCover(s, w);
     return;
   }
-  let allowedAt = now;
-  for (let i = 0, rules = s.policy.rules; i < rules.length; i++) {
-    const rule = rules[i];
-    if (rule.popAllowedAt) allowedAt = Math.max(allowedAt, rule.popAllowedAt(w, now));
-  }
+  const allowedAt = s.hooks.popAllowedAt(w, now);
   if (allowedAt > now) {
     // Not now: an idle worker's grid goes on (its next pop at or after allowedAt is on it), a busy one's
     // loop turns after this answer.

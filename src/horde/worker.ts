@@ -1,11 +1,9 @@
 import type { FailureMode, WorkerGroup } from "../scenario/types.js";
+import type { FailureBehaviour } from "./failure-mode.js";
 import type { AttemptEnd } from "./record-types.js";
 
 /** How a job ended: what its attempt record says. */
 export type JobEnd = AttemptEnd;
-
-/** What will happen to a job on its worker, decided at pop from the worker's own random stream. */
-export type Fate = "ok" | "hang" | "crash" | "fault" | "late";
 
 /** A ProcessingGeneration: one popped attempt at one image. */
 export class Job {
@@ -19,12 +17,13 @@ export class Job {
   startedAt = Number.NaN;
   /** When the worker stopped working on it (hang from the pop, crash, outage), for heartbeats. */
   silentSince = Number.NaN;
-  fate: Fate = "ok";
+  /** The failure mode that struck the job at pop (null: it runs as usual), drawn from the worker's own stream. */
+  fate: FailureBehaviour | null = null;
   /** Slow-down factor of the slow failure mode (1 when it does not strike). */
   slowdown = 1;
   /** Per-job speed variation drawn for this job. */
   jitter = 1;
-  /** Fate parameter: fault delay, late delay, hang hold, crash point in [0,1). */
+  /** What the failure mode that struck keeps for the job: fault delay, late delay, hang hold, crash point in [0,1). */
   fateParam = 0;
   /** Generation counter for lazy cancellation of the worker-side events of this job. */
   gen = 0;
@@ -51,6 +50,11 @@ export class Job {
 /** A volunteer GPU worker: the client's behaviour and the server's record of it. */
 export class Worker {
   readonly failures: FailureMode[];
+  /** The behaviour of each of `failures`, in the same order (built with the fleet, failure-modes.ts). */
+  readonly modes: FailureBehaviour[] = [];
+  /** The crashes scheduled and not yet happened, by time, with the mode that will cause each (worker-outages.ts). */
+  readonly crashTimes: number[] = [];
+  readonly crashModes: FailureBehaviour[] = [];
   /** Jobs held (popped and not yet dropped by the client). */
   held = 0;
   /** Ids of the jobs held. */

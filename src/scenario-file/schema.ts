@@ -17,6 +17,7 @@ import type {
   WorkerGroup,
 } from "../scenario/types.js";
 import { duration, nonNegativeInt, positiveDuration, positiveInt, probability, rate } from "../scenario/units.js";
+import { heaviestOverlap } from "./failure-overlap.js";
 import { describe, didYouMean, errorMap, unknownKeyMessage } from "./messages.js";
 import { objectivesSchema } from "./objectives.js";
 import { strict } from "./strict.js";
@@ -425,10 +426,10 @@ const failureMode = z.discriminatedUnion("mode", [
   strict({
     mode: z.literal("hang").describe(modeDoc),
     ...failureBase,
-    hold: duration
+    hold: durationDistribution
       .prefault("320s")
       .describe(
-        "Seconds the slot stays taken (default 320 s: reGen's process_timeout 300 s + 20 s before _purge_jobs; docs/model.md §5.3)",
+        "Seconds the slot stays taken, drawn per job (default 320 s: reGen's process_timeout 300 s + 20 s before _purge_jobs; docs/model.md §5.3)",
       ),
   }),
   strict({
@@ -535,13 +536,18 @@ const workerGroup = strict({
     whenClean("threads", "slots"),
   )
   .superRefine((g, ctx) => {
-    const total = g.failures.reduce((s, f) => s + f.probability, 0);
-    if (total > 1 + 1e-9)
+    const { total, modes } = heaviestOverlap(g.failures);
+    if (total > 1 + 1e-9) {
+      const which =
+        modes.length === g.failures.length
+          ? ""
+          : ` (${modes.map((i) => `failures[${i}]`).join(", ")} can strike the same job)`;
       ctx.addIssue({
         code: "custom",
         path: ["failures"],
-        message: `the probabilities of one group's failure modes must sum to at most 1, got ${Number(total.toFixed(6))}`,
+        message: `the probabilities of failure modes that can strike the same job must sum to at most 1, got ${Number(total.toFixed(6))}${which}`,
       });
+    }
   }, whenClean("failures"))
   .transform(
     (g): WorkerGroup => ({

@@ -24,7 +24,10 @@ export interface JobFilter {
 }
 
 interface FailureBase {
-  /** Probability per job that this mode strikes (modes of one worker are exclusive: their sum is at most 1). */
+  /**
+   * Probability per job that this mode strikes. The modes of one worker are exclusive: the probabilities of the
+   * modes that apply to one job sum to at most 1 (modes whose filters never overlap may each have up to 1).
+   */
   probability: number;
   /** Share of the group's workers that have this mode: the first round(share × count). */
   share: number;
@@ -36,7 +39,7 @@ interface FailureBase {
 
 export type FailureMode =
   /** Accepts the job and never returns it; keeps polling. The slot is freed `hold` seconds after the pop. */
-  | (FailureBase & { mode: "hang"; hold: number })
+  | (FailureBase & { mode: "hang"; hold: Distribution })
   /** The worker process dies during the job: it stops polling, loses every job it holds, is back after `downtime`. */
   | (FailureBase & { mode: "crash"; downtime: Distribution })
   /** The job runs `multiplier` times slower. */
@@ -44,7 +47,9 @@ export type FailureMode =
   /** The worker reports `faulted` after `delay` seconds. */
   | (FailureBase & { mode: "fault"; delay: Distribution })
   /** The result comes back `delay` seconds after the job's TTL (discarded if the job was aborted by then). */
-  | (FailureBase & { mode: "late"; delay: Distribution });
+  | (FailureBase & { mode: "late"; delay: Distribution })
+  /** A user's own mode from a module file (`mode: ./modes/throttle.ts`): `module` is the file's absolute path. */
+  | (FailureBase & { mode: "module"; module: string; params: Record<string, unknown> });
 
 /** Periodic outages: offline for `down` seconds every `period` seconds, starting at `phase`. Jobs held are lost. */
 export interface Flapping {

@@ -160,7 +160,7 @@ describe("defaults", () => {
     const text = `${MINIMAL}    failures: [{mode: hang, probability: 0.1}, {mode: crash, probability: 0.1}, {mode: slow, probability: 0.1}, {mode: fault, probability: 0.1}, {mode: late, probability: 0.1}]\n`;
     const f = parseScenario(text, "m.yaml").workers[0].failures;
     expect(f).toEqual([
-      { mode: "hang", probability: 0.1, share: 1, hold: 320 },
+      { mode: "hang", probability: 0.1, share: 1, hold: { kind: "constant", value: 320 } },
       { mode: "crash", probability: 0.1, share: 1, downtime: { kind: "constant", value: 300 } },
       { mode: "slow", probability: 0.1, share: 1, multiplier: 3 },
       { mode: "fault", probability: 0.1, share: 1, delay: { kind: "constant", value: 20 } },
