@@ -1,6 +1,7 @@
 // One unit of a sweep: a cell (an arm under one assignment of swept values) in one replication. A unit is a
 // pure function of the scenario text, the grids, the seed and (cell, replication), so any process may run it:
 // this thread, a worker thread, or another machine's shard.
+import { loadReferencedModules } from "../user-rules/load.js";
 import type { ReplicationStats } from "../metrics/replication-stats.js";
 import type { PolicyConfig, Scenario } from "../scenario/types.js";
 import { readScenarioYaml, type ScenarioYaml } from "../scenario-file/load.js";
@@ -32,9 +33,19 @@ export class SweepUnitRunner {
   private readonly cells: PlannedCell[];
   private readonly cache = new Map<number, { scenario: Scenario; arm: PolicyConfig }>();
 
-  constructor(private readonly plan: SweepPlanData) {
-    this.yaml = readScenarioYaml(plan.text, plan.file);
+  private constructor(
+    private readonly plan: SweepPlanData,
+    yaml: ScenarioYaml,
+  ) {
+    this.yaml = yaml;
     this.cells = enumerateCells(describeGrids(plan.grids));
+  }
+
+  /** A runner for the plan, once the users' rules and failure modes the scenario names are loaded. */
+  static async create(plan: SweepPlanData): Promise<SweepUnitRunner> {
+    const yaml = readScenarioYaml(plan.text, plan.file);
+    await loadReferencedModules(yaml);
+    return new SweepUnitRunner(plan, yaml);
   }
 
   private cellSetup(index: number): { scenario: Scenario; arm: PolicyConfig } {

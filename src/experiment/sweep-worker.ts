@@ -6,8 +6,8 @@ import { serveTasks } from "./worker-pool.js";
 let runner: SweepUnitRunner | null = null;
 
 if (!isMainThread) {
-  serveTasks<UnitTask, UnitResult>((task, data) => {
-    runner ??= new SweepUnitRunner(data as SweepPlanData);
+  serveTasks<UnitTask, UnitResult>(async (task, data) => {
+    runner ??= await SweepUnitRunner.create(data as SweepPlanData);
     return runner.run(task);
   });
 }

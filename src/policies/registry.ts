@@ -25,8 +25,24 @@ const modules: { [K in RuleKind]: RuleModule<K>[] } = {
   reassignment: [pullRule, excludeFailedRule, backoffRule, reputationRule, hedgeRule],
 };
 
+/** Users' rules by key (the module file's absolute path), registered by the loader (user-rules/load.ts). */
+const userModules = new Map<string, RuleModule<RuleKind>>();
+
+/** Makes a user's rule known under `key` (the name a scenario's `rule:` is rewritten to). */
+export function registerRuleModule(key: string, module: RuleModule<RuleKind>): void {
+  userModules.set(key, module);
+}
+
 function find<K extends RuleKind>(kind: K, name: string): RuleModule<K> | undefined {
-  return (modules[kind] as RuleModule<K>[]).find((m) => m.name === name);
+  const builtIn = (modules[kind] as RuleModule<K>[]).find((m) => m.name === name);
+  if (builtIn !== undefined) return builtIn;
+  const user = userModules.get(name);
+  return user?.kind === kind ? (user as RuleModule<K>) : undefined;
+}
+
+/** A user's rule's own context: its random streams are named after it, so they never shift a built-in's. */
+function userContext(module: RuleModule<RuleKind>, ctx: PolicyContext): PolicyContext {
+  return { ...ctx, stream: (name) => ctx.stream(`user/${module.name}/${name}`) };
 }
 
 /** The names a kind of rule may take, for messages and the JSON Schema. */
@@ -43,7 +59,8 @@ function build<K extends RuleKind>(kind: K, config: RuleConfig, ctx: PolicyConte
   const module = find(kind, config.rule);
   if (module === undefined) throw new Error(`unknown ${kind} rule "${config.rule}"`);
   const { rule: _name, ...constants } = config;
-  return module.create(module.params.parse(constants), ctx);
+  const own = userModules.get(config.rule) === module ? userContext(module, ctx) : ctx;
+  return module.create(module.params.parse(constants), own);
 }
 
 /** Builds one arm's rules for one run (rules keep per-run state). */

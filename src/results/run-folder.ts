@@ -221,7 +221,13 @@ export async function runExperiment(opts: ExperimentOptions): Promise<RunSummary
     const targets = opts.scenario.targets;
     const summary = summarize(
       {
-        scenario: { name: opts.scenario.name, sha256: opts.scenarioSha256 },
+        scenario: {
+          name: opts.scenario.name,
+          sha256: opts.scenarioSha256,
+          ...(opts.scenario.modules === undefined
+            ? {}
+            : { modules: opts.scenario.modules.map((m) => ({ file: m.file, kind: m.kind, sha256: m.sha256 })) }),
+        },
         seed: opts.seed,
         replications: Math.max(0, ...stats.map((s) => s.length)),
         warmup_s: opts.scenario.warmup,

@@ -116,7 +116,7 @@ async function runOpened(
   const plan: SweepPlanData = { text: o.text, file: o.yaml.file, grids: o.grids, seed: o.seed };
   try {
     if (o.jobs <= 1 || todo.length <= 1) {
-      const runner = new SweepUnitRunner(plan);
+      const runner = await SweepUnitRunner.create(plan);
       for (const task of todo) {
         if (o.signal?.aborted) break;
         record(runner.run(task));

@@ -1,6 +1,7 @@
 // The scenario file as users write it. Parsing it fills every default (the real AI Horde's, see
 // docs/model.md) and converts durations to seconds and rates to events per second, giving a `Scenario`.
 import { z } from "zod";
+import { failureModeModule } from "../horde/failure-modes.js";
 import { offeredLoad, scaleRates } from "../horde/load-factor.js";
 import { type RuleKind, ruleNames, ruleParamsSchema } from "../policies/registry.js";
 import type {
@@ -127,6 +128,24 @@ export const speedDistribution = distributionSchema("speed");
 // ---------------------------------------------------------------------------------------------------------------
 // Policy rules
 
+/** A rule's or a module's constants failed their schema: each problem at its own key, typos with a suggestion. */
+function addParamIssues(
+  ctx: z.core.$RefinementCtx,
+  issues: readonly z.core.$ZodIssue[],
+  params: z.ZodType,
+  common: string[],
+): void {
+  const known = params instanceof z.ZodObject ? [...common, ...Object.keys(params.shape)] : common;
+  for (const iss of issues) {
+    if (iss.code === "unrecognized_keys") {
+      for (const key of iss.keys)
+        ctx.addIssue({ code: "unrecognized_keys", keys: [key], path: iss.path, message: unknownKeyMessage(key, known) });
+    } else {
+      ctx.addIssue({ code: "custom", path: iss.path, message: iss.message });
+    }
+  }
+}
+
 function ruleSchema(kind: RuleKind) {
   const names = ruleNames(kind);
   return z
@@ -148,20 +167,7 @@ function ruleSchema(kind: RuleKind) {
       }
       const parsed = params.safeParse(constants, { error: errorMap });
       if (!parsed.success) {
-        const known = params instanceof z.ZodObject ? ["rule", ...Object.keys(params.shape)] : ["rule"];
-        for (const iss of parsed.error.issues) {
-          if (iss.code === "unrecognized_keys") {
-            for (const key of iss.keys)
-              ctx.addIssue({
-                code: "unrecognized_keys",
-                keys: [key],
-                path: iss.path,
-                message: unknownKeyMessage(key, known),
-              });
-          } else {
-            ctx.addIssue({ code: "custom", path: iss.path, message: iss.message });
-          }
-        }
+        addParamIssues(ctx, parsed.error.issues, params, ["rule"]);
         return z.NEVER;
       }
       return { rule, ...(parsed.data as Record<string, unknown>) };
@@ -454,7 +460,45 @@ const failureMode = z.discriminatedUnion("mode", [
     ...failureBase,
     delay: durationDistribution.prefault("30s").describe("Seconds past the job's TTL when it returns (default 30 s)"),
   }),
+  moduleFailureMode(),
 ]);
+
+/**
+ * A user's own mode, `mode: ./modes/x.ts` with its constants beside the common fields: the loader
+ * (user-rules/load.ts) has imported the file and rewritten `mode` to "module" and `module` to its path.
+ */
+function moduleFailureMode() {
+  const common = ["mode", ...Object.keys(failureBase)];
+  return z
+    .looseObject({
+      mode: z.literal("module").describe("Written as the module's path, e.g. ./modes/throttle.ts"),
+      module: z.string(),
+      ...failureBase,
+    })
+    .transform((value, ctx): FailureMode => {
+      const { mode: _mode, module: key, probability, share, when, active, ...constants } = value;
+      const module = failureModeModule(key);
+      if (module === undefined) {
+        ctx.addIssue({ code: "custom", path: ["mode"], message: `the failure mode module ${key} was not loaded` });
+        return z.NEVER;
+      }
+      const parsed = module.params.safeParse(constants, { error: errorMap });
+      if (!parsed.success) {
+        addParamIssues(ctx, parsed.error.issues, module.params, common);
+        return z.NEVER;
+      }
+      const params = parsed.data as Record<string, unknown>;
+      return {
+        mode: "module",
+        module: key,
+        probability,
+        share,
+        params,
+        ...(when === undefined ? {} : { when }),
+        ...(active === undefined ? {} : { active }),
+      };
+    });
+}
 
 const flapping = strict({
   period: positiveDuration.describe("Seconds from one outage to the next"),

@@ -23,7 +23,7 @@ export interface JobFilter {
   max_mps?: number;
 }
 
-interface FailureBase {
+export interface FailureBase {
   /**
    * Probability per job that this mode strikes. The modes of one worker are exclusive: the probabilities of the
    * modes that apply to one job sum to at most 1 (modes whose filters never overlap may each have up to 1).
@@ -268,4 +268,16 @@ export interface Scenario {
   objectives: Objective[];
   /** A snapshot's figures the run is compared with; none when absent. */
   targets?: StatusTargets;
+  /** The users' own rules and failure modes the scenario names, loaded from files (none when absent). */
+  modules?: UserModuleFile[];
+}
+
+/** A user's rule or failure mode module named by a scenario (`rule: ./rules/x.ts`, `mode: ./modes/y.ts`). */
+export interface UserModuleFile {
+  /** As the scenario names it, relative to the scenario file. */
+  file: string;
+  /** Absolute path: the key the rule or mode is registered under. */
+  path: string;
+  sha256: string;
+  kind: "timeout" | "detector" | "reassignment" | "failure";
 }

@@ -14,6 +14,8 @@ const LAYERS = [
   "horde",
   "policies",
   "scenario-file",
+  "api",
+  "user-rules",
   "metrics",
   "experiment",
   "conformance",

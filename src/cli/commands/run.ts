@@ -10,7 +10,8 @@ import { formatComparisonTable } from "../../metrics/summary.js";
 import { leftoverPartials } from "../../results/output-folder.js";
 import { RECORD_FORMATS, RECORDS_CHOICES, type RecordFormat, type RecordsChoice } from "../../results/record-files.js";
 import type { RunSummary } from "../../results/run-folder.js";
-import { loadScenarioFile, scenarioSha256 } from "../../scenario-file/load.js";
+import { scenarioSha256 } from "../../scenario-file/load.js";
+import { loadScenarioWithModules } from "../../user-rules/load.js";
 import { folderFiles, folderLines, Output, type OutputArgs, outputOptions } from "../output.js";
 import { RunProgress } from "../progress.js";
 import { type SequentialArgs, sequentialOptions, sequentialPlan } from "../run-sequential.js";
@@ -109,7 +110,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .example("$0 run my.yaml --policy horde --policy heartbeat+exclude", "only these two arms")
       .example("$0 run my.yaml --precision 5% --max-replications 50", "replicate until every interval is within 5 %"),
   handler: async (argv) => {
-    const scenario = loadScenarioFile(argv.scenario);
+    const scenario = await loadScenarioWithModules(argv.scenario);
     const text = readFileSync(argv.scenario, "utf8");
     const seed = argv.seed ?? scenario.seed;
     const replications = argv.replications ?? scenario.replications;

@@ -15,6 +15,7 @@ import { paretoCells } from "../../metrics/pareto.js";
 import { runSweep, type SweepCharts, type SweepOutcome } from "../../results/run-sweep.js";
 import type { Shard } from "../../results/sweep-folder.js";
 import { formatSweepTable } from "../../results/sweep-results.js";
+import { loadReferencedModules } from "../../user-rules/load.js";
 import { readScenarioText, readScenarioYaml, scenarioSha256, validateScenarioData } from "../../scenario-file/load.js";
 import { folderFiles, folderLines, Output, type OutputArgs, outputOptions } from "../output.js";
 import { RunProgress } from "../progress.js";
@@ -114,6 +115,7 @@ export const sweepCommand: CommandModule<object, SweepArgs> = {
   handler: async (argv) => {
     const text = readScenarioText(argv.scenario);
     const yaml = readScenarioYaml(text, argv.scenario);
+    await loadReferencedModules(yaml);
     const scenario = validateScenarioData(yaml.data, yaml);
     const inputs: GridInput[] =
       argv.set !== undefined && argv.set.length > 0

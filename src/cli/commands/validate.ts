@@ -11,6 +11,7 @@ import {
   validateScenarioData,
 } from "../../scenario-file/load.js";
 import { closest } from "../../scenario-file/messages.js";
+import { loadReferencedModules } from "../../user-rules/load.js";
 import { Output, type OutputArgs, outputOptions } from "../output.js";
 
 const perHour = (perSecond: number) => `${Number((perSecond * 3600).toPrecision(3))}/h`;
@@ -106,8 +107,9 @@ export const validateCommand: CommandModule<object, { file: string } & OutputArg
       "$0 validate scenarios/incident-2025-09-29.yaml",
       "check the incident day and print how busy each model bundle is",
     ),
-  handler: (argv) => {
+  handler: async (argv) => {
     const yaml = readScenarioYaml(readScenarioText(argv.file), argv.file);
+    await loadReferencedModules(yaml);
     const scenario = validateScenarioData(yaml.data, yaml);
     const out = new Output(argv);
     const workers = scenario.workers.reduce((n, g) => n + g.count, 0);
