@@ -4,6 +4,7 @@ import { Interrupted, UserError } from "../errors.js";
 import { HORDESIM_VERSION } from "../version.js";
 import { analyzeCommand } from "./commands/analyze.js";
 import { calibrateCommand } from "./commands/calibrate.js";
+import { checkRuleCommand } from "./commands/check-rule.js";
 import { mergeCommand } from "./commands/merge.js";
 import { queryCommand } from "./commands/query.js";
 import { reportCommand } from "./commands/report.js";
@@ -51,9 +52,13 @@ try {
     .command(sweepCommand)
     .command(mergeCommand)
     .command(queryCommand)
+    .command(checkRuleCommand)
     .option("debug", { type: "boolean", default: false, describe: "Print stack traces of internal errors" })
     .group(["help", "version", "debug"], "General:")
-    .demandCommand(1, "Name a command: run, sweep, merge, query, validate, schema, report, analyze or calibrate.")
+    .demandCommand(
+      1,
+      "Name a command: run, sweep, merge, query, validate, schema, report, analyze, calibrate or check-rule.",
+    )
     .strict()
     .recommendCommands()
     .example(

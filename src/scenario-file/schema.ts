@@ -139,7 +139,12 @@ function addParamIssues(
   for (const iss of issues) {
     if (iss.code === "unrecognized_keys") {
       for (const key of iss.keys)
-        ctx.addIssue({ code: "unrecognized_keys", keys: [key], path: iss.path, message: unknownKeyMessage(key, known) });
+        ctx.addIssue({
+          code: "unrecognized_keys",
+          keys: [key],
+          path: iss.path,
+          message: unknownKeyMessage(key, known),
+        });
     } else {
       ctx.addIssue({ code: "custom", path: iss.path, message: iss.message });
     }

@@ -7,7 +7,7 @@
 // Worker threads load the same files again (ensureModules) before they run a unit; the file's hash, taken
 // when the scenario was loaded, must still match.
 import { createHash } from "node:crypto";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { register } from "node:module";
 import { dirname, isAbsolute, resolve } from "node:path";
 import { pathToFileURL } from "node:url";
@@ -49,12 +49,33 @@ interface Reference {
 type Obj = Record<string, unknown>;
 const isObj = (v: unknown): v is Obj => v !== null && typeof v === "object" && !Array.isArray(v);
 
-function ruleReference(holder: Obj | unknown[], at: string | number, path: Segment[], kind: RuleKind, out: Reference[]) {
-  const value = (holder as Obj)[at as string];
+function ruleReference(
+  holder: Obj | unknown[],
+  at: string | number,
+  path: Segment[],
+  kind: RuleKind,
+  out: Reference[],
+): void {
+  const slot = holder as Obj;
+  const value = slot[at];
   if (isModuleReference(value)) {
-    out.push({ path: [...path, at], file: value, kind, rewrite: (key) => ((holder as Obj)[at as string] = key) });
+    out.push({
+      path: [...path, at],
+      file: value,
+      kind,
+      rewrite: (key) => {
+        slot[at] = key;
+      },
+    });
   } else if (isObj(value) && isModuleReference(value.rule)) {
-    out.push({ path: [...path, at, "rule"], file: value.rule, kind, rewrite: (key) => (value.rule = key) });
+    out.push({
+      path: [...path, at, "rule"],
+      file: value.rule,
+      kind,
+      rewrite: (key) => {
+        value.rule = key;
+      },
+    });
   }
 }
 
@@ -70,7 +91,7 @@ function references(data: unknown): Reference[] {
       ruleReference(arm, "detector", at, "detector", out);
       if (Array.isArray(arm.reassignment)) {
         const list = arm.reassignment;
-        list.forEach((_, j) => ruleReference(list, j, [...at, "reassignment"], "reassignment", out));
+        for (let j = 0; j < list.length; j++) ruleReference(list, j, [...at, "reassignment"], "reassignment", out);
       }
     });
   }
@@ -139,7 +160,8 @@ function shapeProblem(value: unknown, kind: ModuleKind): string | null {
 async function importModule(path: string, kind: ModuleKind): Promise<void> {
   const known = loaded.get(path);
   if (known === kind) return;
-  if (known !== undefined) throw new Error(`it is used both as a ${describeKind(known)} and as a ${describeKind(kind)}`);
+  if (known !== undefined)
+    throw new Error(`it is used both as a ${describeKind(known)} and as a ${describeKind(kind)}`);
   await hook();
   let exported: unknown;
   try {
@@ -169,7 +191,13 @@ export async function loadReferencedModules(yaml: ScenarioYaml): Promise<UserMod
       ref.rewrite(path);
     } catch (e) {
       const { line, col } = positionIn(yaml, ref.path);
-      problems.push({ file: yaml.file, line, col, path: formatPath(ref.path), message: `${ref.file}: ${(e as Error).message}` });
+      problems.push({
+        file: yaml.file,
+        line,
+        col,
+        path: formatPath(ref.path),
+        message: `${ref.file}: ${(e as Error).message}`,
+      });
     }
   }
   if (problems.length > 0) throw new ScenarioError(problems);
@@ -196,4 +224,26 @@ export async function ensureModules(scenario: Scenario): Promise<void> {
     if (sha256(m.path) !== m.sha256) throw new UserError(`${m.file} changed while the run was going on`);
     await importModule(m.path, m.kind);
   }
+}
+
+/** Loads one module file on its own (`hordesim check-rule FILE`): what it is, from its default export. */
+export async function loadModuleFile(file: string): Promise<UserModuleFile> {
+  const path = resolve(file);
+  if (!existsSync(path)) throw new UserError(`${file}: no such file`);
+  await hook();
+  let exported: unknown;
+  try {
+    exported = ((await import(pathToFileURL(path).href)) as { default?: unknown }).default;
+  } catch (e) {
+    throw new UserError(`${file}: it failed to load: ${((e as Error).message ?? String(e)).split("\n")[0]}`);
+  }
+  const declared = isObj(exported) ? exported.kind : undefined;
+  const kind: ModuleKind =
+    declared === "timeout" || declared === "detector" || declared === "reassignment" ? declared : "failure";
+  try {
+    await importModule(path, kind);
+  } catch (e) {
+    throw new UserError(`${file}: ${(e as Error).message}`);
+  }
+  return { file, path, sha256: sha256(path), kind };
 }

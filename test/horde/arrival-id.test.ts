@@ -2,9 +2,9 @@
 // every resubmission an arm causes: the key of the paired per-request comparison.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { POLICY_ARMS, scenarioYaml, smallScenarioArb } from "../generators/scenarios.js";
+import { POLICY_ARMS, scenarioYaml, smallScenarioArb } from "../../src/experiment/small-scenarios.js";
 import { runs } from "../helpers/fast-check-config.js";
-import { simulate } from "../helpers/simulate.js";
+import { simulate } from "../../src/experiment/collect-run.js";
 
 /** The scenario with a client that resubmits and every arm of the catalogue. */
 function everyArm(yaml: string): string {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { parseScenario, ScenarioError } from "../../src/scenario-file/load.js";
-import { simulate } from "../helpers/simulate.js";
+import { simulate } from "../../src/experiment/collect-run.js";
 
 function scenarioWith(failures: string, extra = ""): string {
   return `name: modes

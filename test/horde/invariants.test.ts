@@ -1,9 +1,9 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { scenarioYaml, smallScenarioArb } from "../generators/scenarios.js";
+import { scenarioYaml, smallScenarioArb } from "../../src/experiment/small-scenarios.js";
 import { runs } from "../helpers/fast-check-config.js";
-import { checkInvariants } from "../helpers/invariants.js";
-import { simulate } from "../helpers/simulate.js";
+import { checkInvariants } from "../../src/experiment/invariants.js";
+import { simulate } from "../../src/experiment/collect-run.js";
 
 describe("scheduler invariants over random small scenarios, under every policy", () => {
   it("holds every invariant", () => {

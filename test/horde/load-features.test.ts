@@ -5,7 +5,7 @@ import { describe, expect, it } from "vitest";
 import { fleetCapacity, offeredLoad } from "../../src/horde/load-factor.js";
 import { parseScenario } from "../../src/scenario-file/load.js";
 import { runs } from "../helpers/fast-check-config.js";
-import { simulate } from "../helpers/simulate.js";
+import { simulate } from "../../src/experiment/collect-run.js";
 
 const HOURLY = [1, 1, 1, 1, 1, 1, 2, 2, 2, 2, 2, 2, 3, 3, 3, 3, 3, 3, 4, 4, 4, 4, 4, 4];
 

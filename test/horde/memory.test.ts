@@ -5,7 +5,7 @@ import type { TraceEvent } from "../../src/horde/trace.js";
 import { createPolicy } from "../../src/policies/registry.js";
 import type { Scenario } from "../../src/scenario/types.js";
 import { loadScenarioFile, parseScenario } from "../../src/scenario-file/load.js";
-import { scenarioYaml, smallScenarioArb } from "../generators/scenarios.js";
+import { scenarioYaml, smallScenarioArb } from "../../src/experiment/small-scenarios.js";
 import { runs } from "../helpers/fast-check-config.js";
 
 // The model lets go of a request or job once it has ended and nothing can refer to it any more (issue 6,

@@ -1,8 +1,8 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { scenarioYaml, smallScenarioArb } from "../generators/scenarios.js";
+import { scenarioYaml, smallScenarioArb } from "../../src/experiment/small-scenarios.js";
 import { runs } from "../helpers/fast-check-config.js";
-import { simulate } from "../helpers/simulate.js";
+import { simulate } from "../../src/experiment/collect-run.js";
 
 describe("lazy idle polling", () => {
   it("gives exactly the trajectory of naive polling at every tick, under every policy", () => {

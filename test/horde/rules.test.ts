@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Scenario } from "../../src/scenario/types.js";
 import { parseScenario } from "../../src/scenario-file/load.js";
-import { simulate } from "../helpers/simulate.js";
+import { simulate } from "../../src/experiment/collect-run.js";
 
 /** One request at the given times, one worker group; everything else the real server's defaults. */
 function scenario(

@@ -6,7 +6,7 @@ import { DeliveredWindow } from "../../src/horde/delivered-window.js";
 import { queuedTotals } from "../../src/horde/records.js";
 import { Request } from "../../src/horde/request.js";
 import type { RequestTemplate } from "../../src/scenario/types.js";
-import { simulate } from "../helpers/simulate.js";
+import { simulate } from "../../src/experiment/collect-run.js";
 
 const TEMPLATE: RequestTemplate = {
   weight: 1,

@@ -1,7 +1,7 @@
 // Wasted GPU time: what a worker spent on jobs whose result was not used. A job still running at the horizon
 // is not wasted (its result was not in yet); a slow job aborted by its timeout is.
 import { describe, expect, it } from "vitest";
-import { simulate } from "../helpers/simulate.js";
+import { simulate } from "../../src/experiment/collect-run.js";
 
 const YAML = `name: waste
 horizon: 1h

@@ -5,9 +5,9 @@ import type { ReplicationStats } from "../../src/metrics/replication-stats.js";
 import { ReplicationAccumulator } from "../../src/metrics/replication-stats.js";
 import { summarize } from "../../src/metrics/summary.js";
 import { parseScenario } from "../../src/scenario-file/load.js";
-import { scenarioYaml, smallScenarioArb } from "../generators/scenarios.js";
+import { scenarioYaml, smallScenarioArb } from "../../src/experiment/small-scenarios.js";
 import { runs } from "../helpers/fast-check-config.js";
-import { simulate } from "../helpers/simulate.js";
+import { simulate } from "../../src/experiment/collect-run.js";
 
 const withArm = (arm: string) =>
   smallScenarioArb.map((s) => ({

@@ -1,7 +1,15 @@
-import type { TraceEvent } from "../../src/horde/trace.js";
-import type { Collected } from "./simulate.js";
+// The scheduler's invariants, checked on one run's trace and records: by the property tests (test/horde) and by
+// `hordesim check-rule` against a user's rule (check-rule.ts), with the same code.
+import type { TraceEvent } from "../horde/trace.js";
+import type { Collected } from "./collect-run.js";
 
-/** Every invariant of the scheduler that a run's trace and records must satisfy; returns the violations. */
+/**
+ * Every invariant of the scheduler that a run's trace and records must satisfy; returns the violations:
+ * time never goes back; a job is popped once and held by one worker at a time, within its slots; a closed
+ * request is never popped; an aborted job never delivers; no request gets more images than it asked for; a
+ * request ends exactly once, and only by its strikes after more than max_faulted_jobs failed jobs; n never
+ * goes below 0; every request and every job has exactly one record.
+ */
 export function checkInvariants(run: Collected): string[] {
   const problems: string[] = [];
   const { model, trace } = run;
@@ -15,6 +23,10 @@ export function checkInvariants(run: Collected): string[] {
   const aborted = new Set<number>();
   const closed = new Set<number>();
   const ended = new Map<number, string>();
+  /** Per request, the times of its failed jobs; and the strikes' faults, checked once the trace is read. */
+  const failedAt = new Map<number, number[]>();
+  const struck: TraceEvent[] = [];
+  const strikes = model.policyContext.server.max_faulted_jobs;
   for (const e of trace) {
     if (e.t < last) say("time went backwards", e);
     last = e.t;
@@ -43,17 +55,24 @@ export function checkInvariants(run: Collected): string[] {
       case "abort":
       case "fault":
         aborted.add(e.b);
+        failedAt.set(e.a, [...(failedAt.get(e.a) ?? []), e.t]);
         break;
       case "request_completed":
       case "request_faulted":
       case "request_expired":
         if (ended.has(e.a)) say("a request ended twice", e);
+        if (e.kind === "request_faulted") struck.push(e);
         ended.set(e.a, e.kind);
         closed.add(e.a);
         break;
       default:
         break;
     }
+  }
+  // the failure that makes the strike is told after the fault when the worker reported it: same instant
+  for (const e of struck) {
+    const failed = (failedAt.get(e.a) ?? []).filter((t) => t <= e.t).length;
+    if (failed <= strikes) say(`a request was faulted after ${failed} failed jobs (strikes: more than ${strikes})`, e);
   }
   for (const r of model.requests) if (r.n < 0) say(`request ${r.id} has n = ${r.n}`);
   const rows = new Map<number, number>();

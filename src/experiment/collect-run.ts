@@ -1,15 +1,11 @@
-import { runReplication } from "../../src/experiment/run-replication.js";
-import type { HordeModel } from "../../src/horde/model.js";
-import type {
-  AttemptRecord,
-  QueueSample,
-  RequestRecord,
-  UserRecord,
-  WorkerRecord,
-} from "../../src/horde/record-types.js";
-import type { TraceEvent } from "../../src/horde/trace.js";
-import type { Scenario } from "../../src/scenario/types.js";
-import { parseScenario } from "../../src/scenario-file/load.js";
+// One arm's run with every record and trace event kept in memory: what the invariants (invariants.ts) read,
+// in the property tests and in `hordesim check-rule`.
+import { runReplication } from "./run-replication.js";
+import type { HordeModel } from "../horde/model.js";
+import type { AttemptRecord, QueueSample, RequestRecord, UserRecord, WorkerRecord } from "../horde/record-types.js";
+import type { TraceEvent } from "../horde/trace.js";
+import type { Scenario } from "../scenario/types.js";
+import { parseScenario } from "../scenario-file/load.js";
 
 export interface Collected {
   requests: RequestRecord[];

@@ -1,3 +1,5 @@
+// Small random but valid scenarios (fast-check arbitraries) and their YAML: the generated cases of the
+// property tests and of `hordesim check-rule`.
 import fc from "fast-check";
 
 /** A small random but valid scenario, as YAML text a person can read when a property fails. */
@@ -70,7 +72,15 @@ function failureYaml(f: NonNullable<SmallScenario["groups"][number]["failure"]>)
   return `[{ mode: ${f.mode}, probability: ${f.probability}, ${extra[f.mode]} }]`;
 }
 
-export function scenarioYaml(s: SmallScenario, groupOrder?: number[]): string {
+/** What a caller puts in place of the generated arm or failure modes (a user's rule under test). */
+export interface ScenarioOverrides {
+  /** The policy arm, as a YAML flow mapping. */
+  arm?: string;
+  /** The fields of the failure mode of every group that has one (mode and constants), in place of its own. */
+  failure?: string;
+}
+
+export function scenarioYaml(s: SmallScenario, groupOrder?: number[], overrides: ScenarioOverrides = {}): string {
   const order = groupOrder ?? s.groups.map((_, i) => i);
   const groups = order
     .map((i) => s.groups[i])
@@ -83,7 +93,7 @@ export function scenarioYaml(s: SmallScenario, groupOrder?: number[]): string {
     max_pixels: ${g.maxPixels}
     speed: ${g.speed}
     overhead: 1s
-    failures: ${g.failure ? failureYaml(g.failure) : "[]"}
+    failures: ${g.failure ? (overrides.failure === undefined ? failureYaml(g.failure) : `[{ ${overrides.failure}, probability: ${g.failure.probability} }]`) : "[]"}
 ${g.flapping ? "    flapping: { period: 10m, down: 1m, phase: 3m }\n" : ""}`,
     )
     .join("");
@@ -99,6 +109,6 @@ arrivals:
 ${mix}
 workers:
 ${groups}policies:
-  - ${POLICY_ARMS[s.policy]}
+  - ${overrides.arm ?? POLICY_ARMS[s.policy]}
 `;
 }
