@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { type RuleKind, ruleNames, ruleParamsSchema } from "../policies/registry.js";
 import { duration, probability, rate } from "../scenario/units.js";
-import { ruleSchemas, scenarioSchema } from "./schema.js";
+import { moduleFailureShape, ruleSchemas, scenarioSchema } from "./schema.js";
 
 type Json = Record<string, unknown>;
 
@@ -76,10 +76,23 @@ function ruleJson(kind: RuleKind): Json {
   return { anyOf: [{ type: "string", enum: names }, ...objects] };
 }
 
+/** A failure mode of one's own, as written: `mode` is the module's path, its constants beside the common fields. */
+function moduleFailureJson(): Json {
+  const json = toJson(moduleFailureShape, replacing(unitReplacements));
+  const { module: _module, mode, ...common } = json.properties as Json;
+  return {
+    ...json,
+    properties: { mode: { ...(mode as Json), const: undefined, pattern: "^(\\./|\\.\\./|/)" }, ...common },
+    required: ["mode"],
+    additionalProperties: true,
+  };
+}
+
 /** The JSON Schema of scenario files (their input form), for editors. */
 export function scenarioJsonSchema(): object {
   const replacements = new Map(unitReplacements);
   for (const kind of Object.keys(ruleSchemas) as RuleKind[]) replacements.set(ruleSchemas[kind], ruleJson(kind));
+  replacements.set(moduleFailureShape, moduleFailureJson());
   return {
     $id: "https://github.com/hordesim/hordesim/schema/scenario.schema.json",
     title: "hordesim scenario",

@@ -433,6 +433,13 @@ const failureBase = {
 
 const modeDoc =
   "hang: accepts and never returns; crash: stops polling and loses its jobs; slow: takes multiplier × longer; fault: reports a fault after delay; late: returns delay after the TTL";
+/** A user's own mode as the loader leaves it (json-schema.ts describes it as the path a user writes). */
+export const moduleFailureShape = z.looseObject({
+  mode: z.literal("module").describe("The module's path, relative to the scenario, e.g. ./modes/throttle.ts"),
+  module: z.string().describe("Set by the loader: the module file's absolute path (never written by hand)"),
+  ...failureBase,
+});
+
 const failureMode = z.discriminatedUnion("mode", [
   strict({
     mode: z.literal("hang").describe(modeDoc),
@@ -474,13 +481,7 @@ const failureMode = z.discriminatedUnion("mode", [
  */
 function moduleFailureMode() {
   const common = ["mode", ...Object.keys(failureBase)];
-  return z
-    .looseObject({
-      mode: z.literal("module").describe("Written as the module's path, e.g. ./modes/throttle.ts"),
-      module: z.string(),
-      ...failureBase,
-    })
-    .transform((value, ctx): FailureMode => {
+  return moduleFailureShape.transform((value, ctx): FailureMode => {
       const { mode: _mode, module: key, probability, share, when, active, ...constants } = value;
       const module = failureModeModule(key);
       if (module === undefined) {
