@@ -1,7 +1,5 @@
 import type { CommandModule } from "yargs";
 import { UserError } from "../../errors.js";
-import { checkRule } from "../../experiment/check-rule.js";
-import { loadModuleFile } from "../../user-rules/load.js";
 import { Output, type QuietArgs, quietOption } from "../output.js";
 
 interface CheckRuleArgs extends QuietArgs {
@@ -34,6 +32,9 @@ export const checkRuleCommand: CommandModule<object, CheckRuleArgs> = {
     if (!Number.isSafeInteger(argv.runs) || argv.runs < 1 || argv.runs > 100_000)
       throw new UserError(`--runs must be an integer from 1 to 100000, got ${argv.runs}`);
     if (!Number.isSafeInteger(argv.seed)) throw new UserError(`--seed must be an integer, got ${argv.seed}`);
+    // loaded here, not at start-up: fast-check and the generators are for this command only
+    const { checkRule } = await import("../../experiment/check-rule.js");
+    const { loadModuleFile } = await import("../../user-rules/load.js");
     const module = await loadModuleFile(argv.file);
     const output = new Output(argv);
     const what = module.kind === "failure" ? "failure mode" : `${module.kind} rule`;
