@@ -98,7 +98,7 @@ export function drawFate(w: PlannedWorker, scenario: Scenario, mps: number, rng:
   let u = rng.next();
   for (const f of w.failures) {
     if (u < f.probability) {
-      if (f.mode === "hang") return { kind: "hang", hold: f.hold };
+      if (f.mode === "hang") return { kind: "hang", hold: compile(f.hold)(rng) };
       if (f.mode === "fault") return { kind: "fault", after: compile(f.delay)(rng) };
       break;
     }
