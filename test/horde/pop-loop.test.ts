@@ -5,7 +5,7 @@ import { Worker } from "../../src/horde/worker.js";
 import type { Scenario } from "../../src/scenario/types.js";
 import { parseScenario } from "../../src/scenario-file/load.js";
 import { manualGroup as workerGroup } from "../helpers/manual-scenario.js";
-import { simulate } from "../helpers/simulate.js";
+import { simulate } from "../../src/experiment/collect-run.js";
 
 function scenario(worker: string, opts: { times: number[]; server?: string; steps?: number }): Scenario {
   const sc = parseScenario(
