@@ -6,7 +6,7 @@ import { tInterval } from "../metrics/summary.js";
 import type { Scenario } from "../scenario/types.js";
 import { loadScenarioFile } from "../scenario-file/load.js";
 import { runReplication } from "./run-replication.js";
-import { cobhamWq, erlangC, md1Wq, mm1, mmcWq, retryAttemptFailure } from "./theory.js";
+import { cobhamWq, erlangA, erlangC, md1Wq, mm1, mmcWq, retryAttemptFailure } from "./theory.js";
 
 /** What one replication yields, per request submitted after the warm-up. */
 export interface ReplicationSample {
@@ -20,6 +20,13 @@ export interface ReplicationSample {
   failureTimes: number[];
   /** Waits from submission to the first pop, per user class. */
   classWaits: Record<string, number[]>;
+  /**
+   * Waits in queue of every request whose fate is known: to the first pop, or to the user giving up for a
+   * request abandoned before any pop.
+   */
+  waitAll: number[];
+  /** Requests whose user gave up before any job was popped. */
+  abandonedWaiting: number;
 }
 
 export interface Check {
@@ -92,6 +99,26 @@ export const VALIDATION_CASES: ValidationCase[] = [
     },
   },
   {
+    file: "erlang-a.yaml",
+    checks: (sc) => {
+      const l = rate(sc);
+      const m = serviceRate(sc);
+      const c = sc.workers[0].count;
+      const patience = sc.arrivals[0].classes[0].patience;
+      if (patience?.kind !== "exponential") throw new Error(`${sc.name}: the patience must be exponential`);
+      const a = erlangA(c, l, m, 1 / patience.mean);
+      return [
+        {
+          label: "P(wait) (Erlang A)",
+          theory: a.pWait,
+          statistic: (s) => s.waitAll.filter((w) => w > 1e-9).length / s.waitAll.length,
+        },
+        { label: "Wq of all arrivals (Erlang A)", theory: a.wq, statistic: (s) => mean(s.waitAll) },
+        { label: "P(abandon) (Erlang A)", theory: a.pAbandon, statistic: (s) => s.abandonedWaiting / s.waitAll.length },
+      ];
+    },
+  },
+  {
     file: "md1.yaml",
     checks: (sc) => {
       const l = rate(sc);
@@ -144,7 +171,17 @@ export const VALIDATION_CASES: ValidationCase[] = [
 export function sampleReplication(sc: Scenario, replication: number): ReplicationSample {
   const submitted = new Map<number, number>();
   const firstPop = new Map<number, number>();
-  const s: ReplicationSample = { sojourn: [], wait: [], faulted: 0, ended: 0, failureTimes: [], classWaits: {} };
+  const s: ReplicationSample = {
+    sojourn: [],
+    wait: [],
+    faulted: 0,
+    ended: 0,
+    failureTimes: [],
+    classWaits: {},
+    waitAll: [],
+    abandonedWaiting: 0,
+  };
+  const abandonedAt = new Map<number, number>();
   const classOf = new Map<number, string>();
   runReplication({
     scenario: sc,
@@ -157,9 +194,10 @@ export function sampleReplication(sc: Scenario, replication: number): Replicatio
         submitted.set(r.request_id, r.submitted_s);
         classOf.set(r.request_id, r.user_class);
         if (r.outcome === "open") return;
+        if (r.outcome === "abandoned") abandonedAt.set(r.request_id, r.done_s);
         s.ended++;
         if (r.outcome === "completed") s.sojourn.push(r.latency_s);
-        else {
+        else if (r.outcome !== "abandoned") {
           s.faulted++;
           s.failureTimes.push(r.latency_s);
         }
@@ -174,7 +212,13 @@ export function sampleReplication(sc: Scenario, replication: number): Replicatio
   });
   for (const [id, t] of submitted) {
     const popped = firstPop.get(id);
+    const gaveUp = abandonedAt.get(id);
+    if (popped === undefined && gaveUp !== undefined) {
+      s.abandonedWaiting++;
+      s.waitAll.push(gaveUp - t);
+    }
     if (popped === undefined) continue;
+    s.waitAll.push(popped - t);
     s.wait.push(popped - t);
     const c = classOf.get(id) as string;
     s.classWaits[c] = s.classWaits[c] ?? [];

@@ -11,12 +11,19 @@
 //   submission, so it sees the end up to one interval late (seen_s).
 // - the client resubmits a failed or expired request `client.resubmit.delay` after it saw the failure, up to
 //   `client.resubmit.max` times; the user's record follows the request across resubmissions.
+// - §1.7 a user whose class has a patience gives up that long after the first submission: the client cancels
+//   the request as DELETE /v2/generate/status/{id} does (AI-Horde ImageAsyncStatus.delete): n = 0 and
+//   jobs = finished, nothing else. Its jobs in flight run on: one delivered is paid as any other, one aborted
+//   by the stale sweep still does n += 1 and sends the request out again (the stale path has no guard), one
+//   reported faulted does not (_set_generation_inner's guard). The user's outcome is abandoned, recorded when
+//   it gives up; the server finishes with the request whenever it does.
 
 import type { ArrivalStream, RequestTemplate, UserClass } from "../scenario/types.js";
 import { emitRequest, emitUser } from "./records.js";
 import { Request } from "./request.js";
 import { maybeFree } from "./retention.js";
 import { syncQueue } from "./server-queue.js";
+import { checkCompleted } from "./server-submit.js";
 import type { HordeState } from "./state.js";
 
 /** Schedules each stream's first arrival. */
@@ -28,6 +35,9 @@ export function startArrivals(s: HordeState): void {
     s.mixTotals.push(stream.mix.reduce((sum, t) => sum + t.weight, 0));
     s.classRng.push(stream.classes.length > 0 ? s.streams.stream(`classes/${stream.name}`) : null);
     s.modelRng.push(stream.models.length > 0 ? s.streams.stream(`models/${stream.name}`) : null);
+    s.patienceRng.push(
+      stream.classes.some((c) => c.patience !== null) ? s.streams.stream(`patience/${stream.name}`) : null,
+    );
     s.classTotals.push(stream.classes.reduce((sum, c) => sum + c.weight, 0));
     s.modelTotals.push(stream.models.reduce((sum, m) => sum + m.weight, 0));
     s.templateVariants.push([]);
@@ -117,7 +127,15 @@ export function onArrive(s: HordeState, stream: number, index: number): void {
   const templateIndex = drawIndex(arrivals.mix, s.mixTotals[stream], s.mixRng[stream].next());
   const drawn = drawArrival(s, stream, arrivals, templateIndex);
   const r = submit(s, drawn.template, arrivals.name, -1, now, 0, s.arrivalCount++, drawn.kudos);
-  if (drawn.userClass !== null) r.userClass = drawn.userClass.name;
+  if (drawn.userClass !== null) {
+    r.userClass = drawn.userClass.name;
+    const patience = drawn.userClass.patience;
+    const rng = s.patienceRng[stream];
+    if (patience !== null && rng !== null) {
+      r.giveUpAt = now + Math.max(0, s.sampler(patience)(rng));
+      scheduleGiveUp(s, r);
+    }
+  }
   const times = arrivals.times;
   const next = times !== null ? (times[index + 1] ?? Number.POSITIVE_INFINITY) : nextArrival(s, stream, now);
   if (next <= s.scenario.horizon) s.sim.schedule(Math.max(now, next), s.evArrive, stream, index + 1);
@@ -128,6 +146,8 @@ export function onResubmit(s: HordeState, previous: number): void {
   p.resubmitPending = false;
   const r = submit(s, p.template, p.stream, p.originId, p.originSubmitted, p.resubmission + 1, p.arrival, p.kudos);
   r.userClass = p.userClass;
+  r.giveUpAt = p.giveUpAt;
+  scheduleGiveUp(s, r);
   maybeFree(s, p);
 }
 
@@ -163,9 +183,36 @@ export function submit(
   return r;
 }
 
+function scheduleGiveUp(s: HordeState, r: Request): void {
+  if (r.giveUpAt <= s.scenario.horizon) s.sim.schedule(Math.max(s.sim.now, r.giveUpAt), s.evGiveUp, r.id, 0);
+}
+
+/** The user gives up on a request not done yet: the client cancels it (DELETE), the user's record is out. */
+export function onGiveUp(s: HordeState, rid: number): void {
+  const r = s.requests[rid];
+  if (r === undefined || r.done || r.outcome === "abandoned") return;
+  const now = s.sim.now;
+  r.outcome = "abandoned";
+  r.doneAt = now;
+  r.n = 0;
+  r.jobs = r.completedJobs + r.faultedJobs;
+  s.emit("abandon", r.id, -1, -1);
+  emitRequest(s, r, now);
+  emitUser(s, r, "abandoned", now);
+  checkCompleted(s, r);
+  syncQueue(s, r);
+}
+
 /** The request has ended on the server: its record, then what the client does when it sees the end. */
 export function finishRequest(s: HordeState, r: Request, outcome: "completed" | "faulted" | "expired"): void {
   const now = s.sim.now;
+  if (r.outcome === "abandoned") {
+    // The user has gone already (its records are out): the server is done with the request.
+    r.done = true;
+    syncQueue(s, r);
+    maybeFree(s, r);
+    return;
+  }
   r.done = true;
   r.doneAt = now;
   r.outcome = outcome;
@@ -175,7 +222,8 @@ export function finishRequest(s: HordeState, r: Request, outcome: "completed" | 
   const client = s.scenario.client;
   if (outcome !== "completed" && r.resubmission < client.resubmit.max) {
     const at = seen + s.sampler(client.resubmit.delay)(s.clientRng);
-    if (at <= s.scenario.horizon) {
+    // A user who will have given up by then does not resubmit.
+    if (at <= s.scenario.horizon && at < r.giveUpAt) {
       r.resubmitPending = true;
       s.sim.schedule(at, s.evResubmit, r.id, 0);
       return;

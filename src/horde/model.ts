@@ -18,7 +18,7 @@
 import type { RandomStreams } from "../engine/random.js";
 import type { Simulator } from "../engine/simulator.js";
 import type { Scenario } from "../scenario/types.js";
-import { onArrive, onResubmit, startArrivals } from "./client.js";
+import { onArrive, onGiveUp, onResubmit, startArrivals } from "./client.js";
 import { onHedge } from "./hedge.js";
 import type { Policy, PolicyContext } from "./policy.js";
 import type { RecordSink } from "./record-types.js";
@@ -110,6 +110,7 @@ export class HordeModel {
     s.evSample = on("sample", () => onSample(s));
     s.evPopAllowed = on("pop-allowed", (a) => onPopAllowed(s, a));
     s.evSweepCommit = on("sweep-commit", () => onSweepCommit(s));
+    s.evGiveUp = on("give-up", (a) => onGiveUp(s, a));
   }
 
   /** Told of every state change that matters to an observer; set before run(). */

@@ -1,6 +1,7 @@
 // Flat records the simulator emits, one per thing, and the sink they go to; CSV columns carry the same names.
 
-export type RequestOutcome = "completed" | "faulted" | "expired" | "open";
+/** abandoned: the user gave up and the client cancelled the request (the user's patience). */
+export type RequestOutcome = "completed" | "faulted" | "expired" | "abandoned" | "open";
 
 export interface RequestRecord {
   policy: string;
@@ -32,7 +33,10 @@ export interface RequestRecord {
   latency_s: number;
   /** When the user's client noticed the end (client poll interval); NaN while open. */
   seen_s: number;
-  /** True when the request was submitted before the warm-up ended: left out of the statistics. */
+  /**
+   * True when the request was submitted outside the measurement window (before the warm-up ended, or at or
+   * after measure_until): left out of the statistics.
+   */
   warmup: boolean;
   /** The user class its arrival drew ("default" when the stream names none). */
   user_class: string;

@@ -8,6 +8,12 @@ import { collect } from "./retention.js";
 import type { HordeState } from "./state.js";
 import type { Job } from "./worker.js";
 
+/** Submitted outside the measurement window: in the warm-up, or at or after measure_until. */
+function outsideWindow(s: HordeState, submitted: number): boolean {
+  const sc = s.scenario;
+  return submitted < sc.warmup || (sc.measure_until !== null && submitted >= sc.measure_until);
+}
+
 export function emitRequest(s: HordeState, r: Request, seen: number): void {
   const t = r.template;
   s.sink.request({
@@ -31,7 +37,7 @@ export function emitRequest(s: HordeState, r: Request, seen: number): void {
     attempts: r.attempts,
     latency_s: r.doneAt - r.submitted,
     seen_s: seen,
-    warmup: r.submitted < s.scenario.warmup,
+    warmup: outsideWindow(s, r.submitted),
     user_class: r.userClass,
     kudos: r.kudos,
     mps: r.mps,
@@ -52,7 +58,7 @@ export function emitUser(s: HordeState, r: Request, outcome: UserRecord["outcome
     outcome,
     submissions: r.resubmission + 1,
     latency_s: final - submitted,
-    warmup: submitted < s.scenario.warmup,
+    warmup: outsideWindow(s, submitted),
     user_class: r.userClass,
     model: r.template.model ?? "",
   });
@@ -149,7 +155,7 @@ export function emitAtHorizon(s: HordeState): void {
   const requests = s.requests;
   for (let i = 0; i < requests.length; i++) {
     const r = requests[i];
-    if (r !== undefined && !r.done) {
+    if (r !== undefined && !r.done && r.outcome !== "abandoned") {
       emitRequest(s, r, Number.NaN);
       emitUser(s, r, "open", Number.NaN);
     }

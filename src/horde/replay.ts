@@ -56,6 +56,7 @@ export class ServerReplay {
     s.evSample = s.sim.register("sample", idle);
     s.evPopAllowed = s.sim.register("pop-allowed", idle);
     s.evSweepCommit = s.sim.register("sweep-commit", idle);
+    s.evGiveUp = s.sim.register("give-up", idle);
   }
 
   private at(t: number): void {

@@ -28,7 +28,8 @@ const NO_WORKERS: readonly number[] = [];
 export class Request {
   /** Images still to hand out (the Horde's `n`). */
   n: number;
-  readonly jobs: number;
+  /** Images asked for (the Horde's `jobs`; a cancel sets it to the finished ones). */
+  jobs: number;
   readonly mps: number;
   /** Priority accumulated before the current waiting spell (extra_priority minus the aging of this spell). */
   accumulated: number;
@@ -51,7 +52,9 @@ export class Request {
   deleted = false;
   done = false;
   doneAt = Number.NaN;
-  outcome: "completed" | "faulted" | "expired" | "open" = "open";
+  outcome: "completed" | "faulted" | "expired" | "abandoned" | "open" = "open";
+  /** When the user gives up (originSubmitted + patience), +∞ for never. */
+  giveUpAt = Number.POSITIVE_INFINITY;
   /** When its first job was popped, NaN before. */
   firstPopAt = Number.NaN;
   /** The first job popped for this request, −1 for none. */

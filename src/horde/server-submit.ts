@@ -85,7 +85,7 @@ export function closeJob(s: HordeState, job: Job, end: Job["end"]): void {
 }
 
 /** WaitingPrompt.is_completed, once nothing is left to hand out. */
-function checkCompleted(s: HordeState, r: Request): void {
+export function checkCompleted(s: HordeState, r: Request): void {
   if (r.done || r.faulted || r.n > 0 || r.hedgesWanted > 0) return;
   if (r.completedJobs + r.faultedJobs - r.processingJobs >= r.jobs) {
     // Fewer images than asked (worker-reported faults past the guard) is a failure for the user.

@@ -95,6 +95,8 @@ export class HordeState {
   /** Per stream: the user-class draws' and the model draws' generators (null when the stream names none). */
   readonly classRng: (Rng | null)[] = [];
   readonly modelRng: (Rng | null)[] = [];
+  /** Per stream: the users' patience draws (null when no class of the stream has a patience). */
+  readonly patienceRng: (Rng | null)[] = [];
   readonly classTotals: number[] = [];
   readonly modelTotals: number[] = [];
   /** Per stream: the templates with a drawn model and a class's user, by (template, model, class) (client.ts). */
@@ -132,6 +134,7 @@ export class HordeState {
   evSample = -1;
   evPopAllowed = -1;
   evSweepCommit = -1;
+  evGiveUp = -1;
 
   constructor(opts: StateOptions) {
     this.scenario = opts.scenario;

@@ -31,7 +31,9 @@ export type TraceKind =
   /** The worker came back online (c = worker). */
   | "online"
   /** The worker paused its pops after too many failed jobs in a row (c = worker). */
-  | "pause";
+  | "pause"
+  /** The user gave up: the client cancelled the request (a = request). */
+  | "abandon";
 
 export interface TraceEvent {
   t: number;

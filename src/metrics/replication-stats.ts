@@ -16,12 +16,14 @@ export interface ReplicationStats {
   completed: number;
   faulted: number;
   expired: number;
+  /** The user gave up and the client cancelled the request (a failure). */
+  abandoned: number;
   open: number;
-  /** completed / (completed + faulted + expired); open requests left out. */
+  /** completed / (completed + faulted + expired + abandoned); open requests left out. */
   success_rate: number;
   /** Submit-to-done seconds over completed requests. */
   latency: LatencyStats;
-  /** Mean submit-to-end seconds of faulted and expired requests. */
+  /** Mean submit-to-end seconds of faulted, expired and abandoned requests. */
   time_to_failure_s: number;
   /** Mean jobs per ended request. */
   attempts_per_request: number;
@@ -142,6 +144,7 @@ export class ReplicationAccumulator {
   private completed = 0;
   private faulted = 0;
   private expired = 0;
+  private abandoned = 0;
   private open = 0;
   private attempts = 0;
   private failureTimeSum = 0;
@@ -175,6 +178,7 @@ export class ReplicationAccumulator {
       this.latencies.push(r.latency_s);
     } else {
       if (r.outcome === "faulted") this.faulted++;
+      else if (r.outcome === "abandoned") this.abandoned++;
       else this.expired++;
       this.failureTimeSum += r.latency_s;
     }
@@ -212,7 +216,7 @@ export class ReplicationAccumulator {
 
   finish(): ReplicationStats {
     const warm = this.warmupIds;
-    const failures = this.faulted + this.expired;
+    const failures = this.faulted + this.expired + this.abandoned;
     const ended = this.completed + failures;
     let wasted = 0;
     for (const [id, w] of this.wastedByRequest) if (!warm.has(id)) wasted += w;
@@ -235,6 +239,7 @@ export class ReplicationAccumulator {
       completed: this.completed,
       faulted: this.faulted,
       expired: this.expired,
+      abandoned: this.abandoned,
       open: this.open,
       success_rate: ended === 0 ? Number.NaN : this.completed / ended,
       latency: latencyStats(this.latencies.view()),

@@ -26,9 +26,10 @@ export interface ArmSummary {
   completed: number;
   faulted: number;
   expired: number;
+  abandoned: number;
   open: number;
   success_rate: Estimate;
-  /** Faulted or expired of the ended requests, pooled over replications, with a Wilson interval. */
+  /** Faulted, expired or abandoned of the ended requests, pooled over replications, with a Wilson interval. */
   failed_requests: Proportion;
   /** Users whose request finally failed, of those whose outcome is known, pooled, with a Wilson interval. */
   users_failed: Proportion;
@@ -93,11 +94,12 @@ export function summarize(meta: SummaryMeta, arms: { policy: string; reps: Repli
       completed: sum(reps, (r) => r.completed),
       faulted: sum(reps, (r) => r.faulted),
       expired: sum(reps, (r) => r.expired),
+      abandoned: sum(reps, (r) => r.abandoned),
       open: sum(reps, (r) => r.open),
       success_rate: estimate(reps.map((r) => r.success_rate)),
       failed_requests: proportion(
-        sum(reps, (r) => r.faulted + r.expired),
-        sum(reps, (r) => r.completed + r.faulted + r.expired),
+        sum(reps, (r) => r.faulted + r.expired + r.abandoned),
+        sum(reps, (r) => r.completed + r.faulted + r.expired + r.abandoned),
       ),
       users_failed: proportion(
         sum(reps, (r) => r.users_failed),

@@ -71,6 +71,7 @@ function outcomesTable(policies: PolicySummary[]): string {
     "completed",
     "faulted",
     "expired",
+    "abandoned",
     "open",
     "success rate",
     "latency mean (s)",
@@ -83,7 +84,7 @@ function outcomesTable(policies: PolicySummary[]): string {
     (p, i) =>
       `<tr>${policyCell(p, i)}<td>${count(p.requests)}</td><td>${count(p.completed)}</td><td>${count(
         p.faulted,
-      )}</td><td>${count(p.expired)}</td><td>${count(p.open)}</td>${estimateCell(p.success_rate, percent)}${[
+      )}</td><td>${count(p.expired)}</td><td>${count(p.abandoned)}</td><td>${count(p.open)}</td>${estimateCell(p.success_rate, percent)}${[
         p.latency_s.mean,
         p.latency_s.p50,
         p.latency_s.p90,

@@ -107,7 +107,7 @@ export function buildSweepCharts(summary: SweepSummary): SweepChart[] {
     charts.push({
       name: names.fail,
       heading: `Grid ${i + 1}: failure rate per cell`,
-      caption: `Mean failure rate (faulted or expired requests) of every cell of grid ${i + 1} (${arms}): ${layout}. Pale is better. ${ci}`,
+      caption: `Mean failure rate (faulted, expired or abandoned requests) of every cell of grid ${i + 1} (${arms}): ${layout}. Pale is better. ${ci}`,
       spec: sweepHeatmapSpec(summary, i, "fail"),
     });
     if (g.arms.length > 1 && g.params.length === 2 && summary.best.some((b) => b.grid === i))

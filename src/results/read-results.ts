@@ -52,6 +52,7 @@ export interface OutcomeCounts {
   completed: number;
   faulted: number;
   expired: number;
+  abandoned: number;
   open: number;
 }
 
@@ -82,7 +83,8 @@ const DAMAGE = /^(IO|Invalid Input|Invalid|Conversion|Serialization|Corrupt\w*) 
 
 /** The first way in which a summary.json is not a run's summary, as [field, problem], or null. */
 function summaryShapeProblem(raw: unknown): [string, string] | null {
-  const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v);
+  const isObject = (v: unknown): v is Record<string, unknown> =>
+    v !== null && typeof v === "object" && !Array.isArray(v);
   if (!isObject(raw)) return ["", "is not a JSON object"];
   if (!isObject(raw.scenario)) return ["scenario", "scenario is not an object"];
   if (!Array.isArray(raw.policies) || raw.policies.length === 0) return ["policies", "policies is not a list of arms"];
@@ -125,7 +127,7 @@ async function readScenario(dir: string, summary: Summary, notes: string[]): Pro
   return info;
 }
 
-const OUTCOMES: ReadonlySet<string> = new Set<RequestOutcome>(["completed", "faulted", "expired", "open"]);
+const OUTCOMES: ReadonlySet<string> = new Set<RequestOutcome>(["completed", "faulted", "expired", "abandoned", "open"]);
 const ENDS: ReadonlySet<string> = new Set<AttemptEnd>([
   "completed",
   "stale_abort",
@@ -234,7 +236,7 @@ async function readTables(
       const policy = String(p);
       replications[policy] ??= [];
       replications[policy].push(Number(rep));
-      outcomes[policy] ??= { completed: 0, faulted: 0, expired: 0, open: 0 };
+      outcomes[policy] ??= { completed: 0, faulted: 0, expired: 0, abandoned: 0, open: 0 };
       latencies[policy] ??= [];
     }
     const bad = new Set<string>();
@@ -243,7 +245,7 @@ async function readTables(
       "SELECT policy, outcome, count(*) FROM requests WHERE NOT warmup GROUP BY ALL ORDER BY ALL",
     )) {
       const policy = String(p);
-      outcomes[policy] ??= { completed: 0, faulted: 0, expired: 0, open: 0 };
+      outcomes[policy] ??= { completed: 0, faulted: 0, expired: 0, abandoned: 0, open: 0 };
       latencies[policy] ??= [];
       if (OUTCOMES.has(String(outcome))) outcomes[policy][outcome as RequestOutcome] += Number(n);
       else bad.add(String(outcome));

@@ -42,6 +42,7 @@ export interface PolicySummary {
   completed: number | null;
   faulted: number | null;
   expired: number | null;
+  abandoned: number | null;
   open: number | null;
   success_rate: Estimate;
   latency_s: LatencyEstimates;
@@ -134,6 +135,7 @@ function policy(v: unknown, index: number): PolicySummary {
     completed: num(o.completed),
     faulted: num(o.faulted),
     expired: num(o.expired),
+    abandoned: num(o.abandoned),
     open: num(o.open),
     success_rate: estimate(o.success_rate),
     latency_s: latency(o.latency_s),

@@ -22,7 +22,7 @@ export interface CellSummary {
   values: Record<string, string>;
   replications: number;
   success_rate: Estimate;
-  /** (faulted + expired) / ended requests: 1 − success_rate. */
+  /** (faulted + expired + abandoned) / ended requests: 1 − success_rate. */
   failure_rate: Estimate;
   latency_mean_s: Estimate;
   latency_p50_s: Estimate;
@@ -71,6 +71,7 @@ const UNIT_COLUMNS: [string, (s: ReplicationStats) => number][] = [
   ["completed", (s) => s.completed],
   ["faulted", (s) => s.faulted],
   ["expired", (s) => s.expired],
+  ["abandoned", (s) => s.abandoned],
   ["open", (s) => s.open],
   ["success_rate", (s) => s.success_rate],
   ["latency_mean_s", (s) => s.latency.mean],

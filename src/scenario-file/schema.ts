@@ -337,7 +337,20 @@ const userClass = strict({
   weight: z.number().positive().default(1).describe("Relative frequency of this class among the stream's arrivals"),
   kudos: kudosValue.prefault(0),
   user: z.string().min(1).optional().describe("The requester's name; default: the template's user"),
-}).transform((c): UserClass => ({ name: c.name, weight: c.weight, kudos: c.kudos, user: c.user ?? null }));
+  patience: durationDistribution
+    .optional()
+    .describe(
+      "Seconds the user waits for the images (drawn per arrival, from its first submission; resubmissions included) before the client cancels the request as DELETE /v2/generate/status/{id} does: n = 0, jobs = finished; jobs in flight run on and are paid (AI-Horde ImageAsyncStatus.delete). Recorded as the outcome abandoned, a failure. Default: never",
+    ),
+}).transform(
+  (c): UserClass => ({
+    name: c.name,
+    weight: c.weight,
+    kudos: c.kudos,
+    user: c.user ?? null,
+    patience: c.patience ?? null,
+  }),
+);
 
 const modelShare = strict({
   name: z.string().min(1).describe("Model name, as the workers declare it"),
@@ -857,6 +870,12 @@ export const scenarioSchema = strict({
     .refine((h) => h <= 366 * 86400, { message: "must be at most 366 days" })
     .describe("Simulated time to run, e.g. 24h"),
   warmup: duration.prefault(0).describe("Requests submitted before this are left out of the statistics"),
+  measure_until: positiveDuration
+    .nullable()
+    .default(null)
+    .describe(
+      "Requests submitted at or after this run, but are left out of the statistics, so that the last minutes do not count requests whose fate the horizon cut (default null: the horizon)",
+    ),
   start_time: z
     .string()
     .refine(isDateText, { message: "expected an ISO 8601 date such as 2025-09-29T00:00:00Z" })
@@ -908,6 +927,17 @@ export const scenarioSchema = strict({
         });
     },
     whenClean("warmup", "horizon"),
+  )
+  .superRefine(
+    (s, ctx) => {
+      if (s.measure_until !== null && (s.measure_until <= s.warmup || s.measure_until > s.horizon))
+        ctx.addIssue({
+          code: "custom",
+          path: ["measure_until"],
+          message: `must be after warmup (${s.warmup} s) and at most horizon (${s.horizon} s), got ${s.measure_until} s`,
+        });
+    },
+    whenClean("measure_until", "warmup", "horizon"),
   )
   .superRefine(
     (s, ctx) => {
@@ -967,6 +997,7 @@ export const scenarioSchema = strict({
       description: s.description,
       horizon: s.horizon,
       warmup: s.warmup,
+      measure_until: s.measure_until,
       start_time: s.start_time,
       seed: s.seed,
       replications: s.replications,

@@ -128,6 +128,11 @@ export interface UserClass {
   kudos: Distribution;
   /** The requester (the worker owner's priority pass, maintenance); null keeps the template's user. */
   user: string | null;
+  /**
+   * Seconds a user waits for the images, drawn per arrival from its first submission; then the client
+   * cancels the request (DELETE /v2/generate/status/{id}). null: never.
+   */
+  patience: Distribution | null;
 }
 
 /** A model named by a share of a stream's arrivals (overrides the template's model). */
@@ -252,6 +257,8 @@ export interface Scenario {
   horizon: number;
   /** Requests submitted before this are left out of the statistics. */
   warmup: number;
+  /** Requests submitted at or after this run but are left out of the statistics; null: the horizon. */
+  measure_until: number | null;
   /** Wall-clock time of simulated second 0, ISO 8601, for horde.log. */
   start_time: string;
   seed: number;

@@ -25,7 +25,12 @@ describe("validate warns about requests no worker takes", () => {
     const sd = lines.find((l) => l.trimStart().startsWith("stable_diffusion"));
     // 512×512×30 k_euler_a = 7.864 MPS; default speed lognormal(1.5, 0.3): E[1/speed] = e^0.045/1.5 = 0.69735,
     // jitter e^0.005, overhead 2 s: a worker delivers 7.864 / (7.864 · 0.69735 · 1.00501 + 2) = 1.0469 MPS/s
-    expect(sd?.trim().split(/\s{2,}/).slice(1)).toEqual(["10", "10", "10.5", "7.9", "0.75", "00:00–01:00", "7.9", "0.75"]);
+    expect(
+      sd
+        ?.trim()
+        .split(/\s{2,}/)
+        .slice(1),
+    ).toEqual(["10", "10", "10.5", "7.9", "0.75", "00:00–01:00", "7.9", "0.75"]);
   });
 
   it("--json puts the same on stdout as one document", () => {

@@ -8,6 +8,7 @@ export function manualScenario(over: Partial<Scenario> = {}): Scenario {
     description: "",
     horizon: 3 * 3600,
     warmup: 0,
+    measure_until: null,
     start_time: "2025-09-29T00:00:00Z",
     seed: 1,
     replications: 1,

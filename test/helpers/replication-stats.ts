@@ -9,6 +9,7 @@ export function userStats(userMean: number, userSuccess = 1): ReplicationStats {
     completed: 100,
     faulted: 0,
     expired: 0,
+    abandoned: 0,
     open: 0,
     success_rate: 1,
     latency: lat(userMean),

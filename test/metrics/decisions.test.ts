@@ -15,6 +15,7 @@ function rep(over: Partial<ReplicationStats> = {}): ReplicationStats {
     completed: 990,
     faulted: 6,
     expired: 2,
+    abandoned: 0,
     open: 2,
     success_rate: 0.992,
     latency: lat(10),

@@ -19,6 +19,7 @@ function rep(over: Partial<ReplicationStats> = {}): ReplicationStats {
     completed: 990,
     faulted: 6,
     expired: 2,
+    abandoned: 0,
     open: 2,
     success_rate: 990 / 998,
     latency: lat(10),

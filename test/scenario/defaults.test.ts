@@ -11,6 +11,7 @@ const EXPECTED: Scenario = {
   description: "",
   horizon: 3600,
   warmup: 0,
+  measure_until: null,
   start_time: "2025-09-29T00:00:00Z",
   seed: 1,
   replications: 5,

@@ -16,7 +16,9 @@ describe("validation against queueing theory (25 replications, 95 % intervals)",
     });
   }
 
-  it("covers M/M/1, M/M/c, M/D/1, two-class priority and retry with timeout", () => {
-    expect(new Set(rows.map((r) => r.scenario))).toEqual(new Set(["mm1", "mmc", "md1", "priority", "retry"]));
+  it("covers M/M/1, M/M/c, M/M/c+M, M/D/1, two-class priority and retry with timeout", () => {
+    expect(new Set(rows.map((r) => r.scenario))).toEqual(
+      new Set(["mm1", "mmc", "erlang-a", "md1", "priority", "retry"]),
+    );
   });
 });

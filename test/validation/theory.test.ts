@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cobhamWq, erlangC, md1Wq, mm1, mmcWq, retryAttemptFailure } from "../../src/experiment/theory.js";
+import { cobhamWq, erlangA, erlangC, md1Wq, mm1, mmcWq, retryAttemptFailure } from "../../src/experiment/theory.js";
 
 describe("queueing formulas (known answers)", () => {
   it("Erlang C for c = 3, λ = 2, μ = 1 is 4/9, and so is Wq", () => {
@@ -10,6 +10,19 @@ describe("queueing formulas (known answers)", () => {
   it("Erlang C with one server is ρ (M/M/1 waits with probability ρ)", () => {
     expect(erlangC(1, 0.7)).toBeCloseTo(0.7, 12);
     expect(mmcWq(1, 0.7, 1)).toBeCloseTo(mm1.wq(0.7, 1), 12);
+  });
+
+  it("Erlang A for c = 3, λ = 2, μ = 1, θ = 0.5 (Garnett, Mandelbaum & Reiman 2002)", () => {
+    const a = erlangA(3, 2, 1, 0.5);
+    expect(a.pWait).toBeCloseTo(0.3548, 4);
+    expect(a.wq).toBeCloseTo(0.16136, 5);
+    expect(a.pAbandon).toBeCloseTo(0.08068, 5);
+  });
+
+  it("Erlang A with patience that never runs out is Erlang C", () => {
+    const a = erlangA(3, 2, 1, 1e-12);
+    expect(a.pWait).toBeCloseTo(erlangC(3, 2), 6);
+    expect(a.wq).toBeCloseTo(mmcWq(3, 2, 1), 4);
   });
 
   it("M/M/1 at λ = 0.5, μ = 1: Wq = 1, W = 2, median sojourn 2·ln 2", () => {

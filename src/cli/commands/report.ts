@@ -18,7 +18,12 @@ export const reportCommand: CommandModule<object, { dir: string } & QuietArgs> =
     if (existsSync(sweep)) {
       const file = readJsonFile(sweep);
       const summary = file.value as SweepSummary;
-      if (summary === null || typeof summary !== "object" || !Array.isArray(summary.cells) || !Array.isArray(summary.grids))
+      if (
+        summary === null ||
+        typeof summary !== "object" ||
+        !Array.isArray(summary.cells) ||
+        !Array.isArray(summary.grids)
+      )
         throw new UserError(`${file.at("")}: not the summary of a sweep (no cells or grids); the file is damaged`);
       const { renderSweepCharts } = await import("../../report/sweep-charts.js");
       wrote(await renderSweepCharts(argv.dir, summary));

@@ -79,8 +79,9 @@ export function failureRate(data: ReportData, policy: string): number | null {
   if (p && finite(p.success_rate.mean)) return 1 - p.success_rate.mean;
   const o = data.outcomes[policy];
   if (!o) return null;
-  const ended = o.completed + o.faulted + o.expired;
-  return ended > 0 ? (o.faulted + o.expired) / ended : null;
+  const failed = o.faulted + o.expired + o.abandoned;
+  const ended = o.completed + failed;
+  return ended > 0 ? failed / ended : null;
 }
 
 /** "3 replications" / "1 replication". */

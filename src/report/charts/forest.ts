@@ -24,7 +24,7 @@ export const FOREST_PANELS = [
   },
   {
     metric: "fail",
-    title: ["failure rate", "(faulted or expired)"],
+    title: ["failure rate", "(faulted, expired or abandoned)"],
     axis: ["Δ failure rate vs baseline", "(percentage points)"],
   },
   {

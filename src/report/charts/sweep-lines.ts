@@ -36,7 +36,7 @@ const SHAPES = ["circle", "square", "triangle-up", "diamond", "triangle-down", "
 
 export const LINE_PANELS = [
   { metric: "p99", axis: "p99 latency of completed requests (s)", missing: "a p99 latency" },
-  { metric: "fail", axis: "failure rate: faulted or expired (%)", missing: "a failure rate" },
+  { metric: "fail", axis: "failure rate: faulted, expired or abandoned (%)", missing: "a failure rate" },
   {
     metric: "hit",
     axis: "latency of requests hit by a failed job (s)",

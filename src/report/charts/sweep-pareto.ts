@@ -167,7 +167,7 @@ export const PARETO_KINDS: Record<ParetoKind, ParetoAxes> = {
     y: "hit",
     xField: "failure_pct",
     yField: "hit_latency_s",
-    xTitle: "failure rate: faulted or expired requests (%)",
+    xTitle: "failure rate: faulted, expired or abandoned requests (%)",
     yTitle: "latency of requests hit by a failed job (s)",
     xTip: "failure rate",
     yTip: "latency of hit requests",

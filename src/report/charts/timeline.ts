@@ -119,7 +119,7 @@ export function timelineReplication(data: ReportData): TimelineReplication | nul
   };
 }
 
-const OUTCOME_RANK: Record<string, number> = { faulted: 0, expired: 1 };
+const OUTCOME_RANK: Record<string, number> = { faulted: 0, expired: 1, abandoned: 2 };
 
 /**
  * The requests that went worst in one replication (by default the one timelineReplication picks): those with
@@ -142,7 +142,7 @@ export function worstRequests(
       .slice()
       .sort((a, b) => a.popped_s - b.popped_s || a.job_id - b.job_id);
     const failedJob = attempts.some((a) => FAILED_ENDS.has(a.end));
-    const failedOutcome = r.outcome === "faulted" || r.outcome === "expired";
+    const failedOutcome = r.outcome === "faulted" || r.outcome === "expired" || r.outcome === "abandoned";
     if (!failedJob && !failedOutcome) continue;
     if (attempts.length === 0) continue;
     let end = r.done_s;
