@@ -188,6 +188,7 @@ const ROWS: Row[] = [
   { label: "requests", kind: "total", values: (a) => String(a.requests) },
   { label: "failed requests %", kind: "pooled", values: (a) => shareCell(a.failed_requests) },
   { label: "faulted + expired", kind: "total", values: (a) => String(a.faulted + a.expired) },
+  { label: "abandoned", kind: "total", values: (a) => String(a.abandoned) },
   { label: "latency mean s", kind: "mean/rep", values: (a) => cell(a.latency_s.mean, 1, 2) },
   { label: "latency p50 s", kind: "mean/rep", values: (a) => cell(a.latency_s.p50, 1, 2) },
   { label: "latency p90 s", kind: "mean/rep", values: (a) => cell(a.latency_s.p90, 1, 2) },

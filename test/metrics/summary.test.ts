@@ -64,6 +64,7 @@ describe("summarize", () => {
       "completed",
       "faulted",
       "expired",
+      "abandoned",
       "open",
       "success_rate",
       "failed_requests",
