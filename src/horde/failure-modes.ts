@@ -1,5 +1,5 @@
 // The failure modes a worker may have, built once per worker and mode when the fleet is built: the built-in
-// modes of the worker's rules (shared/horde-model.md §5.4), and a user's own from a module (registered by
+// modes of the worker's rules (docs/model.md §5.4), and a user's own from a module (registered by
 // the scenario loader before the scenario is validated, in every thread that runs it).
 //
 // - hang: accepts the job, never returns it; reGen forgets it after `hold` (_purge_jobs).
