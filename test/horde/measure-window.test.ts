@@ -1,8 +1,8 @@
 // The measurement window: requests submitted before the warm-up ends or at or after measure_until run as any
 // other, but their records say they are outside it (the `warmup` flag), so no statistic counts them.
 import { describe, expect, it } from "vitest";
+import { simulate } from "../../src/experiment/collect-run.js";
 import { parseScenario } from "../../src/scenario-file/load.js";
-import { simulate } from "../helpers/simulate.js";
 
 const yaml = (window: string) => `
 name: window

@@ -1,10 +1,10 @@
 // Users who give up: the client cancels the request as DELETE /v2/generate/status/{id} does (AI-Horde
 // ImageAsyncStatus.delete: n = 0, jobs = finished, nothing else), and the outcome is abandoned.
 import { describe, expect, it } from "vitest";
+import { simulate } from "../../src/experiment/collect-run.js";
+import { ReplicationAccumulator } from "../../src/metrics/replication-stats.js";
 import type { Scenario } from "../../src/scenario/types.js";
 import { parseScenario } from "../../src/scenario-file/load.js";
-import { ReplicationAccumulator } from "../../src/metrics/replication-stats.js";
-import { simulate } from "../helpers/simulate.js";
 
 function scenario(worker: string, times: number[], patience = "30s"): Scenario {
   const sc = parseScenario(
