@@ -2,6 +2,7 @@
 // folder and put in place whole at the end.
 import { writeFileSync } from "node:fs";
 import { basename } from "node:path";
+import { ANALYSIS_CSV_FILES } from "../analysis-tables.js";
 import type { OutputFolder } from "../results/output-folder.js";
 import type { LogAnalysis } from "./analyze-logs.js";
 import { abortsByWorkerSpec } from "./chart.js";
@@ -16,14 +17,7 @@ import {
   timelineRows,
 } from "./tables.js";
 
-export const CSV_FILES = [
-  "aborts_by_worker.csv",
-  "configs.csv",
-  "timelines.csv",
-  "faulted.csv",
-  "aborts_by_hour.csv",
-  "deliveries_by_worker.csv",
-] as const;
+export const CSV_FILES = ANALYSIS_CSV_FILES;
 
 /**
  * Writes the files into a folder opened (and so checked) before the log was read, and puts it in place;

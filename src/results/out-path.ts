@@ -3,6 +3,7 @@
 // folder or one that hordesim wrote, recognised by the files it writes (nothing else is ever deleted).
 import { lstatSync, mkdirSync, readdirSync, readlinkSync, realpathSync, rmdirSync, statSync } from "node:fs";
 import { dirname, resolve, sep } from "node:path";
+import { ANALYSIS_CSV_FILES } from "../analysis-tables.js";
 import { UserError } from "../errors.js";
 
 /** A file whose presence says which command wrote the folder: run, sweep or merge, a shard, an unfinished sweep, analyze. */
@@ -25,13 +26,7 @@ const RESULT_NAMES: ReadonlySet<string> = new Set([
   "sweep-summary.csv",
   "units.jsonl",
   "sweep.lock",
-  // analyze's tables (analyze/write-analysis.ts CSV_FILES)
-  "aborts_by_worker.csv",
-  "configs.csv",
-  "timelines.csv",
-  "faulted.csv",
-  "aborts_by_hour.csv",
-  "deliveries_by_worker.csv",
+  ...ANALYSIS_CSV_FILES,
 ]);
 
 const CHART_FILE = /\.(png|svg|vl\.json)$/;
