@@ -1,6 +1,6 @@
 // The conformance driver: plays a plan (plan.ts) against a real AI Horde server in real time, as fake users
-// (asynchronous requests from kudos classes, status checks, resubmission) and fake workers (polling at their
-// cadence, jobs as sleeps, hanging and fault-reporting failure modes), and logs everything it does and sees
+// (asynchronous requests from kudos classes, status checks, resubmission) and fake workers (reGen's pop loop,
+// pop-loop.ts; jobs as sleeps, hanging and fault-reporting failure modes), and logs everything it does and sees
 // (events.ts), with the server's own sweep lines read from its log as they are written.
 import { closeSync, openSync, readSync, statSync, writeSync } from "node:fs";
 import { compile } from "../engine/distributions.js";
@@ -10,6 +10,7 @@ import type { Scenario } from "../scenario/types.js";
 import { encodeEvent, type LoggedEvent } from "./events.js";
 import { answerError, HordeApi } from "./horde-api.js";
 import { drawFate, type Plan, type PlannedSubmission, type PlannedWorker } from "./plan.js";
+import { PopLoop } from "./pop-loop.js";
 
 export interface DriverOptions {
   scenario: Scenario;
@@ -199,7 +200,7 @@ export async function drive(opts: DriverOptions): Promise<{ events: number }> {
     const key = workerKeys[w.index];
     const rng = streams.stream(`conformance/worker/${w.index}`);
     let held = 0;
-    let next = w.pollInterval * rng.next();
+    const loop = new PopLoop(w.pollInterval, w.errorPollInterval, w.pollInterval * rng.next());
     const runJob = async (job: string, mps: number) => {
       const fate = drawFate(w, opts.scenario, mps, rng);
       const t = clock();
@@ -211,14 +212,19 @@ export async function drive(opts: DriverOptions): Promise<{ events: number }> {
           const state = ok ? "ok" : "faulted";
           const t0 = clock();
           const a = await api.call("POST", "/generate/submit", key, { id: job, generation: "R2", state, seed: 1 });
-          log({ ev: "result", t0, t1: clock(), worker: w.index, job, state, status: a.status, error: answerError(a) });
+          const t1 = clock();
+          log({ ev: "result", t0, t1, worker: w.index, job, state, status: a.status, error: answerError(a) });
+          if (loop.learnJobEnd(t1, !ok || a.status !== 200))
+            log({ ev: "pause", t: t1, worker: w.index, until: loop.pausedUntil });
         }
       }
       held--;
     };
-    while (await sleepUntil(next)) {
-      next += w.pollInterval;
-      if (held >= w.slots) continue;
+    while (await sleepUntil(loop.next)) {
+      if (!loop.sends(held < w.slots)) {
+        loop.skipped();
+        continue;
+      }
       const t0 = clock();
       const a = await api.call("POST", "/generate/pop", key, {
         name: w.name,
@@ -236,7 +242,7 @@ export async function drive(opts: DriverOptions): Promise<{ events: number }> {
       const req = job === null ? null : requestOfPrompt(prompt);
       const ttl = typeof a.body.ttl === "number" ? a.body.ttl : null;
       log({ ev: "pop", t0, t1, worker: w.index, job, req, ttl, status: a.status, error: answerError(a) });
-      if (a.status === 403) next = Math.max(next, t1 + w.errorPollInterval);
+      loop.answered(t0, t1, a.status === 403);
       if (job === null) continue;
       held++;
       const width = typeof payload.width === "number" ? payload.width : 512;

@@ -41,6 +41,8 @@ export type LoggedEvent =
       status: number;
       error?: string;
     }
+  /** A worker's third failed job in a row (reGen) paused its pops until `until`. */
+  | { ev: "pause"; t: number; worker: number; until: number }
   /** A hanging worker let go of a job it never returned (its slot is free again). */
   | { ev: "forget"; t: number; worker: number; job: string }
   /** A user's status check whose answer differs from the previous one (`prev` is when that one was asked). */
