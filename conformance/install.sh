@@ -10,7 +10,19 @@ env_dir=$1
 deps_src=$2
 here=$(cd "$(dirname "$0")" && pwd)
 stamp="$env_dir/.installed-v1"
+
+# The project's stand-ins, copied from this checkout into the environment on every run: a reused environment
+# must not point at the checkout that installed it (it may be gone) nor at an older copy of them.
+place_stand_ins() {
+  local site
+  site=$("$env_dir/venv/bin/python" -c 'import sysconfig; print(sysconfig.get_paths()["purelib"])')
+  rm -rf "$env_dir/stand-ins"
+  cp -r "$here/stand-ins" "$env_dir/stand-ins"
+  echo "$env_dir/stand-ins" >"$site/conformance-stand-ins.pth"
+}
+
 if [[ -f "$stamp" ]]; then
+  place_stand_ins
   echo "conformance: Python environment ready in $env_dir"
   exit 0
 fi
@@ -60,6 +72,6 @@ for pkg in flask_restx semver markdownify; do
   fi
   dirname "$found" >>"$site/python-deps-src.pth"
 done
-echo "$here/stand-ins" >"$site/conformance-stand-ins.pth"
+place_stand_ins
 touch "$stamp"
 echo "conformance: Python environment installed in $env_dir"
