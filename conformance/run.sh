@@ -65,7 +65,11 @@ if ! "$env_dir/venv/bin/python" -c 'import sys; sys.exit(sys.version_info < (3, 
   "$env_dir/venv/bin/python" "$here/patch-py311.py" "$run_dir/server"
 fi
 
-"$here/start.sh" "$run_dir" "$run_dir/server" "$env_dir" "$model_ref"
+# On failure the server's log goes to stderr: the temporary folder that holds it is deleted on exit.
+if ! "$here/start.sh" "$run_dir" "$run_dir/server" "$env_dir" "$model_ref"; then
+  [[ -f "$run_dir/server.log" ]] && tail -n 20 "$run_dir/server.log" >&2
+  exit 1
+fi
 url=$(sed -n 's/^HORDE_URL=//p' "$run_dir/horde.env")
 pg_port=$(sed -n 's/^port = //p' "$run_dir/postgres/data/postgresql.conf" | tail -1)
 

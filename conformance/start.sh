@@ -88,10 +88,10 @@ for _ in $(seq 120); do
     exit 0
   fi
   if ! kill -0 "$(awk '$1=="horde"{print $2}' "$pids")" 2>/dev/null; then
-    echo "conformance: the server exited during start-up; see $run_dir/server.log" >&2
+    echo "conformance: the server exited during start-up; the last lines of its log:" >&2
     exit 1
   fi
   sleep 1
 done
-echo "conformance: the server did not answer within 120 s; see $run_dir/server.log" >&2
+echo "conformance: the server did not answer within 120 s; the last lines of its log:" >&2
 exit 1
