@@ -29,12 +29,7 @@ const MOST_REPLICATIONS = 10000;
  * Figures whose "no value" is an ordinary outcome of a replication (nothing failed, nothing was hit): KN needs
  * a value of every arm in every replication, so it cannot select on them.
  */
-const KN_REFUSED = new Set([
-  "affected_latency_s",
-  "hit_latency_change_s",
-  "time_to_failure_s",
-  "user_failure_latency_s",
-]);
+const KN_REFUSED = new Set(["affected_latency_s", "time_to_failure_s", "user_failure_latency_s"]);
 
 export function sequentialOptions<T>(y: Argv<T>): Argv<T & SequentialArgs> {
   return y

@@ -1,9 +1,7 @@
 // One unit of a run: an arm's replication, measured. Its records go, as they are emitted, to the caller's
 // sink (a result folder's tables, results/record-files.ts) and into the replication's figures (metrics/).
 import type { AttemptRecord, RecordSink, RequestRecord, UserRecord } from "../horde/record-types.js";
-import { ArrivalOutcomeAccumulator } from "../metrics/arrival-outcomes.js";
 import { LoadAccumulator } from "../metrics/load-stats.js";
-import type { RequestLatencies } from "../metrics/paired-requests.js";
 import { ReplicationAccumulator, type ReplicationStats } from "../metrics/replication-stats.js";
 import { StatusAverager, type StatusAverages } from "../metrics/status-targets.js";
 import { type ReplicationRun, runReplication } from "./run-replication.js";
@@ -14,15 +12,11 @@ export interface UnitResult {
   /** The queue samples' Horde figures, time-averaged after the warm-up (for a scenario's targets). */
   status: StatusAverages;
   events: number;
-  /** What each arrival got, by arrival id (for the paired per-request estimator), when asked for. */
-  arrivals?: RequestLatencies;
 }
 
 export interface UnitRun extends Omit<ReplicationRun, "sink"> {
   /** Where every record goes as well (nothing kept here); none when only the figures are wanted. */
   records?: RecordSink;
-  /** Also hand back each arrival's outcome (UnitResult.arrivals). */
-  arrivals?: boolean;
 }
 
 interface Accumulator {
@@ -35,8 +29,7 @@ export function runUnit(run: UnitRun): UnitResult {
   const figures = new ReplicationAccumulator();
   const load = new LoadAccumulator({ warmup: run.scenario.warmup, horizon: run.scenario.horizon });
   const status = new StatusAverager(run.scenario.warmup);
-  const perArrival = run.arrivals === true ? new ArrivalOutcomeAccumulator() : null;
-  const accs: Accumulator[] = perArrival === null ? [figures, load] : [figures, load, perArrival];
+  const accs: Accumulator[] = [figures, load];
   const out = run.records;
   const sink: RecordSink = {
     request: (r) => {
@@ -57,9 +50,8 @@ export function runUnit(run: UnitRun): UnitResult {
       status.add(s);
     },
   };
-  const { records: _records, arrivals: _arrivals, ...replication } = run;
+  const { records: _records, ...replication } = run;
   const result = runReplication({ ...replication, sink });
   const stats = { ...figures.finish(), load: load.finish() };
-  const common = { stats, status: status.finish(), events: result.events };
-  return perArrival === null ? common : { ...common, arrivals: perArrival.finish() };
+  return { stats, status: status.finish(), events: result.events };
 }

@@ -31,7 +31,6 @@ const READERS: Record<FigureName, (s: ReplicationStats) => number> = {
   time_to_failure_s: (s) => s.time_to_failure_s,
   affected: (s) => s.affected,
   affected_latency_s: (s) => s.affected_latency_s,
-  hit_latency_change_s: (s) => s.hit_latency_change_s ?? Number.NaN,
   attempts_per_request: (s) => s.attempts_per_request,
   wasted_gpu_s: (s) => s.wasted_gpu_s,
   hedges: (s) => s.hedges,

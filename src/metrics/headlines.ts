@@ -1,12 +1,11 @@
 // The run's first lines: the recommended arm, then for every arm what changed for users against the baseline,
 // in plain words and in the order of the effects that matter (docs/decisions.md §1): users who finally fail,
-// the requests a failed job hits, the users' tail and mean latency, the failed submissions users see before
+// the requests a failed job hits (each arm's own, and how many), the users' tail and mean latency, the failed submissions users see before
 // a resubmission recovers them, the extra GPU time. Only changes whose 95 % paired interval excludes 0 are
 // said, harms as well as gains; "no extra GPU time" is said when the arm is not shown to use more. Pure.
 import type { ArmReplications } from "./decisions.js";
 import { FIGURES } from "./figures.js";
 import { type PairedDifference, pairedDifference } from "./intervals.js";
-import type { ArmPairedEstimate } from "./paired-collector.js";
 import type { ReplicationStats } from "./replication-stats.js";
 import type { ArmStatus, Verdict } from "./verdict.js";
 import { noRecommendation } from "./verdict-text.js";
@@ -14,6 +13,7 @@ import { noRecommendation } from "./verdict-text.js";
 export type EffectName =
   | "users_failed"
   | "hit_latency"
+  | "hit_requests"
   | "user_latency_p99"
   | "user_latency_mean"
   | "failed_requests"
@@ -26,7 +26,7 @@ export interface Effect {
   harm: boolean;
   difference: number;
   ci95: [number, number] | null;
-  /** The same in words, e.g. "−190 s for the 0.14 % of requests a failed job hits". */
+  /** The same in words, e.g. "requests a failed job hits wait 206 s → 41.2 s (−165 s [−169, −161 s])". */
   text: string;
 }
 
@@ -61,18 +61,25 @@ export function signedSeconds(x: number): string {
   return `${x < 0 ? "−" : "+"}${text} s`;
 }
 
-/** A share as a percentage with two significant digits: "0.14 %". */
-function percent(share: number): string {
-  const p = share * 100;
-  if (p === 0) return "0 %";
-  const digits = Math.max(0, 1 - Math.floor(Math.log10(Math.abs(p))));
-  return `${p.toFixed(Math.min(digits, 6))} %`;
+/** Seconds in words without a sign: "206 s", "41.2 s". */
+const plainSeconds = (x: number) => signedSeconds(x).slice(1);
+
+/** A count with thousands separators: "1,027". */
+const count = (n: number) => n.toLocaleString("en-US");
+
+/** The means of a figure over the replications where both arms have a value (their difference is the paired one). */
+function meansWhereBoth(
+  base: readonly ReplicationStats[],
+  arm: readonly ReplicationStats[],
+  f: (r: ReplicationStats) => number,
+): [number, number] {
+  const both = arm.flatMap((r, i) => (i < base.length && Number.isFinite(f(r) - f(base[i])) ? [i] : []));
+  const mean = (reps: readonly ReplicationStats[]) => both.reduce((t, i) => t + f(reps[i]), 0) / both.length;
+  return [mean(base), mean(arm)];
 }
 
 const interval = (ci: [number, number] | null) =>
   ci === null ? "" : ` [${signedSeconds(ci[0]).replace(" s", "")}, ${signedSeconds(ci[1])}]`;
-
-const excludesZero = (ci: [number, number] | null) => ci !== null && (ci[0] > 0 || ci[1] < 0);
 
 function pairedOn(
   arm: readonly ReplicationStats[],
@@ -83,11 +90,7 @@ function pairedOn(
 }
 
 /** The effects of one arm against the baseline, in the order of docs/decisions.md §1. */
-export function armEffects(
-  arm: readonly ReplicationStats[],
-  base: readonly ReplicationStats[],
-  paired: ArmPairedEstimate | null,
-): Effect[] {
+export function armEffects(arm: readonly ReplicationStats[], base: readonly ReplicationStats[]): Effect[] {
   const effects: Effect[] = [];
   const add = (effect: EffectName, d: PairedDifference, text: string) =>
     effects.push({ effect, harm: (d.diff ?? 0) > 0, difference: d.diff ?? 0, ci95: d.ci95, text });
@@ -97,16 +100,25 @@ export function armEffects(
   if (finallyFailed.significant)
     add("users_failed", finallyFailed, `users whose request finally failed ${usersBefore} → ${usersAfter}`);
 
-  if (paired !== null && paired.mean !== null && excludesZero(paired.ci95)) {
-    const hit = paired.replications.reduce((t, r) => t + r.hit, 0);
-    const requests = paired.replication_numbers.reduce((t, r) => t + (base[r - 1]?.requests ?? 0), 0);
-    const share = requests > 0 ? ` the ${percent(hit / requests)} of` : "";
+  // each arm's own hit requests (docs/decisions.md §5): a failure a rule moves to another request is counted there
+  const hitLatency = pairedOn(arm, base, (r) => r.affected_latency_s);
+  const hitCount = pairedOn(arm, base, (r) => r.affected);
+  const [hitBefore, hitAfter] = [sum(base, (r) => r.affected), sum(arm, (r) => r.affected)];
+  if (hitLatency.diff !== null && hitLatency.significant) {
+    const [before, after] = meansWhereBoth(base, arm, (r) => r.affected_latency_s);
+    const many = hitCount.significant ? "" : `, ${count(hitAfter)} of them (baseline ${count(hitBefore)})`;
     add(
       "hit_latency",
-      { diff: paired.mean, ci95: paired.ci95, significant: true, n: paired.n },
-      `${signedSeconds(paired.mean)}${interval(paired.ci95)} for${share} requests a failed job hits`,
+      hitLatency,
+      `requests a failed job hits wait ${plainSeconds(before)} → ${plainSeconds(after)} (${signedSeconds(hitLatency.diff)}${interval(hitLatency.ci95)})${many}`,
     );
   }
+  if (hitCount.diff !== null && hitCount.significant)
+    add(
+      "hit_requests",
+      hitCount,
+      `${hitCount.diff > 0 ? "more" : "fewer"} requests hit by a failed job: ${count(hitBefore)} → ${count(hitAfter)}`,
+    );
 
   for (const [effect, f, label] of [
     ["user_latency_p99", (r: ReplicationStats) => r.user_latency.p99, "p99 latency"],
@@ -146,7 +158,7 @@ export function armEffects(
 
 const LABEL: Record<string, string> = {
   user_failure_rate: "users who finally failed",
-  hit_latency_change_s: "the requests a failed job hits",
+  affected_latency_s: "the requests a failed job hits",
   user_latency_p99_s: "users' p99 latency",
   user_latency_mean_s: "users' mean latency",
   failure_rate: "failed requests",
@@ -175,11 +187,7 @@ function standing(v: Verdict, name: string, index: number): { status: ArmStatus 
 }
 
 /** The headlines of a run: the first verdict's recommendation and every arm's effects against the first arm. */
-export function headlines(
-  verdict: Verdict,
-  arms: readonly ArmReplications[],
-  paired: readonly (ArmPairedEstimate | null)[],
-): Headlines {
+export function headlines(verdict: Verdict, arms: readonly ArmReplications[]): Headlines {
   const base = arms[0];
   return {
     objective: verdict.objective.name,
@@ -196,7 +204,7 @@ export function headlines(
         name: a.policy,
         status: s.status,
         standing: s.words,
-        effects: i === 0 ? [] : armEffects(a.reps, base.reps, paired[i] ?? null),
+        effects: i === 0 ? [] : armEffects(a.reps, base.reps),
       };
     }),
   };

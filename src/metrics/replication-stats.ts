@@ -33,7 +33,7 @@ export interface ReplicationStats {
   hedges: number;
   /** Requests with at least one failed job (stale abort, reported fault, late discard). */
   affected: number;
-  /** Mean submit-to-end seconds of the affected requests that ended. */
+  /** Mean submit-to-end seconds of the affected requests that ended (a failed one counts its time to failure). */
   affected_latency_s: number;
   /** Users whose final outcome is known (completed, faulted or expired), and those of them who finally failed. */
   users: number;
@@ -44,12 +44,6 @@ export interface ReplicationStats {
   user_latency: LatencyStats;
   /** Mean seconds until a user's request chain finally failed (faulted or expired). */
   user_failure_latency_s: number;
-  /**
-   * Over the requests a failed job hit in the baseline's replication of the same seed, the mean of this arm's
-   * latency minus the baseline's (0 for the baseline): set once both are known (metrics/decision-summary.ts
-   * from the paired estimator), absent before; a replication alone cannot know it.
-   */
-  hit_latency_change_s?: number;
   /** Queue wait vs processing, MPS/s delivered and wasted, who waits (absent where a run did not measure it). */
   load?: LoadStats;
 }

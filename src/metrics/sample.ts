@@ -1,4 +1,4 @@
-// Replication-level statistics shared by the verdict, the sequential stopping rule and the paired estimator.
+// Replication-level statistics shared by the verdict, the sequential stopping rule and the dominance test.
 import { mean, sampleStandardDeviation } from "simple-statistics";
 import { tQuantile } from "./student-t.js";
 

@@ -5,10 +5,9 @@
 import { writeFileSync } from "node:fs";
 import { setImmediate as nextTurn } from "node:timers/promises";
 import { Interrupted } from "../errors.js";
-import { fixedPlan, type ReplicationPlan, type UnitTask, unitTasks } from "../experiment/replication-plan.js";
+import { fixedPlan, type ReplicationPlan, type UnitTask } from "../experiment/replication-plan.js";
 import { runPool } from "../experiment/worker-pool.js";
 import { type DecisionSections, decisionSections } from "../metrics/decision-summary.js";
-import { PairedHitCollector } from "../metrics/paired-collector.js";
 import type { ReplicationStats } from "../metrics/replication-stats.js";
 import { compareTargets, type StatusAverages } from "../metrics/status-targets.js";
 import { type Summary, summarize, tidy } from "../metrics/summary.js";
@@ -105,7 +104,6 @@ async function runPlan(
   folder: OutputFolder,
   store: RecordStore | null,
   stats: readonly ReplicationStats[][],
-  beforeBatch: (tasks: readonly UnitTask[]) => void,
   record: KeepResult,
   jobs: number,
 ): Promise<void> {
@@ -132,7 +130,6 @@ async function runPlan(
   try {
     const kept = new Map<string, { task: UnitTask; tables: WorkerUnitResult["tables"] }>();
     for (let tasks = plan.next(stats); tasks !== null; tasks = plan.next(stats)) {
-      beforeBatch(tasks);
       opts.onBatch?.(tasks.length);
       let done = 0;
       const waiting = new Map<number, WorkerUnitResult["tables"]>();
@@ -202,18 +199,15 @@ export async function runExperiment(opts: ExperimentOptions): Promise<RunSummary
           });
     const stats: ReplicationStats[][] = opts.arms.map(() => []);
     const status: StatusAverages[][] = opts.arms.map(() => []);
-    const paired = new PairedHitCollector(opts.arms.length);
     const record: KeepResult = (task, result) => {
       stats[task.arm][task.replication - 1] = result.stats;
       status[task.arm][task.replication - 1] = result.status;
-      if (result.arrivals !== undefined) paired.add(task.arm, task.replication, result.arrivals);
     };
     if (inProcess) {
-      paired.expect(unitTasks([0], 1, opts.replications));
       await runInProcess(opts, folder, store, record);
     } else {
       const plan = opts.plan ?? fixedPlan(opts.arms.length, opts.replications);
-      await runPlan(opts, plan, folder, store, stats, (tasks) => paired.expect(tasks), record, jobs);
+      await runPlan(opts, plan, folder, store, stats, record, jobs);
     }
     await store?.write((name, extension) => folder.path(`${name}.${extension}`));
     store?.close();
@@ -245,7 +239,7 @@ export async function runExperiment(opts: ExperimentOptions): Promise<RunSummary
     );
     const full: RunSummary = tidy({
       ...summary,
-      ...decisionSections(opts.scenario.objectives, arms, paired.estimates()),
+      ...decisionSections(opts.scenario.objectives, arms),
       ...opts.summaryExtra?.(),
     });
     writeFileSync(folder.path("summary.json"), `${JSON.stringify(full, null, 2)}\n`);

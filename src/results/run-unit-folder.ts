@@ -25,7 +25,6 @@ export function runFolderUnit(
       seed,
       replication,
       records: files,
-      arrivals: true,
       observe: log === null ? undefined : (model) => log.observer(model),
       // the writer reads entities only while told of an event (test/results/horde-log-retain.test.ts)
       retainEnded: false,

@@ -151,7 +151,8 @@ const objective = strict({
 /**
  * The objective when a scenario names none: what users feel, most important first (docs/decisions.md §1).
  * An arm must not make more users finally fail than the baseline does (beyond one in 10,000); then the
- * latency of the requests a failed job hits (the ones a policy is for), the users' tail and mean latency,
+ * latency of the requests a failed job hits in each arm (the ones a policy is for, wherever its failures
+ * land), the users' tail and mean latency,
  * the failed submissions users see before a resubmission recovers them, and the extra GPU time. Each δ is a
  * difference nobody would notice: an arm within it of the best is equivalent, not worse.
  */
@@ -159,7 +160,7 @@ export const DEFAULT_OBJECTIVES: z.input<typeof objective>[] = [
   {
     name: "what-users-feel",
     subject_to: { user_failure_rate: "<= baseline + 0.01%" },
-    minimise: "hit_latency_change_s",
+    minimise: "affected_latency_s",
     indifference: "10s",
     next: [
       { minimise: "user_latency_p99_s", indifference: "2s" },

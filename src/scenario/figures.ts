@@ -55,11 +55,6 @@ export const FIGURE_INFO = {
     label: "latency of requests hit by a failed job",
     undefinedWhen: "no request was hit by a failed job",
   },
-  hit_latency_change_s: {
-    unit: "seconds",
-    label: "latency of the requests a failed job hits, minus the baseline's",
-    undefinedWhen: "no request a failed job hit in the baseline completed in both arms",
-  },
   attempts_per_request: {
     unit: "count",
     label: "jobs per request",

@@ -49,7 +49,7 @@ describe("run's sequential options", () => {
       "KN on the default objective (its first effect has no value where nothing failed)",
       small,
       { select: "kn" },
-      /cannot select on hit_latency_change_s/,
+      /cannot select on affected_latency_s/,
     ],
     ["--objective without KN", select, { objective: "fast" }, /--objective goes with --select kn/],
   ];

@@ -1,5 +1,5 @@
 // arrival_id names the same arrival in every arm (common random numbers), where request ids shift with
-// every resubmission an arm causes: the key of the paired per-request comparison.
+// every resubmission an arm causes: the key that compares one request across arms (test/cli/run-decisions.test.ts).
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { POLICY_ARMS, scenarioYaml, smallScenarioArb } from "../../src/experiment/small-scenarios.js";

@@ -27,7 +27,7 @@ describe("the decision sections of summary.json", () => {
     { policy: "base", reps: base.map((x) => rep(x)) },
     { policy: "arm", reps: base.map((x, r) => rep(r === 9 ? x + 30 : x)) },
   ];
-  const s = decisionSections(OBJECTIVES, arms, [null, null]);
+  const s = decisionSections(OBJECTIVES, arms);
 
   it("holds one verdict per objective and a per-replication table of every figure they name", () => {
     expect(s.decisions.map((d) => d.objective.name)).toEqual(OBJECTIVES.map((o) => o.name));
@@ -50,23 +50,18 @@ describe("the decision sections of summary.json", () => {
 
   it("prints a range instead of every value beyond the printed replications", () => {
     const n = PRINTED_REPLICATIONS + 1;
-    const many = decisionSections(
-      OBJECTIVES,
-      [
-        { policy: "base", reps: Array.from({ length: n }, (_, r) => rep(10 + r)) },
-        { policy: "arm", reps: Array.from({ length: n }, (_, r) => rep(10 + r - (r === 4 ? 5 : 1))) },
-      ],
-      [null, null],
-    );
+    const many = decisionSections(OBJECTIVES, [
+      { policy: "base", reps: Array.from({ length: n }, (_, r) => rep(10 + r)) },
+      { policy: "arm", reps: Array.from({ length: n }, (_, r) => rep(10 + r - (r === 4 ? 5 : 1))) },
+    ]);
     const lines = formatReplicationTable(many.per_replication[0]).split("\n");
     expect(lines[0]).toContain(`(${n} replications: every value is in summary.json)`);
     expect(lines[2]).toMatch(/^ {2}base +10 +22 +\(baseline\)$/);
     expect(lines[3]).toMatch(/-5 to -1; farthest r5 \(\d+ % of the spread\)!$/);
   });
 
-  it("has no paired section with one arm, and the printout ends with the verdict", () => {
-    const one = decisionSections(OBJECTIVES, [arms[0]], [null]);
-    expect(one.paired_hit).toBeNull();
+  it("prints the per-replication tables, then the procedure, and ends with the verdict", () => {
+    const one = decisionSections(OBJECTIVES, [arms[0]]);
     const text = formatDecisionSections(one, "procedure line");
     expect(text.indexOf("procedure line")).toBeLessThan(text.indexOf("recommended: base"));
     expect(text.split("\n").at(-1)).toMatch(/^ {2}(how|note):/);

@@ -24,9 +24,9 @@ const H: Headlines = {
         {
           effect: "hit_latency",
           harm: false,
-          difference: -190,
-          ci95: [-203, -176],
-          text: "−190 s [−203, −176 s] for the 0.14 % of requests a failed job hits",
+          difference: -165,
+          ci95: [-169, -161],
+          text: "requests a failed job hits wait 206 s → 41.2 s (−165 s [−169, −161 s]), 562 of them (baseline 518)",
         },
       ],
     },
@@ -44,7 +44,9 @@ describe("report.html's headlines", () => {
 
   it("marks a harm, escapes the words, and is absent for a run without headlines", () => {
     expect(html).toContain('<span class="worse">failed requests 3 → 23</span>');
-    expect(html).toContain("<span>−190 s [−203, −176 s] for the 0.14 % of requests a failed job hits</span>");
+    expect(html).toContain(
+      "<span>requests a failed job hits wait 206 s → 41.2 s (−165 s [−169, −161 s]), 562 of them (baseline 518)</span>",
+    );
     expect(headlinesSection({ ...H, arms: [{ ...H.arms[0], name: "<b>" }] })).toContain("&#60;b&#62;");
     expect(headlinesSection(null)).toBe("");
   });

@@ -104,7 +104,7 @@ const EXPECTED: Scenario = {
   objectives: [
     {
       name: "what-users-feel",
-      minimise: "hit_latency_change_s",
+      minimise: "affected_latency_s",
       subject_to: [{ figure: "user_failure_rate", max: 0.0001, relative: true }],
       indifference: 10,
       next: [

@@ -43,7 +43,7 @@ describe("the objectives block", () => {
 
   it("reads a bound relative to the baseline and further effects in order, each δ in its own figure's unit", () => {
     const sc = withObjectives(`  - name: felt
-    minimise: hit_latency_change_s
+    minimise: affected_latency_s
     indifference: 10s
     subject_to: { user_failure_rate: "<= baseline + 0.01%", failure_rate: "<= baseline" }
     next:
@@ -54,7 +54,7 @@ describe("the objectives block", () => {
     expect(sc.objectives).toEqual([
       {
         name: "felt",
-        minimise: "hit_latency_change_s",
+        minimise: "affected_latency_s",
         subject_to: [
           { figure: "user_failure_rate", max: 0.0001, relative: true },
           { figure: "failure_rate", max: 0, relative: true },
