@@ -1,8 +1,9 @@
 // The run's first lines: the recommended arm, then for every arm what changed for users against the baseline,
 // in plain words and in the order of the effects that matter (docs/decisions.md §1): users who finally fail,
-// the requests a failed job hits (each arm's own, and how many), the users' tail and mean latency, the failed submissions users see before
-// a resubmission recovers them, the extra GPU time. Only changes whose 95 % paired interval excludes 0 are
-// said, harms as well as gains; "no extra GPU time" is said when the arm is not shown to use more. Pure.
+// the requests a failed job hits (each arm's own, and how many), the users' tail and mean latency, the failed
+// submissions users see before a resubmission recovers them, the extra GPU time. Only changes whose 95 % paired
+// interval excludes 0 are said, harms as well as gains; "no extra GPU time" is said when the arm is not shown to
+// use more. Pure.
 import type { ArmReplications } from "./decisions.js";
 import { FIGURES } from "./figures.js";
 import { type PairedDifference, pairedDifference } from "./intervals.js";
@@ -98,7 +99,11 @@ export function armEffects(arm: readonly ReplicationStats[], base: readonly Repl
   const finallyFailed = pairedOn(arm, base, (r) => r.users_failed);
   const [usersBefore, usersAfter] = [sum(base, (r) => r.users_failed), sum(arm, (r) => r.users_failed)];
   if (finallyFailed.significant)
-    add("users_failed", finallyFailed, `users whose request finally failed ${usersBefore} → ${usersAfter}`);
+    add(
+      "users_failed",
+      finallyFailed,
+      `users whose request finally failed ${count(usersBefore)} → ${count(usersAfter)}`,
+    );
 
   // each arm's own hit requests (docs/decisions.md §5): a failure a rule moves to another request is counted there
   const hitLatency = pairedOn(arm, base, (r) => r.affected_latency_s);
@@ -136,7 +141,7 @@ export function armEffects(arm: readonly ReplicationStats[], base: readonly Repl
     add(
       "failed_requests",
       failed,
-      `failed requests ${before} → ${after}${recovered}${failed.significant ? "" : " (within noise)"}`,
+      `failed requests ${count(before)} → ${count(after)}${recovered}${failed.significant ? "" : " (within noise)"}`,
     );
   }
 

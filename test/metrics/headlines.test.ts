@@ -78,6 +78,13 @@ describe("an arm's effects against the baseline, in words", () => {
     ]);
   });
 
+  it("writes counts with thousands separators", () => {
+    const arm = reps([20, 21, 19, 22], [400, 400, 401, 399], [0, 0, 0, 0]);
+    expect(armEffects(arm, base).find((e) => e.effect === "failed_requests")?.text).toBe(
+      "failed requests 3 → 1,600, all recovered by a resubmission",
+    );
+  });
+
   it("writes seconds with a real minus sign and three significant digits", () => {
     expect([signedSeconds(-190.4), signedSeconds(0.2816), signedSeconds(-1.744)]).toEqual([
       "−190 s",
