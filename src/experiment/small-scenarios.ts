@@ -21,6 +21,10 @@ export interface SmallScenario {
   n: number;
   policy: string;
   horizonMin: number;
+  /** The Horde's maintenance threshold (aborts in an hour), null for its default of 20. */
+  maintenanceAfter: null | number;
+  /** Some requests are the first group's owner's, which its workers still take in maintenance. */
+  ownerRequests: boolean;
 }
 
 export const POLICY_ARMS: Record<string, string> = {
@@ -59,6 +63,8 @@ export const smallScenarioArb: fc.Arbitrary<SmallScenario> = fc.record({
   n: fc.integer({ min: 1, max: 3 }),
   policy: fc.constantFrom(...Object.keys(POLICY_ARMS)),
   horizonMin: fc.constantFrom(20, 45),
+  maintenanceAfter: fc.constantFrom(null, 2),
+  ownerRequests: fc.boolean(),
 });
 
 function failureYaml(f: NonNullable<SmallScenario["groups"][number]["failure"]>): string {
@@ -97,12 +103,16 @@ export function scenarioYaml(s: SmallScenario, groupOrder?: number[], overrides:
 ${g.flapping ? "    flapping: { period: 10m, down: 1m, phase: 3m }\n" : ""}`,
     )
     .join("");
-  const mix = s.sizes.map((px) => `      - { width: ${px}, height: ${px}, steps: 20, n: ${s.n} }`).join("\n");
+  const sizes = s.sizes.map((px) => `      - { width: ${px}, height: ${px}, steps: 20, n: ${s.n} }`);
+  // A group's owner is its name by default.
+  const owner = s.ownerRequests ? [`      - { width: 512, height: 512, steps: 20, n: 1, user: ${s.groups[0].name} }`] : [];
+  const mix = [...sizes, ...owner].join("\n");
+  const server = s.maintenanceAfter === null ? "" : `server: { maintenance: { abort_threshold: ${s.maintenanceAfter} } }\n`;
   return `name: generated
 horizon: ${s.horizonMin}m
 replications: 1
 sample_interval: 1m
-arrivals:
+${server}arrivals:
   - name: a
     rate: ${s.rate}/h
     mix:

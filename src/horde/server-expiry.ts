@@ -12,6 +12,7 @@ import { finishRequest } from "./client.js";
 import type { Request } from "./request.js";
 import { syncQueue } from "./server-queue.js";
 import { closeJob } from "./server-submit.js";
+import { onMaintenance } from "./worker-polling.js";
 import type { HordeState } from "./state.js";
 import type { Worker } from "./worker.js";
 
@@ -85,6 +86,7 @@ export function countAbortForMaintenance(s: HordeState, w: Worker, now: number):
   if (w.abortsInWindow > m.abort_threshold) {
     if (!w.maintenance) w.maintenanceEntries++;
     w.maintenance = true;
+    onMaintenance(s, w);
     w.abortsInWindow = 0;
     s.emit("maintenance", -1, -1, w.id);
   }

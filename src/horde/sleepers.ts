@@ -17,9 +17,12 @@ import type { Worker } from "./worker.js";
  * key (an insertion when one falls asleep, a removal when it wakes); a query finds `now` on the circle and
  * walks the sleepers cyclically until the next one cannot poll before the best found so far. A group is
  * skipped whole when none of its workers could take the request whatever their state (size, model,
- * extra-slow: a function of the request's template, worked out once per template). Pops at period 0 are
- * answered at `now` itself, so such a class is walked in list order through a bitset indexed by list
- * position.
+ * extra-slow: a function of the request's template, worked out once per template). Workers in maintenance
+ * sleep in classes of their own, walked only for requests a worker in maintenance may take (its owner's):
+ * any other request would find every one of them ineligible, and a Horde whose hanging workers are all in
+ * maintenance would otherwise walk them all for every request (a worker going into maintenance while asleep
+ * is woken for its next pop, worker-polling.ts: onMaintenance, and falls asleep again in them). Pops at period 0 are answered at `now` itself,
+ * so such a class is walked in list order through a bitset indexed by list position.
  *
  * Floating point: the walk order uses anchor mod period computed once, when the worker falls asleep, while
  * ticks are compared exactly as `Worker.nextIdleTick` computes them; the walk stops only when a sleeper's key
@@ -36,7 +39,10 @@ export class Sleepers<R, K extends object> {
   /** Per worker: its group's entry and the class it sleeps in. */
   private readonly groupOf: Int32Array;
   private readonly sleepingIn: Int32Array;
-  /** Per static key (the request's template): 1 where the group may take such requests, 0 where none can. */
+  /**
+   * Per static key (the request's template), per group: 0 where no worker of the group can take such
+   * requests, 1 where its workers not in maintenance may, 2 where those in maintenance may too.
+   */
   private readonly masks = new Map<K, Uint8Array>();
 
   constructor(
@@ -47,6 +53,8 @@ export class Sleepers<R, K extends object> {
     private readonly keyOf: (r: R) => K,
     /** False only when no worker of the group could take a request with this key, whatever its state. */
     private readonly groupMayTake: (g: WorkerGroup, key: K) => boolean,
+    /** Whether a worker of the group in maintenance may take a request with this key (its owner's). */
+    private readonly maintenanceMayTake: (g: WorkerGroup, key: K) => boolean,
   ) {
     const n = workers.length;
     this.list = new Int32Array(n);
@@ -68,9 +76,11 @@ export class Sleepers<R, K extends object> {
       const periods = [w0.group.poll_interval + w0.idleRoundTrip];
       if (w0.errorIdlePeriod !== periods[0]) periods.push(w0.errorIdlePeriod);
       const entry: GroupClasses = { group, classes: [], asleep: 0 };
-      for (const period of periods) {
-        entry.classes.push(this.classes.length);
-        this.classes.push(new SleeperClass(period, members.length, n));
+      for (const restricted of [false, true]) {
+        for (const period of periods) {
+          entry.classes.push(this.classes.length);
+          this.classes.push(new SleeperClass(period, restricted, members.length, n));
+        }
       }
       for (const w of members) this.groupOf[w.id] = this.groups.length;
       this.groups.push(entry);
@@ -89,21 +99,39 @@ export class Sleepers<R, K extends object> {
     const id = w.id;
     if (this.pos[id] >= 0) return;
     const g = this.groups[this.groupOf[id]];
-    const period = w.idlePeriod;
-    let slot = 0;
-    while (slot < g.classes.length && this.classes[g.classes[slot]].period !== period) slot++;
-    if (slot === g.classes.length) throw new Error(`worker ${w.name}: idle period ${period} has no class`);
-    const ci = g.classes[slot];
-    const c = this.classes[ci];
     const p = this.count++;
     this.list[p] = id;
     this.pos[id] = p;
-    this.sleepingIn[id] = ci;
     g.asleep++;
-    if (c.period > 0) c.insert(id, w.anchor);
+    this.enter(w, this.classFor(w, g));
+  }
+
+  /** The class a worker sleeps in: its idle period's, among its group's maintenance classes if it is in it. */
+  private classFor(w: Worker, g: GroupClasses): number {
+    const period = w.idlePeriod;
+    for (let k = 0; k < g.classes.length; k++) {
+      const c = this.classes[g.classes[k]];
+      if (c.period === period && c.restricted === w.maintenance) return g.classes[k];
+    }
+    throw new Error(`worker ${w.name}: idle period ${period} has no class`);
+  }
+
+  private enter(w: Worker, ci: number): void {
+    const c = this.classes[ci];
+    this.sleepingIn[w.id] = ci;
+    if (c.period > 0) c.insert(w.id, w.anchor);
     else {
       c.asleep++;
-      setBit(c.bits, p);
+      setBit(c.bits, this.pos[w.id]);
+    }
+  }
+
+  private leave(id: number, ci: number): void {
+    const c = this.classes[ci];
+    if (c.period > 0) c.delete(id);
+    else {
+      c.asleep--;
+      clearBit(c.bits, this.pos[id]);
     }
   }
 
@@ -111,15 +139,9 @@ export class Sleepers<R, K extends object> {
     const id = w.id;
     const i = this.pos[id];
     if (i < 0) return;
-    const ci = this.sleepingIn[id];
-    const c = this.classes[ci];
     const g = this.groups[this.groupOf[id]];
     g.asleep--;
-    if (c.period > 0) c.delete(id);
-    else {
-      c.asleep--;
-      clearBit(c.bits, i);
-    }
+    this.leave(id, this.sleepingIn[id]);
     const lastPos = --this.count;
     const last = this.list[lastPos];
     if (last !== id) {
@@ -148,12 +170,13 @@ export class Sleepers<R, K extends object> {
     const groups = this.groups;
     for (let gi = 0; gi < groups.length; gi++) {
       const g = groups[gi];
-      if (g.asleep === 0 || mask[gi] === 0) continue;
+      const admits = mask[gi];
+      if (g.asleep === 0 || admits === 0) continue;
       const classes = g.classes;
       // Index loops here: a for-of on this path allocated an iterator per call.
       for (let k = 0; k < classes.length; k++) {
         const c = this.classes[classes[k]];
-        if (c.asleep === 0) continue;
+        if (c.asleep === 0 || (c.restricted && admits < 2)) continue;
         if (c.period <= 0) {
           // Every poll is at `now`: the first eligible one in list order.
           if (now > bestTick) continue;
@@ -215,7 +238,7 @@ export class Sleepers<R, K extends object> {
 
   /** groupMayTake(w.group, keyOf(r)), worked out once per key and group. */
   groupAdmits(w: Worker, r: R): boolean {
-    return this.mask(r)[this.groupOf[w.id]] === 1;
+    return this.mask(r)[this.groupOf[w.id]] !== 0;
   }
 
   /** The worker's group, as an index into the masks. */
@@ -229,7 +252,10 @@ export class Sleepers<R, K extends object> {
     let m = this.masks.get(key);
     if (m === undefined) {
       m = new Uint8Array(this.groups.length);
-      for (let gi = 0; gi < m.length; gi++) m[gi] = this.groupMayTake(this.groups[gi].group, key) ? 1 : 0;
+      for (let gi = 0; gi < m.length; gi++) {
+        const g = this.groups[gi].group;
+        m[gi] = !this.groupMayTake(g, key) ? 0 : this.maintenanceMayTake(g, key) ? 2 : 1;
+      }
       this.masks.set(key, m);
     }
     return m;
@@ -238,7 +264,10 @@ export class Sleepers<R, K extends object> {
 
 interface GroupClasses {
   group: WorkerGroup;
-  /** Indices of the group's classes: its idle period, then its error idle period when different. */
+  /**
+   * Indices of the group's classes: its idle period, then its error idle period when different; then the
+   * same for its workers in maintenance.
+   */
   classes: number[];
   asleep: number;
 }
@@ -263,6 +292,8 @@ class SleeperClass {
 
   constructor(
     readonly period: number,
+    /** Its sleepers are in maintenance. */
+    readonly restricted: boolean,
     size: number,
     workerCount: number,
   ) {

@@ -164,6 +164,7 @@ export class HordeState {
       eligibleIn(this),
       (r) => r.template,
       (g, t) => groupMayTake(g, t),
+      (g, t) => t.user === g.owner,
     );
   }
 

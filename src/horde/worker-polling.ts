@@ -97,6 +97,18 @@ export function schedulePoll(s: HordeState, w: Worker): void {
   scheduleAnswer(s, w, send + trip);
 }
 
+/**
+ * The worker went into maintenance. A sleeper is woken for its next idle pop, as naive polling would answer
+ * it: that pop gets the 403 (or its owner's request), moves the worker to the error cadence, and it falls
+ * asleep again among the workers in maintenance, whom the search for a request's first poller skips unless
+ * the request is their owner's (sleepers.ts).
+ */
+export function onMaintenance(s: HordeState, w: Worker): void {
+  if (!w.asleep) return;
+  unsleep(s, w);
+  scheduleAnswer(s, w, w.nextIdleTick(s.sim.now, false));
+}
+
 /** The worker stops popping (it went offline): its pop in flight is lost and it is idle no more. */
 export function stopPolling(s: HordeState, w: Worker): void {
   w.pollPending = false;
