@@ -32,6 +32,8 @@ export function bestArm(
   const verdict = decide(
     { name: `lowest ${figure}`, minimise: figure, subject_to: [], indifference: 0 },
     arms.map((a) => ({ name: a.name, values: figureValues(a.reps, [figure]) })),
+    // the grid's first arm is no baseline here: the best is the lowest mean among the arms not shown worse
+    { keepBaseline: false },
   );
   const figures = arms.map((a): ArmFigure => {
     const s = sampleStats(figureValues(a.reps, [figure])[figure] ?? []);

@@ -9,7 +9,7 @@ import { FIGURES } from "./figures.js";
 import { type PairedDifference, pairedDifference } from "./intervals.js";
 import type { ReplicationStats } from "./replication-stats.js";
 import type { ArmStatus, Verdict } from "./verdict.js";
-import { noRecommendation } from "./verdict-text.js";
+import { noRecommendation, whyKeepBaseline } from "./verdict-text.js";
 
 export type EffectName =
   | "users_failed"
@@ -45,7 +45,10 @@ export interface Headlines {
   baseline: string;
   replications: number;
   recommended: string | null;
-  /** The recommendation, or why there is none (the bound no arm meets and the arm closest to it). */
+  /**
+   * The recommendation (to keep the baseline, and why, when the verdict keeps it), or why there is none (the
+   * bound no arm meets and the arm closest to it).
+   */
   sentence: string;
   arms: ArmHeadline[];
 }
@@ -202,7 +205,9 @@ export function headlines(verdict: Verdict, arms: readonly ArmReplications[]): H
     sentence:
       verdict.recommended === null
         ? `no recommendation: ${noRecommendation(verdict)}`
-        : `recommended: ${verdict.recommended}`,
+        : verdict.keeps_baseline
+          ? `recommended: keep ${verdict.recommended} (the baseline): ${whyKeepBaseline(verdict)}`
+          : `recommended: ${verdict.recommended}`,
     arms: arms.map((a, i) => {
       const s = standing(verdict, a.policy, i);
       return {

@@ -1,6 +1,13 @@
 // The verdict in a few plain lines for the terminal.
 import { FIGURES, type FigureName, formatFigureValue } from "./figures.js";
-import type { ArmStatus, ArmVerdict, ConstraintCheck, ReplicationsNeeded, Verdict } from "./verdict.js";
+import {
+  type ArmStatus,
+  type ArmVerdict,
+  type ConstraintCheck,
+  objectiveSteps,
+  type ReplicationsNeeded,
+  type Verdict,
+} from "./verdict.js";
 
 function needs(n: ReplicationsNeeded | null): string {
   if (n === null) return "";
@@ -90,10 +97,13 @@ export function formatVerdict(v: Verdict): string {
     }${then.length > 0 ? `; then ${then.join(", then ")}` : ""}; ${v.replications} replication${v.replications === 1 ? "" : "s"}`,
   ];
   const rec = v.arms.find((a) => a.status === "recommended");
+  const mean = rec === undefined ? "" : formatFigureValue(f, rec.objective.mean);
   lines.push(
     rec === undefined
       ? `  no recommendation: ${noRecommendation(v)}`
-      : `  recommended: ${rec.name} (${formatFigureValue(f, rec.objective.mean)})`,
+      : v.keeps_baseline
+        ? `  recommended: keep ${rec.name} (the baseline, ${mean}): ${whyKeepBaseline(v)}`
+        : `  recommended: ${rec.name} (${mean})`,
   );
   for (const g of GROUPS) {
     const arms = v.arms.filter((a) => a.status === g.status);
@@ -108,6 +118,12 @@ export function formatVerdict(v: Verdict): string {
   );
   for (const n of v.notes) lines.push(`  note: ${n}`);
   return lines.join("\n");
+}
+
+/** Why the verdict keeps the baseline: no other arm is shown better than it (by more than an effect's δ). */
+export function whyKeepBaseline(v: Verdict): string {
+  const delta = objectiveSteps(v.objective).some((s) => s.indifference > 0);
+  return `no other arm is shown better than it${delta ? " by more than δ" : ""}`;
 }
 
 /**

@@ -13,8 +13,9 @@
 // random numbers). Arm i is worse when, for some other ranked arm l, the mean of the paired differences
 // x_i − x_l exceeds W_il = t_{1−α/m, n−1} · S_il / √n (m = ranked arms − 1). The arm with the lowest true mean
 // is then marked worse with probability at most α, by the union bound over its m comparisons, whatever the
-// other means (per-replication figures approximately normal). The recommendation is the lowest sample mean
-// among the arms not marked worse; ties go to the arm listed first (the baseline before any change).
+// other means (per-replication figures approximately normal). The recommendation is the baseline (the first
+// arm) when it is not eliminated: the burden of proof is on a change. Otherwise the lowest sample mean among the
+// arms not marked worse; ties go to the arm listed first.
 import type { Objective } from "../scenario/types.js";
 import { FIGURES, type FigureName, type FigureValues } from "./figures.js";
 import { halfWidth, pairedDifferences, replicationsNeeded, type SampleStats, sampleStats } from "./sample.js";
@@ -110,6 +111,11 @@ export interface Verdict {
   /** The most replications any arm has. */
   replications: number;
   recommended: string | null;
+  /**
+   * The recommendation is to keep the baseline (the first arm, of several): it was not eliminated, so no other
+   * arm is shown better than it (by more than δ); the arms left beside it are compared with it.
+   */
+  keeps_baseline: boolean;
   /**
    * Replications in all after which every open question would be settled if means and spreads stayed as
    * estimated: each not-separated arm against the recommended one, and the bounds of each arm not shown
@@ -222,12 +228,25 @@ function compare(r: Ranked, rec: Ranked, delta: number, screenLevel: number) {
   return { d, comparison, stand };
 }
 
+export interface DecideOptions {
+  /** The level of every bound and interval. */
+  level?: number;
+  /**
+   * The first arm is the baseline a change must beat: recommended whenever the elimination keeps it (default).
+   * False where the first arm is only the first listed (a sweep's best arm on one figure).
+   */
+  keepBaseline?: boolean;
+}
+
 /**
  * The verdict for one objective. `arms` in the scenario's order (the baseline first). With `next`, the effects
  * are judged in order: each keeps the arms not shown worse on it (or shown within its δ of its best), and the
- * next judges only those; the recommendation is the kept arm with the lowest mean on the first effect.
+ * next judges only those. The recommendation is the baseline when it is kept, else the kept arm with the lowest
+ * mean on the first effect.
  */
-export function decide(objective: Objective, arms: readonly ArmInput[], level = 0.95): Verdict {
+export function decide(objective: Objective, arms: readonly ArmInput[], options: DecideOptions = {}): Verdict {
+  const level = options.level ?? 0.95;
+  const keepBaseline = options.keepBaseline ?? true;
   const alpha = 1 - level;
   const notes: string[] = [];
   const { minimise } = objective;
@@ -264,6 +283,8 @@ export function decide(objective: Objective, arms: readonly ArmInput[], level = 
   let inconsistent = false;
   /** Per step: the ranked arms' values and the level their comparisons use. */
   const stepData: { ranked: Map<number, Ranked>; screenLevel: number }[] = [];
+  /** Per dropped arm: the step it was dropped on and the arms it was shown worse than there. */
+  const droppedOn = new Map<number, { step: number; by: number[] }>();
   steps.forEach((step, k) => {
     const ranked: Ranked[] = [];
     for (const index of kept) {
@@ -301,6 +322,7 @@ export function decide(objective: Objective, arms: readonly ArmInput[], level = 
       const { comparison, stand } = compare(r, s.rec, step.indifference, s.screenLevel);
       if (by === undefined || stand !== "open") continue;
       drop.add(r.index);
+      droppedOn.set(r.index, { step: k, by });
       const v = out[r.index];
       v.status = "worse";
       v.on = step.figure;
@@ -316,7 +338,10 @@ export function decide(objective: Objective, arms: readonly ArmInput[], level = 
     );
 
   const first = stepData.find((d) => d.ranked.size > 0)?.ranked ?? new Map<number, Ranked>();
-  const rec = lowest(kept.map((i) => first.get(i)).filter((r): r is Ranked => r !== undefined));
+  const candidates = kept.map((i) => first.get(i)).filter((r): r is Ranked => r !== undefined);
+  // the burden of proof is on a change: a baseline no arm beat (by more than δ) stays
+  const keptBaseline = keepBaseline && arms.length > 1 ? (candidates.find((r) => r.index === 0) ?? null) : null;
+  const rec = keptBaseline ?? lowest(candidates);
   if (rec === null) for (const i of kept) out[i].status = "no-value";
   if (rec !== null) {
     out[rec.index].status = "recommended";
@@ -324,6 +349,19 @@ export function decide(objective: Objective, arms: readonly ArmInput[], level = 
       if (i === rec.index) continue;
       settle(out[i], i, rec.index);
     }
+  }
+  if (keptBaseline !== null) for (const [i, at] of droppedOn) againstBaseline(out[i], i, at);
+
+  /**
+   * A dropped arm against the kept baseline on the effect it was dropped on, rather than against that effect's
+   * best: the baseline when it was shown worse than it, else the arm it was shown worse than.
+   */
+  function againstBaseline(v: ArmVerdict, i: number, at: { step: number; by: number[] }): void {
+    const a = stepData[at.step].ranked.get(i);
+    const b = stepData[at.step].ranked.get(0);
+    if (a === undefined || b === undefined) return;
+    v.vs_recommended = compare(a, b, steps[at.step].indifference, stepData[at.step].screenLevel).comparison;
+    if (at.by.includes(0)) v.worse_than = arms[0].name;
   }
 
   /** A kept arm against the recommended one: identical or within δ on every effect judged, else open on the first that is not. */
@@ -379,11 +417,16 @@ export function decide(objective: Objective, arms: readonly ArmInput[], level = 
     level,
     replications,
     recommended: rec === null ? null : arms[rec.index].name,
+    keeps_baseline: keptBaseline !== null,
     replications_to_decide:
       open.length === 0 ? replications : open.some((n) => n === null) ? null : Math.max(...(open as number[])),
     method: {
       feasibility: `a bound is met when the one-sided ${pct(level)} upper confidence bound of the mean is at most the bound, violated when the lower one is above it; a bound relative to the baseline is on the paired differences arm − baseline (a non-inferiority test with the bound's margin); only arms shown to meet every bound are ranked`,
-      ranking: `an arm is worse when its mean paired difference from another ranked arm exceeds t(1 − ${fmtAlpha(alpha)}/m, n − 1) · S/√n, m = ranked arms − 1 (Bonferroni subset selection, Nelson et al. 2001): the truly best arm is kept with probability ≥ ${pct(level)}; equivalent (not worse) when that interval of its difference from the best lies inside ±δ; with several effects, each judges only the arms the ones before it kept; ties go to the arm listed first`,
+      ranking: `an arm is worse when its mean paired difference from another ranked arm exceeds t(1 − ${fmtAlpha(alpha)}/m, n − 1) · S/√n, m = ranked arms − 1 (Bonferroni subset selection, Nelson et al. 2001): the truly best arm is kept with probability ≥ ${pct(level)}; equivalent (not worse) when that interval of its difference from the best lies inside ±δ; with several effects, each judges only the arms the ones before it kept; ${
+        keepBaseline
+          ? "the baseline (the first arm) is recommended when it is kept (the burden of proof is on a change), else the kept arm with the lowest mean on the first effect"
+          : "the kept arm with the lowest mean on the first effect is recommended"
+      }, ties to the arm listed first`,
       replications_needed:
         "the smallest N with t(p, N − 1) · S/√N below the margin (≈ (t·S/margin)²), margin = |mean difference| to separate, δ − mean difference to show it within δ, |bound − mean| to settle a bound; S as estimated so far",
     },

@@ -3,6 +3,7 @@
 // and one row per arm with its figure, its difference from the recommended arm and its bounds. Pure.
 import { FIGURE_NAMES, FIGURES, type FigureName, formatFigureValue } from "../metrics/figures.js";
 import type { ArmStatus, ArmVerdict, ReplicationsNeeded, Verdict } from "../metrics/verdict.js";
+import { whyKeepBaseline } from "../metrics/verdict-text.js";
 import { escapeHtml } from "./html-text.js";
 
 const STATUS: Record<ArmStatus, { text: string; cls: string }> = {
@@ -72,10 +73,11 @@ function verdictBlock(v: Verdict, i: number): string {
   const lines: string[] = [];
   lines.push(
     rec
-      ? `<p class="recommendation">Recommended: <strong>${escapeHtml(rec.name)}</strong> (${label(o.minimise)} ${value(
-          o.minimise,
-          rec.objective.mean,
-        )}, ${v.replications} replication${v.replications === 1 ? "" : "s"}).</p>`
+      ? `<p class="recommendation">Recommended: ${v.keeps_baseline === true ? "keep " : ""}<strong>${escapeHtml(rec.name)}</strong> (${
+          v.keeps_baseline === true ? "the baseline, " : ""
+        }${label(o.minimise)} ${value(o.minimise, rec.objective.mean)}, ${v.replications} replication${
+          v.replications === 1 ? "" : "s"
+        })${v.keeps_baseline === true ? `: ${escapeHtml(whyKeepBaseline(v))}` : ""}.</p>`
       : '<p class="recommendation">No recommendation: no arm is shown to meet every bound.</p>',
   );
   if (apart.length > 0)

@@ -50,7 +50,7 @@ describe("two arms with the same policy under two names", () => {
     expect(at("user-latency: minimise user mean latency")).toBeGreaterThan(at("user mean latency (s) per replication"));
     // the headlines come first: the recommendation on the first line
     expect(r.stdout.split("\n")[0]).toBe(
-      "recommended: horde (objective user-latency, 3 replications; docs/decisions.md)",
+      "recommended: keep horde (the baseline): no other arm is shown better than it (objective user-latency, 3 replications; docs/decisions.md)",
     );
     expect(r.stdout.trimEnd().split("\n").at(-1)).toBe(`results in ${r.out}`);
   });
@@ -120,6 +120,19 @@ describe("a placebo arm: the Horde's rules with a trajectory that moves away fro
     const said = s.headlines.arms[1].effects.map((e: { effect: string }) => e.effect);
     expect(said).not.toContain("hit_latency");
     expect(said).not.toContain("hit_requests");
+  });
+
+  it("is not recommended: no arm is shown better than the baseline by more than δ, so the baseline is kept", () => {
+    const v = s.decisions[0];
+    expect([v.recommended, v.keeps_baseline]).toEqual(["horde", true]);
+    expect(v.arms.map((a: { name: string; status: string }) => [a.name, a.status])).toEqual([
+      ["horde", "recommended"],
+      ["placebo", expect.stringMatching(/^(within-indifference|not-separated|identical)$/)],
+    ]);
+    expect(s.headlines.recommended).toBe("horde");
+    expect(r.stdout.split("\n")[0]).toBe(
+      "recommended: keep horde (the baseline): no other arm is shown better than it by more than δ (objective what-users-feel, 10 replications; docs/decisions.md)",
+    );
   });
 });
 

@@ -114,4 +114,25 @@ describe("the headlines", () => {
       "  horde  baseline; worse on users' mean latency than fast",
     ]);
   });
+
+  it("say the baseline is kept, and why, when no arm is shown better than it", () => {
+    // "same" minus horde: −1, +1, −1, 0 s: a lower mean (−0.25 s) but not separated (W = t(0.95, 3) · S/2 =
+    // 2.3533634 · 0.9574271 / 2 = 1.127): horde, listed first, stays
+    const arms = [
+      { policy: "horde", reps: base },
+      { policy: "same", reps: reps([19, 22, 18, 22], [1, 0, 1, 1], [0, 0, 0, 0]) },
+    ];
+    const v = decide(
+      { name: "mean", minimise: "user_latency_mean_s", subject_to: [], indifference: 0 },
+      arms.map((a) => ({ name: a.policy, values: { user_latency_mean_s: a.reps.map((r) => r.user_latency.mean) } })),
+    );
+    const h = headlines(v, arms);
+    expect(h.sentence).toBe("recommended: keep horde (the baseline): no other arm is shown better than it");
+    expect(formatHeadlines(h).split("\n")).toEqual([
+      "recommended: keep horde (the baseline): no other arm is shown better than it (objective mean, 4 replications; docs/decisions.md)",
+      "what changes for users against horde (95 % paired intervals; counts are totals over the replications):",
+      "  horde  recommended: the baseline: no change",
+      "  same   cannot be told apart from the recommended arm on users' mean latency: no extra GPU time",
+    ]);
+  });
 });

@@ -70,7 +70,8 @@ describe("the verdict, worked by hand", () => {
   it("says it all in a few lines", () => {
     expect(formatVerdict(v).split("\n")).toEqual([
       "fast: minimise user mean latency; δ not given; 4 replications",
-      "  recommended: A (11.5 s)",
+      // A is the baseline (the first arm) and kept: D is not shown better than it
+      "  recommended: keep A (the baseline, 11.5 s): no other arm is shown better than it",
       "  cannot be told apart from it: D +0.500 s (up to +2.91 s; ~33 replications in all to separate)",
       "  worse: B +1.00 s (at least +1.00 s), C +2.50 s (at least +0.0855 s)",
       "  ~33 replications in all would settle every open comparison",
@@ -139,15 +140,23 @@ describe("feasibility", () => {
 });
 
 describe("edge cases", () => {
-  it("one replication: no intervals, the lowest value is recommended and nothing is separated", () => {
-    const v = decide(latency(), [arm("a", [3]), arm("b", [2]), arm("c", [4])]);
-    expect(v.recommended).toBe("b");
-    expect(v.arms.map((a) => a.status)).toEqual(["not-separated", "recommended", "not-separated"]);
-    expect(v.arms[0].vs_recommended).toEqual({ n: 1, mean: 1, sd: null, lower: null, upper: null });
-    expect(v.arms[0].replications_needed?.reason).toMatch(/fewer than two replications/);
+  it("one replication: no intervals, nothing is separated, so the baseline is kept (the lowest value without it)", () => {
+    const arms = [arm("a", [3]), arm("b", [2]), arm("c", [4])];
+    const v = decide(latency(), arms);
+    expect(v.recommended).toBe("a");
+    expect(v.keeps_baseline).toBe(true);
+    expect(v.arms.map((a) => a.status)).toEqual(["recommended", "not-separated", "not-separated"]);
+    expect(v.arms[1].vs_recommended).toEqual({ n: 1, mean: -1, sd: null, lower: null, upper: null });
+    expect(v.arms[1].replications_needed?.reason).toMatch(/fewer than two replications/);
     expect(v.replications_to_decide).toBeNull();
     expect(v.notes).toEqual(["one replication: no intervals, every figure is judged on its single value"]);
-    expect(formatVerdict(v)).toContain("cannot be told apart from it: a +1.00 s (one pair: no interval)");
+    expect(formatVerdict(v)).toContain("cannot be told apart from it: b -1.00 s (one pair: no interval), c +1.00 s");
+    const lowest = decide(latency(), arms, { keepBaseline: false });
+    expect(lowest.recommended).toBe("b");
+    expect(lowest.keeps_baseline).toBe(false);
+    expect(lowest.arms.map((a) => a.status)).toEqual(["not-separated", "recommended", "not-separated"]);
+    expect(lowest.arms[0].vs_recommended).toEqual({ n: 1, mean: 1, sd: null, lower: null, upper: null });
+    expect(formatVerdict(lowest)).toContain("  recommended: b (2.00 s)\n  cannot be told apart from it: a +1.00 s");
   });
 
   it("names the arm a worse arm was shown worse than when its pair with the recommended arm does not show it", () => {
@@ -242,32 +251,47 @@ const replicationsArb = fc.integer({ min: 1, max: 8 }).chain((n) =>
 );
 
 describe("invariants", () => {
-  it("exactly one arm is recommended when any is ranked, and it is never worse than another", () => {
+  const statuses = (w: ReturnType<typeof decide>) => Object.fromEntries(w.arms.map((a) => [a.name, a.status]));
+
+  it("one arm is recommended: the baseline when the elimination leaves it, else the lowest mean left", () => {
     fc.assert(
       fc.property(replicationsArb, (xs) => {
-        const v = decide(
-          latency(),
-          xs.map((x, i) => arm(`a${i}`, x)),
-        );
+        const arms = xs.map((x, i) => arm(`a${i}`, x));
+        const v = decide(latency(), arms);
+        const lowest = decide(latency(), arms, { keepBaseline: false });
         expect(v.arms.filter((a) => a.status === "recommended")).toHaveLength(1);
-        const rec = v.arms.find((a) => a.status === "recommended");
-        for (const a of v.arms)
-          if (a.status === "not-separated") expect(a.objective.mean).toBeGreaterThanOrEqual(rec?.objective.mean ?? 0);
+        // the rule chooses among the arms the elimination left: the same arms are worse either way
+        const worse = (w: typeof v) => w.arms.filter((a) => a.status === "worse").map((a) => a.name);
+        expect(worse(v)).toEqual(worse(lowest));
+        const baselineLeft = lowest.arms[0].status !== "worse";
+        expect(v.keeps_baseline).toBe(baselineLeft && arms.length > 1);
+        expect(v.recommended).toBe(baselineLeft ? "a0" : lowest.recommended);
+        // the lowest-mean rule never recommends an arm above one it cannot tell apart from it
+        for (const w of v.keeps_baseline ? [lowest] : [lowest, v]) {
+          const rec = w.arms.find((a) => a.status === "recommended");
+          for (const a of w.arms)
+            if (a.status === "not-separated")
+              expect(a.objective.mean).toBeGreaterThanOrEqual(rec?.objective.mean ?? 0);
+        }
       }),
     );
   });
 
-  it("does not depend on the order of the arms (but for ties) or on a shift of every value", () => {
+  it("does not depend on the order of the arms after the baseline (but for ties) or on a shift of every value", () => {
     fc.assert(
       fc.property(replicationsArb, fc.integer({ min: -50, max: 50 }), (xs, shift) => {
         const means = xs.map((x) => x.reduce((s, y) => s + y, 0) / x.length);
         fc.pre(new Set(means).size === means.length);
         const arms = xs.map((x, i) => arm(`a${i}`, x));
         const v = decide(latency(), arms);
-        const reversed = decide(latency(), [...arms].reverse());
-        expect(reversed.recommended).toBe(v.recommended);
-        const status = (w: typeof v) => Object.fromEntries(w.arms.map((a) => [a.name, a.status]));
-        expect(status(reversed)).toEqual(status(v));
+        const reordered = decide(latency(), [arms[0], ...arms.slice(1).reverse()]);
+        expect(reordered.recommended).toBe(v.recommended);
+        expect(statuses(reordered)).toEqual(statuses(v));
+        // without a baseline to keep, on no order at all
+        const lowest = decide(latency(), arms, { keepBaseline: false });
+        const reversed = decide(latency(), [...arms].reverse(), { keepBaseline: false });
+        expect(reversed.recommended).toBe(lowest.recommended);
+        expect(statuses(reversed)).toEqual(statuses(lowest));
         const shifted = decide(
           latency(),
           xs.map((x, i) =>
@@ -312,9 +336,19 @@ describe("several effects in order (next:), worked by hand", () => {
     expect(v.arms[2].vs_recommended?.mean).toBeCloseTo(3, 12);
   });
 
-  it("without the second effect P is within δ of Q, not worse, and Q (lower mean) is recommended", () => {
+  it("without the second effect P, the baseline, is left (within δ of Q) and kept; R is worse than it by 2.75 s", () => {
     const one = decide(latency({ indifference: 1 }), arms);
-    expect(one.arms.map((a) => a.status)).toEqual(["within-indifference", "recommended", "worse"]);
+    expect(one.recommended).toBe("P");
+    expect(one.keeps_baseline).toBe(true);
+    expect(one.arms.map((a) => a.status)).toEqual(["recommended", "within-indifference", "worse"]);
+    // Q − P = −0.25 in every replication; R − P = 2.75 in every replication, R was shown worse than both
+    expect(one.arms[1].vs_recommended).toEqual({ n: 4, mean: -0.25, sd: 0, lower: -0.25, upper: -0.25 });
+    expect(one.arms[2].vs_recommended).toEqual({ n: 4, mean: 2.75, sd: 0, lower: 2.75, upper: 2.75 });
+    expect(one.arms[2].worse_than).toBe("P");
+    // with no baseline to keep, Q has the lower mean
+    const lowest = decide(latency({ indifference: 1 }), arms, { keepBaseline: false });
+    expect(lowest.arms.map((a) => a.status)).toEqual(["within-indifference", "recommended", "worse"]);
+    expect(lowest.arms[2].vs_recommended?.mean).toBeCloseTo(3, 12);
   });
 
   it("an arm left equivalent on every effect is within δ; the text names the effect an arm lost on", () => {
@@ -362,5 +396,76 @@ describe("a bound relative to the baseline (non-inferiority on paired difference
     expect(formatVerdict(v).split("\n")[0]).toBe(
       "fast: minimise user mean latency subject to users whose request finally failed ≤ the baseline's + 0.0100 %; δ not given; 4 replications",
     );
+  });
+});
+
+describe("keeping the baseline: a change must be shown better (docs/decisions.md §2)", () => {
+  // The requests a failed job hits, per replication. J waits 4 s less than the baseline H in every replication,
+  // give or take a second: differences −5, −3, −4, −4, mean −4, S = √(2/3) = 0.8164966. Two arms, m = 1, so
+  // W = t(0.95, 3) · S/√4 = 2.3533634 · 0.8164966 / 2 = 0.9607566 (scipy.stats.t.ppf): H is shown worse than J,
+  // by 3.0392434 to 4.9607566 s.
+  const H = [200, 210, 190, 205];
+  const J = [195, 207, 186, 201];
+  const hit = (name: string, affected_latency_s: number[]): ArmInput => ({ name, values: { affected_latency_s } });
+  const objective = (indifference: number) => latency({ minimise: "affected_latency_s", indifference });
+  const W = 0.9607565990980091;
+
+  it("with δ 10 s the baseline is shown worse only by less than δ: it is kept, J is within δ of it", () => {
+    const v = decide(objective(10), [hit("horde", H), hit("jittered", J)]);
+    expect(v.recommended).toBe("horde");
+    expect(v.keeps_baseline).toBe(true);
+    expect(v.steps[0]).toMatchObject({ best: "jittered", dropped: [] });
+    expect(v.arms.map((a) => [a.name, a.status])).toEqual([
+      ["horde", "recommended"],
+      ["jittered", "within-indifference"],
+    ]);
+    const c = v.arms[1].vs_recommended;
+    expect(c?.mean).toBeCloseTo(-4, 12);
+    expect(c?.lower).toBeCloseTo(-4 - W, 10);
+    expect(c?.upper).toBeCloseTo(-4 + W, 10);
+    expect(formatVerdict(v).split("\n").slice(1, 3)).toEqual([
+      "  recommended: keep horde (the baseline, 201 s): no other arm is shown better than it by more than δ",
+      "  within δ of it: jittered -4.00 s (-4.96 s to -3.04 s)",
+    ]);
+  });
+
+  it("with δ 3 s the same baseline is shown worse by more than δ: it is dropped and J recommended", () => {
+    const v = decide(objective(3), [hit("horde", H), hit("jittered", J)]);
+    expect(v.recommended).toBe("jittered");
+    expect(v.keeps_baseline).toBe(false);
+    expect(v.arms.map((a) => [a.name, a.status, a.worse_than])).toEqual([
+      ["horde", "worse", "jittered"],
+      ["jittered", "recommended", null],
+    ]);
+    expect(v.arms[0].vs_recommended?.lower).toBeCloseTo(4 - W, 10);
+    expect(formatVerdict(v).split("\n").slice(1, 3)).toEqual([
+      "  recommended: jittered (197 s)",
+      "  worse: horde +4.00 s (at least +3.04 s)",
+    ]);
+  });
+
+  it("with no δ a baseline that cannot be told apart from a lower mean is kept", () => {
+    // K − H = −6, 4, −3, 3: mean −0.5, S = √23, W = 2.3533634 · 4.7958315 / 2 = 5.6431673
+    const K = [194, 214, 187, 208];
+    const v = decide(objective(0), [hit("horde", H), hit("K", K)]);
+    expect(v.recommended).toBe("horde");
+    expect(v.arms[1].status).toBe("not-separated");
+    expect(v.arms[1].vs_recommended?.upper).toBeCloseTo(-0.5 + 5.643167273217041, 10);
+    expect(formatVerdict(v).split("\n")[1]).toBe(
+      "  recommended: keep horde (the baseline, 201 s): no other arm is shown better than it",
+    );
+    expect(decide(objective(0), [hit("horde", H), hit("K", K)], { keepBaseline: false }).recommended).toBe("K");
+  });
+
+  it("a baseline that breaks a bound is not kept; a single arm is recommended without words about a baseline", () => {
+    const bounded = latency({ minimise: "affected_latency_s", subject_to: [{ figure: "failure_rate", max: 0.01 }] });
+    const v = decide(bounded, [
+      { name: "horde", values: { affected_latency_s: H, failure_rate: [0.05, 0.05, 0.05, 0.05] } },
+      { name: "K", values: { affected_latency_s: H, failure_rate: [0, 0, 0, 0] } },
+    ]);
+    expect([v.recommended, v.keeps_baseline, v.arms[0].status]).toEqual(["K", false, "infeasible"]);
+    const one = decide(objective(10), [hit("horde", H)]);
+    expect([one.recommended, one.keeps_baseline]).toEqual(["horde", false]);
+    expect(formatVerdict(one).split("\n")[1]).toBe("  recommended: horde (201 s)");
   });
 });
