@@ -61,8 +61,17 @@ function unmet(v: ArmVerdict): string {
   return `${v.name} (${reasons.map(check).join("; ")}${v.status === "not-shown-feasible" ? needs(v.replications_needed) : ""})`;
 }
 
-const GROUPS: { status: ArmStatus; title: string; render: (v: ArmVerdict, f: FigureName) => string }[] = [
-  { status: "not-separated", title: "cannot be told apart from it", render: (v, f) => comparison(v, f, "upper") },
+const GROUPS: {
+  status: ArmStatus;
+  title: string;
+  render: (v: ArmVerdict, f: FigureName, verdict: Verdict) => string;
+}[] = [
+  {
+    status: "not-separated",
+    title: "cannot be told apart from it",
+    // from the lowest mean, how much worse it may be; from a kept baseline, either way
+    render: (v, f, verdict) => comparison(v, f, verdict.keeps_baseline ? "both" : "upper"),
+  },
   { status: "within-indifference", title: "within δ of it", render: (v, f) => comparison(v, f, "both") },
   { status: "identical", title: "identical to it in every replication", render: (v) => v.name },
   { status: "worse", title: "worse", render: (v, f) => worse(v, f) },
@@ -107,7 +116,7 @@ export function formatVerdict(v: Verdict): string {
   );
   for (const g of GROUPS) {
     const arms = v.arms.filter((a) => a.status === g.status);
-    if (arms.length > 0) lines.push(`  ${g.title}: ${arms.map((a) => g.render(a, f)).join(", ")}`);
+    if (arms.length > 0) lines.push(`  ${g.title}: ${arms.map((a) => g.render(a, f, v)).join(", ")}`);
   }
   if (v.replications_to_decide !== null && v.replications_to_decide > v.replications)
     lines.push(`  ~${v.replications_to_decide} replications in all would settle every open comparison`);

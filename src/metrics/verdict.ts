@@ -453,8 +453,10 @@ function pairNeeds(d: SampleStats, delta: number, p: number): ReplicationsNeeded
       to: null,
       reason: "fewer than two replications where both have a value: no estimate of the spread yet",
     };
-  const separate = d.mean > 0 ? replicationsNeeded(d.sd, d.mean, p, d.n + 1) : null;
-  const within = delta > 0 && d.mean < delta ? replicationsNeeded(d.sd, delta - d.mean, p, d.n + 1) : null;
+  // against a kept baseline the difference may be negative: the arm may yet be shown better than it
+  const size = Math.abs(d.mean);
+  const separate = size > 0 ? replicationsNeeded(d.sd, size, p, d.n + 1) : null;
+  const within = delta > 0 && size < delta ? replicationsNeeded(d.sd, delta - size, p, d.n + 1) : null;
   if (separate !== null && (within === null || separate <= within))
     return { total: separate, to: "separate", reason: null };
   if (within !== null) return { total: within, to: "show-within-indifference", reason: null };
@@ -462,7 +464,7 @@ function pairNeeds(d: SampleStats, delta: number, p: number): ReplicationsNeeded
     total: null,
     to: null,
     reason:
-      d.mean <= 0
+      size === 0
         ? "the mean difference is 0: no number of replications separates them if it really is"
         : "more than a million replications",
   };

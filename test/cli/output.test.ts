@@ -53,7 +53,10 @@ describe("hordesim run: stdout and stderr", () => {
     ]);
     expect(existsSync(join(at("text"), "report.html"))).toBe(true);
     // the headlines first, then the full comparison table
-    expect(text.stdout).toMatch(/^recommended: \S+ \(objective what-users-feel, 1 replication;/);
+    // one replication separates nothing: the baseline is kept
+    expect(text.stdout).toMatch(
+      /^recommended: keep horde \(the baseline\): no other arm is shown better than it by more than δ \(objective what-users-feel, 1 replication;/,
+    );
     expect(text.stdout).toMatch(/\n\nsmall: 2 arm\(s\) × 1 replication\(s\)/);
   });
 

@@ -72,7 +72,8 @@ describe("the verdict, worked by hand", () => {
       "fast: minimise user mean latency; δ not given; 4 replications",
       // A is the baseline (the first arm) and kept: D is not shown better than it
       "  recommended: keep A (the baseline, 11.5 s): no other arm is shown better than it",
-      "  cannot be told apart from it: D +0.500 s (up to +2.91 s; ~33 replications in all to separate)",
+      // against a kept baseline both ends of the interval: 0.5 ∓ 2.4144758
+      "  cannot be told apart from it: D +0.500 s (-1.91 s to +2.91 s; ~33 replications in all to separate)",
       "  worse: B +1.00 s (at least +1.00 s), C +2.50 s (at least +0.0855 s)",
       "  ~33 replications in all would settle every open comparison",
       "  how: feasible = every bound met by its one-sided 95 % confidence bound; worse = shown worse than another feasible arm by paired differences (Bonferroni subset selection, Nelson et al. 2001)",
@@ -451,9 +452,12 @@ describe("keeping the baseline: a change must be shown better (docs/decisions.md
     expect(v.recommended).toBe("horde");
     expect(v.arms[1].status).toBe("not-separated");
     expect(v.arms[1].vs_recommended?.upper).toBeCloseTo(-0.5 + 5.643167273217041, 10);
-    expect(formatVerdict(v).split("\n")[1]).toBe(
+    // to show K better (or not): the smallest N with t(0.95, N − 1) · √23/√N ≤ |−0.5| is 251 (scipy)
+    expect(v.arms[1].replications_needed).toEqual({ total: 251, to: "separate", reason: null });
+    expect(formatVerdict(v).split("\n").slice(1, 3)).toEqual([
       "  recommended: keep horde (the baseline, 201 s): no other arm is shown better than it",
-    );
+      "  cannot be told apart from it: K -0.500 s (-6.14 s to +5.14 s; ~251 replications in all to separate)",
+    ]);
     expect(decide(objective(0), [hit("horde", H), hit("K", K)], { keepBaseline: false }).recommended).toBe("K");
   });
 
