@@ -40,10 +40,10 @@ export class Sleepers<R, K extends object> {
   private readonly groupOf: Int32Array;
   private readonly sleepingIn: Int32Array;
   /**
-   * Per static key (the request's template), per group: 0 where no worker of the group can take such
-   * requests, 1 where its workers not in maintenance may, 2 where those in maintenance may too.
+   * Per static key (the request's template), per group: `admits` 1 where the group may take such requests, 0
+   * where none of its workers can; `inMaintenance` 1 where its workers in maintenance may take them too.
    */
-  private readonly masks = new Map<K, Uint8Array>();
+  private readonly masks = new Map<K, { admits: Uint8Array; inMaintenance: Uint8Array }>();
 
   constructor(
     private readonly workers: readonly Worker[],
@@ -163,20 +163,19 @@ export class Sleepers<R, K extends object> {
    */
   first(now: number, bound: number, r: R): Worker | null {
     const workers = this.workers;
-    const mask = this.mask(r);
+    const { admits, inMaintenance } = this.masksOf(r);
     let best = -1;
     let bestTick = bound;
     let bestPos = -1;
     const groups = this.groups;
     for (let gi = 0; gi < groups.length; gi++) {
       const g = groups[gi];
-      const admits = mask[gi];
-      if (g.asleep === 0 || admits === 0) continue;
+      if (g.asleep === 0 || admits[gi] === 0) continue;
       const classes = g.classes;
       // Index loops here: a for-of on this path allocated an iterator per call.
       for (let k = 0; k < classes.length; k++) {
         const c = this.classes[classes[k]];
-        if (c.asleep === 0 || (c.restricted && admits < 2)) continue;
+        if (c.asleep === 0 || (c.restricted && inMaintenance[gi] === 0)) continue;
         if (c.period <= 0) {
           // Every poll is at `now`: the first eligible one in list order.
           if (now > bestTick) continue;
@@ -238,7 +237,7 @@ export class Sleepers<R, K extends object> {
 
   /** groupMayTake(w.group, keyOf(r)), worked out once per key and group. */
   groupAdmits(w: Worker, r: R): boolean {
-    return this.mask(r)[this.groupOf[w.id]] !== 0;
+    return this.mask(r)[this.groupOf[w.id]] === 1;
   }
 
   /** The worker's group, as an index into the masks. */
@@ -248,13 +247,19 @@ export class Sleepers<R, K extends object> {
 
   /** Per group: 1 where the group may take requests like r (one array per key, kept). */
   mask(r: R): Uint8Array {
+    return this.masksOf(r).admits;
+  }
+
+  private masksOf(r: R): { admits: Uint8Array; inMaintenance: Uint8Array } {
     const key = this.keyOf(r);
     let m = this.masks.get(key);
     if (m === undefined) {
-      m = new Uint8Array(this.groups.length);
-      for (let gi = 0; gi < m.length; gi++) {
+      const n = this.groups.length;
+      m = { admits: new Uint8Array(n), inMaintenance: new Uint8Array(n) };
+      for (let gi = 0; gi < n; gi++) {
         const g = this.groups[gi].group;
-        m[gi] = !this.groupMayTake(g, key) ? 0 : this.maintenanceMayTake(g, key) ? 2 : 1;
+        m.admits[gi] = this.groupMayTake(g, key) ? 1 : 0;
+        m.inMaintenance[gi] = m.admits[gi] === 1 && this.maintenanceMayTake(g, key) ? 1 : 0;
       }
       this.masks.set(key, m);
     }

@@ -113,7 +113,7 @@ export class WaitingQueue {
       this.parts.push({ mask, items: [] });
       this.partOfText.set(text, part);
       for (let g = 0; g < mask.length; g++) {
-        if (mask[g] === 0) continue;
+        if (mask[g] !== 1) continue;
         while (this.byGroup.length <= g) this.byGroup.push([]);
         this.byGroup[g].push(part);
       }
