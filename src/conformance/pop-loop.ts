@@ -9,9 +9,8 @@
 // while the loop sleeps waits for the loop's next turn. While no pop is sent the loop turns every
 // poll_interval from the last answer, as the model's nextTurn does.
 
-/** reGen: _consecutive_failed_jobs >= 3 pauses pops for _too_many_consecutive_failed_jobs_wait_time. */
-const FAILED_JOBS_BEFORE_PAUSE = 3;
-const PAUSE_SECONDS = 180;
+import { FAILED_JOBS_BEFORE_PAUSE, pauseEnd } from "../horde/regen-pause.js";
+
 /** A loop that does not sleep (poll_interval 0) still yields between turns that send nothing. */
 const LEAST_IDLE_TURN = 0.01;
 
@@ -65,8 +64,7 @@ export class PopLoop {
     if (++this.consecutiveFailed < FAILED_JOBS_BEFORE_PAUSE) return false;
     this.consecutiveFailed = 0;
     this.pauses++;
-    const s = this.sleep;
-    this.pausedUntil = s > 0 ? t + s * (Math.floor(PAUSE_SECONDS / s) + 2) : t + PAUSE_SECONDS;
+    this.pausedUntil = pauseEnd(t, this.sleep);
     return true;
   }
 }

@@ -22,14 +22,12 @@
 // does not take the request, the next one is woken. Waking more workers than needed is always safe; never
 // waking the first eligible poller is what must not happen. Answers run after every other event of their
 // instant ("late"), so a pop sees what happened at its instant.
+import { FAILED_JOBS_BEFORE_PAUSE, pauseEnd } from "./regen-pause.js";
 import type { Request } from "./request.js";
 import { pop, selectCandidate, syncQueue } from "./server-queue.js";
 import type { HordeState } from "./state.js";
 import type { Worker } from "./worker.js";
 
-/** reGen: _consecutive_failed_jobs >= 3 pauses pops for _too_many_consecutive_failed_jobs_wait_time. */
-const FAILED_JOBS_BEFORE_PAUSE = 3;
-const PAUSE_SECONDS = 180;
 
 /** Wakes the eligible sleeper that would poll first for the request, unless its cover already polls sooner. */
 export function ensureCovered(s: HordeState, r: Request): void {
@@ -186,8 +184,7 @@ export function learnJobEnd(s: HordeState, w: Worker, failed: boolean): void {
   if (++w.consecutiveFailed < FAILED_JOBS_BEFORE_PAUSE) return;
   w.consecutiveFailed = 0;
   w.pauses++;
-  const sleep = w.group.poll_interval;
-  w.pausedUntil = sleep > 0 ? now + sleep * (Math.floor(PAUSE_SECONDS / sleep) + 2) : now + PAUSE_SECONDS;
+  w.pausedUntil = pauseEnd(now, w.group.poll_interval);
   s.emit("pause", -1, -1, w.id);
   // A pop not yet answered is dropped (one in flight would come back, one not sent yet would not be sent:
   // the difference is a round trip at most, and dropping both keeps the rule one line).
